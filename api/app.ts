@@ -1,0 +1,85 @@
+/**
+ * The HTTP API: mounts every resource under `/api` and exports `AppType` for the typed client.
+ * Runs unchanged on Node (`api/node.ts`) and on Cloudflare Workers (`api/worker.ts`).
+ */
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { limits } from "../shared/limits";
+import { DomainError } from "./domain/errors";
+import type { AppDeps } from "./env";
+import { authMiddleware, contextMiddleware } from "./middleware/context";
+import { handleError } from "./middleware/errors";
+import { createRouter } from "./router";
+import { applicationsRoutes } from "./routes/applications";
+import { auditRoutes } from "./routes/audit";
+import { authRoutes } from "./routes/auth";
+import { cardsRoutes } from "./routes/cards";
+import { goodsRoutes } from "./routes/goods";
+import { householdsRoutes } from "./routes/households";
+import { ledgerRoutes } from "./routes/ledger";
+import { noticesRoutes } from "./routes/notices";
+import { publicityRoutes } from "./routes/publicity";
+import { redemptionsRoutes } from "./routes/redemptions";
+import { reportsRoutes } from "./routes/reports";
+import { rulesRoutes } from "./routes/rules";
+import { settingsRoutes } from "./routes/settings";
+import { shopsRoutes } from "./routes/shops";
+import { topupsRoutes } from "./routes/topups";
+import { userRoutes } from "./routes/users";
+import { docsPage } from "./docs-page";
+
+function buildApi(deps: AppDeps) {
+  const api = createRouter();
+  api.use("*", secureHeaders());
+  api.use("*", contextMiddleware(deps));
+  // CSRF only concerns the session cookie; a bearer token cannot be sent by another site.
+  const csrfCheck = csrf();
+  api.use("*", (c, next) => (c.req.header("authorization") ? next() : csrfCheck(c, next)));
+  // The import route takes files; everything else is small JSON.
+  api.use("*", async (c, next) => {
+    const maxSize = c.req.path.endsWith("/households/import") ? limits.importBytesMax : limits.bodyBytesMax;
+    return bodyLimit({ maxSize, onError: () => { throw new DomainError("PAYLOAD_TOO_LARGE", { maxBytes: maxSize }); } })(c, next);
+  });
+  api.use("*", authMiddleware);
+  api.onError(handleError);
+
+  const routes = api
+    .get("/health", (c) => c.json({ ok: true }, 200))
+    .route("/", authRoutes)
+    .route("/", userRoutes)
+    .route("/", shopsRoutes)
+    .route("/", householdsRoutes)
+    .route("/", cardsRoutes)
+    .route("/", rulesRoutes)
+    .route("/", noticesRoutes)
+    .route("/", applicationsRoutes)
+    .route("/", publicityRoutes)
+    .route("/", topupsRoutes)
+    .route("/", goodsRoutes)
+    .route("/", redemptionsRoutes)
+    .route("/", ledgerRoutes)
+    .route("/", reportsRoutes)
+    .route("/", auditRoutes)
+    .route("/", settingsRoutes);
+
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Shuangfu (双扶) points API", version: "1.0.0", description: "HTTP contract v1: see docs/api.md" },
+    servers: [{ url: "/api" }],
+  });
+  api.get("/docs", (c) => c.html(docsPage));
+  return routes;
+}
+
+/** Builds the whole API, mounted at `/api`. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  const api = buildApi(deps);
+  app.onError(handleError);
+  app.notFound((c) => handleError(new DomainError("NOT_FOUND", { path: c.req.path }), c));
+  return app.route("/api", api);
+}
+
+export type AppType = ReturnType<typeof createApp>;

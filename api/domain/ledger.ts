@@ -1,0 +1,127 @@
+/**
+ * The double-entry points ledger.
+ *
+ * A transfer moves a positive amount from one account to another and names its cause; the
+ * cause is UNIQUE, so nothing is ever credited twice. Each transfer writes two postings (−a on
+ * the debit account, +a on the credit account) with the balance after it. Balances are
+ * materialised on `accounts` and guarded by `CHECK (balance >= 0)` for households and shops, so a
+ * transfer that would overdraw fails its whole batch. Nothing here reads then writes across an
+ * `await`: callers collect the statements and run them in one `db.batch`.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../../db/client";
+import type { AccountKind, LedgerEntryKind } from "../../shared/domain";
+
+export type Statement = BatchItem<"sqlite">;
+
+export function issuanceAccountId(communityId: string): string {
+  return `issuance:${communityId}`;
+}
+
+export function openAccountStatement(db: Db, account: { id: string; communityId: string; kind: AccountKind; at: string }): Statement {
+  return db.run(sql`INSERT INTO accounts (id, community_id, kind, balance, score, created_at)
+    VALUES (${account.id}, ${account.communityId}, ${account.kind}, 0, 0, ${account.at})`);
+}
+
+export interface TransferSpec {
+  id: string;
+  communityId: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  /**
+   * A positive integer, or an SQL expression evaluated inside the batch (a penalty takes
+   * `MIN(points, balance)`). An expression that comes to zero or less moves nothing.
+   */
+  amount: number | SQL;
+  kind: LedgerEntryKind;
+  cause: string;
+  ref?: string | null;
+  reversesTransferId?: string | null;
+  createdBy: string;
+  at: string;
+}
+
+/** The five statements of one transfer: journal row, two balance updates, two postings. */
+export function transferStatements(db: Db, t: TransferSpec): Statement[] {
+  const amountExpr = typeof t.amount === "number" ? sql`${t.amount}` : t.amount;
+  const moved = sql`COALESCE((SELECT amount FROM transfers WHERE id = ${t.id}), 0)`;
+  const postingFor = (side: "debit_account_id" | "credit_account_id", sign: 1 | -1) =>
+    db.run(sql`INSERT INTO postings (community_id, transfer_id, account_id, amount, balance_after, kind, ref, created_at)
+      SELECT t.community_id, t.id, a.id, ${sign} * t.amount, a.balance, t.kind, t.ref, t.created_at
+      FROM transfers t JOIN accounts a ON a.id = t.${sql.raw(side)} WHERE t.id = ${t.id}`);
+  const journal =
+    typeof t.amount === "number"
+      ? db.run(sql`INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
+          VALUES (${t.id}, ${t.communityId}, ${t.debitAccountId}, ${t.creditAccountId}, ${amountExpr}, ${t.kind}, ${t.cause}, ${t.ref ?? null}, ${t.reversesTransferId ?? null}, ${t.createdBy}, ${t.at})`)
+      : db.run(sql`INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
+          SELECT ${t.id}, ${t.communityId}, ${t.debitAccountId}, ${t.creditAccountId}, amt, ${t.kind}, ${t.cause}, ${t.ref ?? null}, ${t.reversesTransferId ?? null}, ${t.createdBy}, ${t.at}
+          FROM (SELECT (${amountExpr}) AS amt) WHERE amt > 0`);
+  return [
+    journal,
+    db.run(sql`UPDATE accounts SET balance = balance - ${moved} WHERE id = ${t.debitAccountId}`),
+    db.run(sql`UPDATE accounts SET balance = balance + ${moved} WHERE id = ${t.creditAccountId}`),
+    postingFor("debit_account_id", -1),
+    postingFor("credit_account_id", 1),
+  ];
+}
+
+/** Adds to a household's score (累计积分); not money, so it has no postings. */
+export function scoreStatement(db: Db, householdId: string, delta: number): Statement {
+  return db.run(sql`UPDATE accounts SET score = score + ${delta} WHERE id = ${householdId} AND kind = 'household'`);
+}
+
+export interface LedgerCheck {
+  ok: boolean;
+  sumOfBalances: number;
+  issued: number;
+  deducted: number;
+  redeemed: number;
+  outstanding: number;
+  problems: string[];
+}
+
+type Row = Record<string, unknown>;
+const num = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Recomputes the community's ledger from its entries: all accounts sum to zero, every balance
+ * equals the sum of its postings, every transfer's postings sum to zero, no household or shop
+ * is below zero.
+ */
+export async function checkLedger(db: Db, communityId: string): Promise<LedgerCheck> {
+  const [totals, drift, unbalanced, negative, flows] = await db.batch([
+    db.run(sql`SELECT COALESCE(SUM(balance), 0) AS sum_all,
+        COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding
+      FROM accounts WHERE community_id = ${communityId}`),
+    db.run(sql`SELECT a.id, a.balance, COALESCE(p.total, 0) AS total FROM accounts a
+      LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings WHERE community_id = ${communityId} GROUP BY account_id) p
+        ON p.account_id = a.id
+      WHERE a.community_id = ${communityId} AND a.balance <> COALESCE(p.total, 0) LIMIT 20`),
+    db.run(sql`SELECT t.id FROM transfers t
+      LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings WHERE community_id = ${communityId} GROUP BY transfer_id) p
+        ON p.transfer_id = t.id
+      WHERE t.community_id = ${communityId} AND (COALESCE(p.n, 0) <> 2 OR COALESCE(p.total, 1) <> 0) LIMIT 20`),
+    db.run(sql`SELECT id FROM accounts WHERE community_id = ${communityId} AND kind <> 'issuance' AND balance < 0 LIMIT 20`),
+    db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE community_id = ${communityId} GROUP BY kind`),
+  ]);
+  const rows = (r: unknown) => (r as { rows: Row[] }).rows;
+  const totalsRow = rows(totals)[0] ?? {};
+  const byKind = new Map(rows(flows).map((r) => [String(r.kind), num(r.total)]));
+  const problems = [
+    ...rows(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
+    ...rows(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
+    ...rows(negative).map((r) => `account ${r.id}: negative balance`),
+  ];
+  const sumOfBalances = num(totalsRow.sum_all);
+  if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
+  return {
+    ok: problems.length === 0,
+    sumOfBalances,
+    issued: byKind.get("award") ?? 0,
+    deducted: byKind.get("penalty") ?? 0,
+    redeemed: (byKind.get("redemption") ?? 0) - (byKind.get("reversal") ?? 0),
+    outstanding: num(totalsRow.outstanding),
+    problems,
+  };
+}

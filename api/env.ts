@@ -1,0 +1,35 @@
+/** What every request handler can reach: injected dependencies, never module globals. */
+import type { Db } from "../db/client";
+import type { Actor, RequestMeta } from "./domain/actor";
+import type { Clock } from "./domain/clock";
+
+export interface AppConfig {
+  /** Public base URL of the web app; card QR codes point here (`<publicUrl>/c/<payload>`). */
+  publicUrl: string;
+  /** Deployment secret mixed into every community's card-signing key. */
+  cardSigningKey: string;
+  /** Mark cookies `Secure` (true behind HTTPS). */
+  secureCookies: boolean;
+}
+
+export interface AppDeps {
+  /** The database for this request: one per process on Node, one per request on Workers. */
+  db: (env: unknown) => Db | Promise<Db>;
+  clock: Clock;
+  config: (env: unknown) => AppConfig;
+}
+
+export type Lang = "zh" | "en";
+
+export interface AppEnv {
+  Bindings: Record<string, unknown>;
+  Variables: {
+    db: Db;
+    clock: Clock;
+    config: AppConfig;
+    actor: Actor | null;
+    lang: Lang;
+    meta: RequestMeta;
+    requestId: string;
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Per-request context: the database, the clock, the config, the language, where the request
+ * came from, and who is signed in (bearer token or session cookie).
+ */
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { resolveSession } from "../domain/auth";
+import { newId } from "../domain/clock";
+import type { AppDeps, AppEnv, Lang } from "../env";
+
+export const sessionCookieName = "sf_session";
+
+export function languageOf(acceptLanguage: string | undefined): Lang {
+  return acceptLanguage && /^\s*en\b/i.test(acceptLanguage) ? "en" : "zh";
+}
+
+export function contextMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("requestId", newId());
+    c.set("lang", languageOf(c.req.header("accept-language")));
+    c.set("clock", deps.clock);
+    c.set("config", deps.config(c.env));
+    c.set("db", await deps.db(c.env));
+    c.set("meta", {
+      ip: c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+      userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
+    });
+    c.set("actor", null);
+    await next();
+  };
+}
+
+/** Resolves the bearer token or session cookie to an actor; never rejects by itself. */
+export const authMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header("authorization");
+  const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const token = bearer ?? getCookie(c, sessionCookieName);
+  if (token) c.set("actor", await resolveSession(c.get("db"), c.get("clock"), token));
+  await next();
+};

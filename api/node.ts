@@ -1,0 +1,44 @@
+/**
+ * Node entry point: opens the embedded libSQL file (or Turso), migrates, seeds an empty
+ * database, and serves the API and the built web app on PORT.
+ */
+import { serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Hono } from "hono";
+import { openDatabase } from "../db/migrate-node";
+import { seedIfEmpty } from "../db/seed";
+import { createApp } from "./app";
+import { parseEnv } from "./config";
+import { systemClock } from "./domain/clock";
+
+const env = parseEnv(process.env);
+const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+const { db } = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+const seeded = await seedIfEmpty(db, systemClock, { demo: env.SEED_DEMO === "1", password: env.SEED_PASSWORD, households: env.SEED_HOUSEHOLDS });
+if (seeded) console.log(`Seeded ${env.SEED_DEMO === "1" ? "the demo community 兴贤里社区" : "an empty community"}.`);
+
+const api = createApp({
+  db: () => db,
+  clock: systemClock,
+  config: () => ({
+    publicUrl,
+    cardSigningKey: env.CARD_SIGNING_KEY,
+    secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === "1" : publicUrl.startsWith("https:"),
+  }),
+});
+
+const webRoot = resolve("web/dist");
+const server = new Hono();
+server.route("/", api);
+if (existsSync(webRoot)) {
+  const indexHtml = readFileSync(resolve(webRoot, "index.html"), "utf8");
+  server.use("/*", serveStatic({ root: "web/dist" }));
+  // Deep links (/c/…, /shop, /admin/…) fall back to the app shell.
+  server.get("*", (c) => c.html(indexHtml));
+}
+
+serve({ fetch: server.fetch, port: env.PORT }, (info) => {
+  console.log(`Shuangfu is serving http://localhost:${info.port} (database ${env.DATABASE_URL})`);
+});

@@ -1,0 +1,80 @@
+/**
+ * Building blocks shared by every route module: the router factory, role gates and the
+ * OpenAPI fragments for bodies and error responses.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Role } from "../shared/domain";
+import type { Actor } from "./domain/actor";
+import { DomainError } from "./domain/errors";
+import type { AppEnv } from "./env";
+import { validationHook } from "./middleware/errors";
+
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+}
+
+/** Lets the request through only for a signed-in actor with one of `roles`. */
+export function allow(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const actor = c.get("actor");
+    if (!actor) throw new DomainError("UNAUTHENTICATED");
+    if (!roles.includes(actor.role)) throw new DomainError("FORBIDDEN", { role: actor.role });
+    await next();
+  };
+}
+
+export const staffRoles: Role[] = ["admin", "reviewer", "volunteer", "clerk"];
+export const anyRole: Role[] = [...staffRoles, "resident"];
+
+/** The signed-in actor; routes that reach here went through `allow(...)`. */
+export function actorOf(c: Context<AppEnv>): Actor {
+  const actor = c.get("actor");
+  if (!actor) throw new DomainError("UNAUTHENTICATED");
+  return actor;
+}
+
+/** The signed-in staff user (routes gated to staff roles). */
+export function staffOf(c: Context<AppEnv>): Extract<Actor, { kind: "user" }> {
+  const actor = actorOf(c);
+  if (actor.kind !== "user") throw new DomainError("FORBIDDEN");
+  return actor;
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "INSUFFICIENT_POINTS" }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi("Error");
+
+const errorContent = { "application/json": { schema: ErrorSchema } };
+
+/** The error responses most routes can give, for the OpenAPI document. */
+export const errorResponses = {
+  400: { description: "Bad input; `details.fields` names the fields", content: errorContent },
+  401: { description: "Not signed in, or bad credentials", content: errorContent },
+  403: { description: "Role or ownership does not allow this", content: errorContent },
+  404: { description: "Unknown id", content: errorContent },
+  409: { description: "Conflicts with the current state", content: errorContent },
+} as const;
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { "application/json": { schema } }, required: true } as const;
+}
+
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description } as const;
+}
+
+export const IdParam = z.object({ id: z.string().min(1).max(100) });
+
+/** `{items, nextCursor}` */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const security = [{ bearer: [] }];

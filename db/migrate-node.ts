@@ -1,0 +1,36 @@
+/**
+ * Opens the embedded (or remote) libSQL database on Node and applies the committed migrations.
+ * Node-only: drizzle's migrator reads the migrations folder from disk. The worker applies the
+ * same SQL through `wrangler d1 migrations apply`.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient } from "@libsql/client";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import { dbFromLibsql, type Db } from "./client";
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export interface OpenedDb {
+  db: Db;
+  close: () => void;
+}
+
+/**
+ * Opens `url`, sets the durability pragmas and migrates. WAL keeps readers off the writer's
+ * back; synchronous=FULL makes every acknowledged commit survive a crash or power loss.
+ */
+export async function openDatabase(url: string, authToken?: string): Promise<OpenedDb> {
+  if (url.startsWith("file:") && !url.includes(":memory:")) {
+    mkdirSync(dirname(resolve(url.slice("file:".length))), { recursive: true });
+  }
+  const client = createClient({ url, authToken, timeout: 10_000 });
+  if (url.startsWith("file:") && !url.includes(":memory:")) {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = FULL");
+  }
+  const db = dbFromLibsql(client);
+  await migrate(db, { migrationsFolder });
+  return { db, close: () => client.close() };
+}

@@ -1,0 +1,510 @@
+/**
+ * The database schema. Every table carries `community_id`: staff only ever see their own
+ * community. Money tables (transfers, postings, register, audit) are append-only; triggers in
+ * the migrations refuse UPDATE and DELETE on them. Invariants live here as CHECK and UNIQUE
+ * constraints so that one failing statement rolls back a whole money batch.
+ */
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const id = () => text("id").primaryKey();
+const communityId = () => text("community_id").notNull();
+const createdAt = () => text("created_at").notNull();
+
+export const communities = sqliteTable("communities", {
+  id: id(),
+  name: text("name").notNull(),
+  code: text("code").notNull().unique(),
+  publicityDays: integer("publicity_days").notNull(),
+  minPublicityHours: integer("min_publicity_hours").notNull(),
+  pinThreshold: integer("pin_threshold").notNull(),
+  /** Points one household may redeem per calendar day (UTC+8); null means no cap. */
+  dailyRedemptionCap: integer("daily_redemption_cap"),
+  /** When true, the scheduled job tops up a publicity batch as soon as its window ends. */
+  autoTopUp: integer("auto_top_up", { mode: "boolean" }).notNull().default(false),
+  /** Random per-community secret that signs card QR codes (with the deployment's key). */
+  cardSecret: text("card_secret").notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: id(),
+    communityId: communityId(),
+    username: text("username").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk"] }).notNull(),
+    shopId: text("shop_id"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: text("locked_until"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_username_uq").on(t.username), index("users_community_idx").on(t.communityId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the bearer token, hex: a stolen database does not yield usable tokens. */
+    id: id(),
+    communityId: communityId(),
+    role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk", "resident"] }).notNull(),
+    userId: text("user_id"),
+    householdId: text("household_id"),
+    cardId: text("card_id"),
+    createdAt: createdAt(),
+    lastSeenAt: text("last_seen_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_household_idx").on(t.householdId)],
+);
+
+export const households = sqliteTable(
+  "households",
+  {
+    id: id(),
+    communityId: communityId(),
+    householdNo: text("household_no").notNull(),
+    headName: text("head_name").notNull(),
+    building: text("building").notNull(),
+    unit: text("unit"),
+    room: text("room"),
+    phone: text("phone"),
+    /** Office category as kept in the source file (脱贫户, 低保户, 一般户 …). */
+    householdType: text("household_type"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("households_no_uq").on(t.communityId, t.householdNo),
+    index("households_building_idx").on(t.communityId, t.building),
+  ],
+);
+
+export const members = sqliteTable(
+  "members",
+  {
+    id: id(),
+    communityId: communityId(),
+    householdId: text("household_id").notNull(),
+    name: text("name").notNull(),
+    relation: text("relation"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("members_household_idx").on(t.householdId)],
+);
+
+export const cards = sqliteTable(
+  "cards",
+  {
+    id: id(),
+    communityId: communityId(),
+    householdId: text("household_id").notNull(),
+    cardNo: text("card_no").notNull(),
+    /** Bumped on every issue; the QR signs it, so an old printout stops working. */
+    version: integer("version").notNull(),
+    pinHash: text("pin_hash").notNull(),
+    status: text("status", { enum: ["active", "revoked"] }).notNull(),
+    failedPins: integer("failed_pins").notNull().default(0),
+    lockedUntil: text("locked_until"),
+    issuedAt: text("issued_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("cards_no_uq").on(t.cardNo),
+    uniqueIndex("cards_one_active_uq").on(t.householdId).where(sql`status = 'active'`),
+  ],
+);
+
+export const rules = sqliteTable(
+  "rules",
+  {
+    id: id(),
+    communityId: communityId(),
+    category: text("category").notNull(),
+    title: text("title").notNull(),
+    kind: text("kind", { enum: ["award", "penalty"] }).notNull(),
+    minPoints: integer("min_points").notNull(),
+    maxPoints: integer("max_points").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("rules_community_idx").on(t.communityId),
+    check("rules_points_range", sql`${t.minPoints} >= 1 AND ${t.maxPoints} >= ${t.minPoints}`),
+  ],
+);
+
+export const notices = sqliteTable(
+  "notices",
+  {
+    id: id(),
+    communityId: communityId(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    ruleIds: text("rule_ids", { mode: "json" }).$type<string[]>().notNull(),
+    startsAt: text("starts_at"),
+    endsAt: text("ends_at"),
+    status: text("status", { enum: ["draft", "published"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    publishedAt: text("published_at"),
+  },
+  (t) => [index("notices_community_idx").on(t.communityId, t.status)],
+);
+
+export const applications = sqliteTable(
+  "applications",
+  {
+    id: id(),
+    communityId: communityId(),
+    householdId: text("household_id").notNull(),
+    memberId: text("member_id"),
+    ruleId: text("rule_id").notNull(),
+    noticeId: text("notice_id"),
+    kind: text("kind", { enum: ["award", "penalty"] }).notNull(),
+    category: text("category").notNull(),
+    description: text("description").notNull(),
+    evidence: text("evidence", { mode: "json" }).$type<string[]>().notNull(),
+    status: text("status", {
+      enum: ["submitted", "rejected", "registered", "publicised", "cancelled", "credited"],
+    }).notNull(),
+    /** Points decided at certification (always positive; `kind` says which way they go). */
+    points: integer("points"),
+    registerNo: integer("register_no"),
+    reason: text("reason"),
+    /** `user:<id>` or `household:<id>`: who applied. */
+    submittedBy: text("submitted_by").notNull(),
+    submittedByRole: text("submitted_by_role").notNull(),
+    decidedBy: text("decided_by"),
+    createdAt: createdAt(),
+    decidedAt: text("decided_at"),
+  },
+  (t) => [
+    index("applications_status_idx").on(t.communityId, t.status),
+    index("applications_household_idx").on(t.householdId),
+  ],
+);
+
+/** Every step an application takes: who moved it, when, from where to where, and why. */
+export const applicationEvents = sqliteTable(
+  "application_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    communityId: communityId(),
+    applicationId: text("application_id").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    actor: text("actor").notNull(),
+    note: text("note"),
+    at: text("at").notNull(),
+  },
+  (t) => [index("application_events_app_idx").on(t.applicationId)],
+);
+
+/**
+ * The points register (积分登记簿): append-only, numbered 1, 2, 3 … per community.
+ * A cancellation is a new entry that names the entry it corrects.
+ */
+export const registerEntries = sqliteTable(
+  "register_entries",
+  {
+    id: id(),
+    communityId: communityId(),
+    registerNo: integer("register_no").notNull(),
+    entryKind: text("entry_kind", { enum: ["award", "penalty", "cancellation"] }).notNull(),
+    applicationId: text("application_id").notNull(),
+    householdId: text("household_id").notNull(),
+    memberId: text("member_id"),
+    ruleId: text("rule_id").notNull(),
+    category: text("category").notNull(),
+    points: integer("points").notNull(),
+    correctsEntryId: text("corrects_entry_id"),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("register_no_uq").on(t.communityId, t.registerNo),
+    uniqueIndex("register_application_uq").on(t.applicationId, t.entryKind),
+  ],
+);
+
+export const publicityBatches = sqliteTable(
+  "publicity_batches",
+  {
+    id: id(),
+    communityId: communityId(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("publicity_community_idx").on(t.communityId, t.endsAt)],
+);
+
+export const publicityItems = sqliteTable(
+  "publicity_items",
+  {
+    id: id(),
+    communityId: communityId(),
+    publicityId: text("publicity_id").notNull(),
+    applicationId: text("application_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("publicity_items_application_uq").on(t.applicationId),
+    index("publicity_items_batch_idx").on(t.publicityId),
+  ],
+);
+
+export const objections = sqliteTable(
+  "objections",
+  {
+    id: id(),
+    communityId: communityId(),
+    publicityId: text("publicity_id").notNull(),
+    applicationId: text("application_id").notNull(),
+    reason: text("reason").notNull(),
+    raisedBy: text("raised_by").notNull(),
+    raisedByRole: text("raised_by_role").notNull(),
+    status: text("status", { enum: ["open", "upheld", "dismissed"] }).notNull(),
+    resolvedBy: text("resolved_by"),
+    resolutionNote: text("resolution_note"),
+    createdAt: createdAt(),
+    resolvedAt: text("resolved_at"),
+  },
+  (t) => [index("objections_application_idx").on(t.applicationId, t.status)],
+);
+
+export const topUps = sqliteTable(
+  "top_ups",
+  {
+    id: id(),
+    communityId: communityId(),
+    publicityId: text("publicity_id").notNull(),
+    credited: integer("credited").notNull(),
+    points: integer("points").notNull(),
+    heldBack: integer("held_back").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("top_ups_publicity_idx").on(t.publicityId)],
+);
+
+/**
+ * One row per application credited at top-up: the cause that can be credited only once.
+ * `amount` is what actually moved (a penalty takes the balance no lower than zero);
+ * `scoreDelta` is what counted towards the score (+points for awards, −points for penalties).
+ */
+export const credits = sqliteTable(
+  "credits",
+  {
+    applicationId: text("application_id").primaryKey(),
+    communityId: communityId(),
+    topUpId: text("top_up_id").notNull(),
+    householdId: text("household_id").notNull(),
+    kind: text("kind", { enum: ["award", "penalty"] }).notNull(),
+    category: text("category").notNull(),
+    points: integer("points").notNull(),
+    amount: integer("amount").notNull(),
+    scoreDelta: integer("score_delta").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("credits_household_idx").on(t.householdId, t.createdAt),
+    index("credits_community_idx").on(t.communityId, t.createdAt),
+    check("credits_amount_range", sql`${t.amount} >= 0 AND ${t.amount} <= ${t.points}`),
+  ],
+);
+
+/**
+ * Ledger accounts. The balance is materialised (O(1) to read) and kept equal to the sum of
+ * the account's postings; the issuance account goes negative as points are issued, so that
+ * all balances always sum to zero. Households and shops can never go below zero.
+ */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    /** The owner's id for household and shop accounts; `issuance:<communityId>` otherwise. */
+    id: id(),
+    communityId: communityId(),
+    kind: text("kind", { enum: ["issuance", "household", "shop"] }).notNull(),
+    balance: integer("balance").notNull().default(0),
+    /** 累计积分: awards minus penalties in full; only meaningful for households. */
+    score: integer("score").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("accounts_community_idx").on(t.communityId, t.kind),
+    check("account_balance_nonneg", sql`${t.kind} = 'issuance' OR ${t.balance} >= 0`),
+  ],
+);
+
+/** The journal: one row per movement of points, each with a cause that is unique. */
+export const transfers = sqliteTable(
+  "transfers",
+  {
+    id: id(),
+    communityId: communityId(),
+    debitAccountId: text("debit_account_id").notNull(),
+    creditAccountId: text("credit_account_id").notNull(),
+    amount: integer("amount").notNull(),
+    kind: text("kind", { enum: ["award", "penalty", "redemption", "reversal", "adjustment"] }).notNull(),
+    /** Why the points moved, e.g. `application:<id>`; UNIQUE, so no cause moves points twice. */
+    cause: text("cause").notNull(),
+    ref: text("ref"),
+    reversesTransferId: text("reverses_transfer_id"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("transfers_cause_uq").on(t.cause),
+    uniqueIndex("transfers_reverses_uq").on(t.reversesTransferId),
+    index("transfers_community_idx").on(t.communityId, t.kind, t.createdAt),
+    check("transfer_amount_positive", sql`${t.amount} > 0`),
+    check("transfer_distinct_accounts", sql`${t.debitAccountId} <> ${t.creditAccountId}`),
+  ],
+);
+
+/** The entries of each transfer, one per account, with the account's balance after it. */
+export const postings = sqliteTable(
+  "postings",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    communityId: communityId(),
+    transferId: text("transfer_id").notNull(),
+    accountId: text("account_id").notNull(),
+    amount: integer("amount").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    kind: text("kind").notNull(),
+    ref: text("ref"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("postings_account_idx").on(t.accountId, t.seq),
+    uniqueIndex("postings_transfer_account_uq").on(t.transferId, t.accountId),
+  ],
+);
+
+export const shops = sqliteTable("shops", {
+  id: id(),
+  communityId: communityId(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const goods = sqliteTable(
+  "goods",
+  {
+    id: id(),
+    communityId: communityId(),
+    shopId: text("shop_id").notNull(),
+    name: text("name").notNull(),
+    points: integer("points").notNull(),
+    stock: integer("stock").notNull(),
+    unit: text("unit"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("goods_shop_idx").on(t.shopId),
+    check("goods_stock_nonneg", sql`${t.stock} >= 0`),
+    check("goods_points_positive", sql`${t.points} > 0`),
+  ],
+);
+
+export const stockMovements = sqliteTable(
+  "stock_movements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    communityId: communityId(),
+    goodsId: text("goods_id").notNull(),
+    delta: integer("delta").notNull(),
+    reason: text("reason").notNull(),
+    ref: text("ref"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("stock_movements_goods_idx").on(t.goodsId)],
+);
+
+export const redemptions = sqliteTable(
+  "redemptions",
+  {
+    id: id(),
+    communityId: communityId(),
+    shopId: text("shop_id").notNull(),
+    householdId: text("household_id").notNull(),
+    cardId: text("card_id"),
+    receiptNo: integer("receipt_no").notNull(),
+    total: integer("total").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    clerkId: text("clerk_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("redemptions_receipt_uq").on(t.communityId, t.receiptNo),
+    index("redemptions_household_idx").on(t.householdId, t.createdAt),
+    index("redemptions_shop_idx").on(t.shopId, t.createdAt),
+  ],
+);
+
+export const redemptionLines = sqliteTable(
+  "redemption_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    redemptionId: text("redemption_id").notNull(),
+    goodsId: text("goods_id").notNull(),
+    name: text("name").notNull(),
+    points: integer("points").notNull(),
+    quantity: integer("quantity").notNull(),
+    subtotal: integer("subtotal").notNull(),
+  },
+  (t) => [index("redemption_lines_redemption_idx").on(t.redemptionId)],
+);
+
+/** A void is a fact of its own (never an edit of the redemption); UNIQUE: once per redemption. */
+export const redemptionVoids = sqliteTable("redemption_voids", {
+  redemptionId: text("redemption_id").primaryKey(),
+  communityId: communityId(),
+  reason: text("reason"),
+  voidedBy: text("voided_by").notNull(),
+  createdAt: createdAt(),
+});
+
+/** Stored first answers of idempotent writes (Stripe-style keys). */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    communityId: communityId(),
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    refId: text("ref_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.scope, t.key] })],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    communityId: communityId(),
+    actor: text("actor").notNull(),
+    actorRole: text("actor_role").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_community_idx").on(t.communityId, t.seq)],
+);

@@ -1,0 +1,31 @@
+/**
+ * Seeding. An empty database gets the community 兴贤里社区 and its admin; with `demo` it also
+ * gets the demo data (see `seedDemo`).
+ */
+import type { Db } from "./client";
+import { communities } from "./schema";
+import type { Clock } from "../api/domain/clock";
+import { createCommunity } from "../api/domain/community";
+
+export interface SeedOptions {
+  demo: boolean;
+  password: string;
+  households: number;
+}
+
+export const demoCommunity = { name: "兴贤里社区", code: "XXL" } as const;
+
+/** Seeds only when there is no community yet; returns whether it did. */
+export async function seedIfEmpty(db: Db, clock: Clock, options: SeedOptions): Promise<boolean> {
+  const existing = await db.select({ id: communities.id }).from(communities).limit(1);
+  if (existing.length > 0) return false;
+  const { communityId } = await createCommunity(db, clock, {
+    ...demoCommunity,
+    admin: { username: "admin", password: options.password, name: "驿站管理员" },
+  });
+  if (options.demo) {
+    const { seedDemo } = await import("./seed-demo");
+    await seedDemo(db, clock, communityId, options);
+  }
+  return true;
+}

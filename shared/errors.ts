@@ -1,0 +1,47 @@
+/**
+ * Every error code the API can answer with, its HTTP status and its messages.
+ * One table, so the server, the OpenAPI spec and the web app agree.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, zh: "提交的内容有误，请检查标出的项目。", en: "Some fields are not valid; check the ones named." },
+  MALFORMED_JSON: { status: 400, zh: "请求内容不是有效的 JSON。", en: "The request body is not valid JSON." },
+  PUBLICITY_TOO_SHORT: { status: 400, zh: "公示期太短，不能早于规定的最短公示时间。", en: "The publicity period is shorter than the minimum allowed." },
+  POINTS_OUT_OF_RANGE: { status: 400, zh: "分值不在该细则规定的范围内。", en: "The points are outside the range the rule allows." },
+  REASON_REQUIRED: { status: 400, zh: "驳回时必须填写理由。", en: "A rejection needs a reason." },
+  IMPORT_INVALID: { status: 400, zh: "导入文件有错误，未导入任何数据，请按行修改后重新导入。", en: "The file has errors; nothing was imported. Fix the rows listed and import again." },
+  BASKET_EMPTY: { status: 400, zh: "购物篮是空的。", en: "The basket is empty." },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, zh: "缺少 Idempotency-Key 请求头。", en: "The Idempotency-Key header is required." },
+  UNAUTHENTICATED: { status: 401, zh: "请先登录。", en: "Please sign in first." },
+  BAD_CREDENTIALS: { status: 401, zh: "用户名或密码不正确。", en: "Wrong username or password." },
+  PIN_WRONG: { status: 401, zh: "卡号或密码不正确。", en: "Wrong card number or PIN." },
+  PIN_REQUIRED: { status: 401, zh: "本次兑换积分较多，请输入积分卡密码。", en: "This basket needs the card's PIN." },
+  FORBIDDEN: { status: 403, zh: "您没有权限进行此操作。", en: "You are not allowed to do this." },
+  SELF_CERTIFICATION: { status: 403, zh: "提交申请的人不能认定自己提交的申请。", en: "Whoever submitted an application cannot certify it." },
+  NOT_FOUND: { status: 404, zh: "找不到该记录。", en: "Not found." },
+  CARD_INVALID: { status: 404, zh: "无效的积分卡：卡已作废、被篡改或不存在。", en: "Invalid card: revoked, altered or unknown." },
+  CONFLICT: { status: 409, zh: "操作与当前状态冲突，请刷新后重试。", en: "This conflicts with the current state; refresh and try again." },
+  DUPLICATE: { status: 409, zh: "该记录已存在。", en: "This already exists." },
+  ALREADY_DECIDED: { status: 409, zh: "该申请已经认定过，不能重复认定。", en: "This application has already been decided." },
+  INSUFFICIENT_POINTS: { status: 409, zh: "积分余额不足。", en: "Not enough points." },
+  OUT_OF_STOCK: { status: 409, zh: "商品库存不足。", en: "Not enough stock." },
+  PUBLICITY_OPEN: { status: 409, zh: "公示期还没有结束，不能充值。", en: "The publicity period has not ended yet." },
+  PUBLICITY_CLOSED: { status: 409, zh: "公示期已结束，不能再提出异议。", en: "The publicity period has ended; objections are closed." },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, zh: "该请求编号已用于另一笔不同的兑换。", en: "This Idempotency-Key was used for a different request." },
+  ALREADY_VOIDED: { status: 409, zh: "该兑换已经撤销过。", en: "This redemption has already been voided." },
+  DAILY_CAP_REACHED: { status: 409, zh: "已超过本户今日兑换上限。", en: "The household's daily redemption limit is reached." },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: "上传的内容太大。", en: "The request is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: "不支持的内容类型。", en: "Unsupported content type." },
+  TOO_MANY_ATTEMPTS: { status: 429, zh: "尝试次数过多，请稍后再试。", en: "Too many attempts; try again later." },
+  INTERNAL: { status: 500, zh: "服务器出错了，请稍后再试。", en: "Something went wrong on our side; try again later." },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The one error shape every failing response has. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export function errorMessage(code: ErrorCode, lang: "zh" | "en"): string {
+  return errorCatalogue[code][lang];
+}
