@@ -1,0 +1,150 @@
+/**
+ * Points cards (积分卡). The QR text is a URL under PUBLIC_URL that carries the card number, its
+ * version and an HMAC over both, keyed per community (deployment key + community secret). A
+ * card number alone, an altered payload, an old version or a revoked card never resolves.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { accounts, cards, communities, households } from "../../db/schema";
+import { limits } from "../../shared/limits";
+import type { Actor, RequestMeta } from "./actor";
+import { auditStatement } from "./audit";
+import { isoNow, newId, type Clock } from "./clock";
+import { hashSecret, hmacSha256, randomBytes, timingSafeEqual } from "./crypto";
+import { DomainError } from "./errors";
+
+/** The path under PUBLIC_URL that a scanned card opens (the resident sign-in, card filled in). */
+export const cardPathPrefix = "/c/";
+const signatureLength = 22;
+
+function newCardNo(): string {
+  // 12 random digits: not sequential, so a card number says nothing about its neighbours.
+  const digits = [...randomBytes(12)].map((b) => String(b % 10)).join("");
+  return digits.startsWith("0") ? `1${digits.slice(1)}` : digits;
+}
+
+async function signature(signingKey: string, cardSecret: string, cardNo: string, version: number): Promise<string> {
+  const mac = await hmacSha256(`${signingKey}:${cardSecret}`, `${cardNo}.${version}`);
+  return mac.slice(0, signatureLength);
+}
+
+/** The exact text the card's QR code encodes. */
+export async function cardQrText(publicUrl: string, signingKey: string, cardSecret: string, cardNo: string, version: number): Promise<string> {
+  const sig = await signature(signingKey, cardSecret, cardNo, version);
+  return `${publicUrl.replace(/\/+$/, "")}${cardPathPrefix}${cardNo}.${version}.${sig}`;
+}
+
+/** Splits a scanned text (full URL or bare payload) into its parts; null when malformed. */
+export function parseCardQr(text: string): { cardNo: string; version: number; sig: string } | null {
+  if (typeof text !== "string" || text.length > limits.qrLengthMax) return null;
+  const trimmed = text.trim();
+  const at = trimmed.lastIndexOf(cardPathPrefix);
+  const payload = at >= 0 ? trimmed.slice(at + cardPathPrefix.length) : trimmed;
+  const match = /^(\d{6,20})\.(\d{1,6})\.([A-Za-z0-9_-]{22})$/.exec(payload);
+  if (!match) return null;
+  return { cardNo: match[1], version: Number(match[2]), sig: match[3] };
+}
+
+export interface IssuedCard {
+  id: string;
+  cardNo: string;
+  version: number;
+  qr: string;
+  status: "active";
+}
+
+/** Issues a new card with a PIN; the household's previous card is revoked in the same batch. */
+export async function issueCard(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  meta: RequestMeta | null,
+  config: { publicUrl: string; cardSigningKey: string },
+  householdId: string,
+  pin: string,
+): Promise<IssuedCard> {
+  const household = await db.query.households.findFirst({ where: and(eq(households.id, householdId), eq(households.communityId, actor.communityId)) });
+  if (!household) throw new DomainError("NOT_FOUND", { householdId });
+  const community = await db.query.communities.findFirst({ where: eq(communities.id, actor.communityId) });
+  if (!community) throw new DomainError("NOT_FOUND");
+  const at = isoNow(clock);
+  const card = { id: newId(), cardNo: newCardNo(), version: 1 };
+  await db.batch([
+    db.update(cards).set({ status: "revoked", revokedAt: at }).where(and(eq(cards.householdId, householdId), eq(cards.status, "active"))),
+    db.insert(cards).values({
+      id: card.id,
+      communityId: actor.communityId,
+      householdId,
+      cardNo: card.cardNo,
+      version: card.version,
+      pinHash: await hashSecret(pin),
+      status: "active",
+      issuedAt: at,
+    }),
+    auditStatement(db, actor, meta, at, { action: "card.issue", targetType: "card", targetId: card.id, details: { householdId, cardNo: card.cardNo } }),
+  ]);
+  const qr = await cardQrText(config.publicUrl, config.cardSigningKey, community.cardSecret, card.cardNo, card.version);
+  return { ...card, qr, status: "active" };
+}
+
+/** The QR text of an active card of the community (for the card image and printing). */
+export async function qrOfCard(db: Db, communityId: string, cardNo: string, config: { publicUrl: string; cardSigningKey: string }) {
+  const card = await db.query.cards.findFirst({ where: and(eq(cards.cardNo, cardNo), eq(cards.communityId, communityId), eq(cards.status, "active")) });
+  if (!card) throw new DomainError("CARD_INVALID");
+  const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
+  if (!community) throw new DomainError("CARD_INVALID");
+  return { card, qr: await cardQrText(config.publicUrl, config.cardSigningKey, community.cardSecret, card.cardNo, card.version) };
+}
+
+/** Revokes a card: it stops working for sign-in, scanning and redemption at once. */
+export async function revokeCard(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, cardNo: string) {
+  const card = await db.query.cards.findFirst({ where: and(eq(cards.cardNo, cardNo), eq(cards.communityId, actor.communityId)) });
+  if (!card) throw new DomainError("NOT_FOUND", { cardNo });
+  if (card.status === "revoked") return { cardNo, status: "revoked" as const };
+  const at = isoNow(clock);
+  await db.batch([
+    db.update(cards).set({ status: "revoked", revokedAt: at }).where(eq(cards.id, card.id)),
+    db.run(sql`UPDATE sessions SET revoked_at = ${at} WHERE card_id = ${card.id} AND revoked_at IS NULL`),
+    auditStatement(db, actor, meta, at, { action: "card.revoke", targetType: "card", targetId: card.id, details: { cardNo } }),
+  ]);
+  return { cardNo, status: "revoked" as const };
+}
+
+export interface ResolvedCard {
+  cardId: string;
+  cardNo: string;
+  pinHash: string;
+  failedPins: number;
+  lockedUntil: string | null;
+  household: { id: string; householdNo: string; headName: string; building: string };
+  balance: number;
+}
+
+/**
+ * Turns scanned QR text into the card's household and balance, for staff of the card's
+ * community. Forged, altered, outdated, revoked, unknown or foreign → CARD_INVALID.
+ */
+export async function resolveCard(db: Db, communityId: string, signingKey: string, qrText: string): Promise<ResolvedCard> {
+  const parsed = parseCardQr(qrText);
+  if (!parsed) throw new DomainError("CARD_INVALID");
+  const card = await db.query.cards.findFirst({ where: eq(cards.cardNo, parsed.cardNo) });
+  if (!card || card.communityId !== communityId || card.status !== "active" || card.version !== parsed.version) {
+    throw new DomainError("CARD_INVALID");
+  }
+  const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
+  if (!community) throw new DomainError("CARD_INVALID");
+  const expected = await signature(signingKey, community.cardSecret, card.cardNo, card.version);
+  if (!timingSafeEqual(expected, parsed.sig)) throw new DomainError("CARD_INVALID");
+  const household = await db.query.households.findFirst({ where: eq(households.id, card.householdId) });
+  const account = await db.query.accounts.findFirst({ where: eq(accounts.id, card.householdId) });
+  if (!household || !account) throw new DomainError("CARD_INVALID");
+  return {
+    cardId: card.id,
+    cardNo: card.cardNo,
+    pinHash: card.pinHash,
+    failedPins: card.failedPins,
+    lockedUntil: card.lockedUntil,
+    household: { id: household.id, householdNo: household.householdNo, headName: household.headName, building: household.building },
+    balance: account.balance,
+  };
+}

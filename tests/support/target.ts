@@ -1,0 +1,110 @@
+/**
+ * A running deployment of the product that a test talks to over real HTTP: the Node server
+ * on an embedded libSQL file (`startNodeTarget`), or the worker in workerd on local D1
+ * (`startWorkerTarget` in ./worker-target.ts). Both start empty with `SEED_DEMO=0`: only the
+ * community and its `admin` exist, and the suite builds everything else through the API.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { ApiResponse, CallOptions, Caller } from "./harness";
+
+export interface Target {
+  name: string;
+  baseUrl: string;
+  call: Caller;
+  adminPassword: string;
+  stop(): Promise<void>;
+}
+
+export const targetPassword = "target-admin-password";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function httpCaller(baseUrl: string): Caller {
+  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: BodyInit | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      headers["content-type"] ??= "application/json";
+      body = JSON.stringify(options.body);
+    }
+    const res = await fetch(`${baseUrl}/api${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+}
+
+export async function waitForHealth(baseUrl: string, child: ChildProcess | null, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before it was healthy`);
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${baseUrl} was not healthy within ${timeoutMs} ms`);
+}
+
+/** Starts `api/node.ts` as `npm start` does, on a fresh database file and a free port. */
+export async function startNodeTarget(extraEnv: Record<string, string> = {}): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "shuangfu-node-"));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", resolve("api/node.ts")], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: `file:${join(dir, "shuangfu.db")}`,
+      SEED_DEMO: "0",
+      SEED_PASSWORD: targetPassword,
+      PUBLIC_URL: baseUrl,
+      JOB_INTERVAL_SECONDS: "5",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  try {
+    await waitForHealth(baseUrl, child);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw new Error(`${(err as Error).message}\n${output}`);
+  }
+  return {
+    name: "node+libsql",
+    baseUrl,
+    call: httpCaller(baseUrl),
+    adminPassword: targetPassword,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
