@@ -16,7 +16,13 @@ import { systemClock } from "./domain/clock";
 const env = parseEnv(process.env);
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 const { db } = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
-const seeded = await seedIfEmpty(db, systemClock, { demo: env.SEED_DEMO === "1", password: env.SEED_PASSWORD, households: env.SEED_HOUSEHOLDS });
+const seeded = await seedIfEmpty(db, systemClock, {
+  demo: env.SEED_DEMO === "1",
+  password: env.SEED_PASSWORD,
+  households: env.SEED_HOUSEHOLDS,
+  publicUrl,
+  cardSigningKey: env.CARD_SIGNING_KEY,
+});
 if (seeded) console.log(`Seeded ${env.SEED_DEMO === "1" ? "the demo community 兴贤里社区" : "an empty community"}.`);
 
 const api = createApp({

@@ -11,6 +11,9 @@ export interface SeedOptions {
   demo: boolean;
   password: string;
   households: number;
+  /** Where card QR codes point, and the key that signs them (as the running app has them). */
+  publicUrl: string;
+  cardSigningKey: string;
 }
 
 export const demoCommunity = { name: "兴贤里社区", code: "XXL" } as const;
