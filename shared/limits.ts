@@ -14,6 +14,15 @@ export const limits = {
   householdNoLengthMax: 32,
   buildingLengthMax: 20,
   phoneLengthMax: 20,
+  /** A phone number once reduced to digits: 7 (local landline) to 15 (E.164 maximum). */
+  phoneDigitsMin: 7,
+  phoneDigitsMax: 15,
+  unitLengthMax: 20,
+  roomLengthMax: 20,
+  relationLengthMax: 20,
+  householdTypeLengthMax: 20,
+  /** Free-text search (`?q=`) on lists. */
+  searchLengthMax: 50,
   membersMax: 20,
   evidenceMax: 6,
   evidenceItemLengthMax: 2048,
@@ -37,6 +46,8 @@ export const limits = {
   bodyBytesMax: 64 * 1024,
   importBytesMax: 5 * 1024 * 1024,
   importRowsMax: 20_000,
+  /** Problems listed in one IMPORT_INVALID answer; enough for one per row of the largest file. */
+  importProblemsMax: 20_000,
   publicityDaysDefault: 5,
   publicityDaysMin: 1,
   publicityDaysMax: 30,
