@@ -2,9 +2,10 @@
  * Households (户) and their members. A household owns a ledger account, opened in the same
  * batch that creates it, so no household ever exists without one.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accounts, cards, households, members } from "../../db/schema";
+import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
@@ -93,4 +94,130 @@ export async function getHousehold(db: Db, communityId: string, householdId: str
     card: card ? { cardNo: card.cardNo, status: card.status } : null,
     createdAt: household.createdAt,
   };
+}
+
+/**
+ * Reduces a phone number as offices write it (`150-1661-3186`, `+86 139 0000 1111`,
+ * `(0398) 123 4567`) to digits only. Answers null for an empty value and "invalid" when what
+ * is left is not a plausible number (letters, too few or too many digits, two numbers in one
+ * cell, or a number Excel turned into `1.38E+10`).
+ */
+export function normalizePhone(raw: string | null | undefined): string | null | "invalid" {
+  const text = (raw ?? "").trim();
+  if (text === "") return null;
+  if (!/^[\d\s\-+()（）.]*$/.test(text)) return "invalid";
+  let digits = text.replace(/\D/g, "");
+  if (text.startsWith("+86") || (digits.length === 13 && digits.startsWith("86"))) digits = digits.slice(2);
+  if (digits.length < limits.phoneDigitsMin || digits.length > limits.phoneDigitsMax) return "invalid";
+  return digits;
+}
+
+export interface HouseholdListQuery {
+  q?: string;
+  building?: string;
+  cursor?: { householdNo: string; id: string } | null;
+  limit: number;
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/**
+ * One page of the community's households, ordered by 户号 (then id), with keyset
+ * pagination. `q` matches 户号, the head's name, the phone number and any member's name.
+ */
+export async function listHouseholds(db: Db, communityId: string, query: HouseholdListQuery) {
+  const conditions: SQL[] = [sql`h.community_id = ${communityId}`];
+  if (query.building) conditions.push(sql`h.building = ${query.building}`);
+  const q = query.q?.trim();
+  if (q) {
+    const pattern = likePattern(q);
+    const digits = q.replace(/\D/g, "");
+    const phoneMatch = digits.length >= 3 && /^[\d\s\-+]+$/.test(q) ? sql` OR h.phone LIKE ${likePattern(digits)} ESCAPE '\\'` : sql``;
+    conditions.push(sql`(h.household_no LIKE ${pattern} ESCAPE '\\' OR h.head_name LIKE ${pattern} ESCAPE '\\'${phoneMatch}
+      OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id AND m.name LIKE ${pattern} ESCAPE '\\'))`);
+  }
+  if (query.cursor) {
+    conditions.push(sql`(h.household_no > ${query.cursor.householdNo} OR (h.household_no = ${query.cursor.householdNo} AND h.id > ${query.cursor.id}))`);
+  }
+  const result = await db.run(sql`SELECT h.id, h.household_no, h.head_name, h.building, h.unit, h.room, h.phone, h.household_type,
+      COALESCE(a.balance, 0) AS balance, COALESCE(a.score, 0) AS score,
+      (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count,
+      c.card_no, c.status AS card_status
+    FROM households h
+    LEFT JOIN accounts a ON a.id = h.id
+    LEFT JOIN cards c ON c.household_id = h.id AND c.status = 'active'
+    WHERE ${sql.join(conditions, sql` AND `)}
+    ORDER BY h.household_no, h.id
+    LIMIT ${query.limit + 1}`);
+  const rows = result.rows as unknown as Array<Record<string, string | number | null>>;
+  const page = rows.slice(0, query.limit).map((r) => ({
+    id: String(r.id),
+    householdNo: String(r.household_no),
+    headName: String(r.head_name),
+    building: String(r.building),
+    unit: r.unit === null ? null : String(r.unit),
+    room: r.room === null ? null : String(r.room),
+    phone: r.phone === null ? null : String(r.phone),
+    householdType: r.household_type === null ? null : String(r.household_type),
+    memberCount: Number(r.member_count),
+    balance: Number(r.balance),
+    score: Number(r.score),
+    card: r.card_no === null ? null : { cardNo: String(r.card_no), status: "active" as const },
+  }));
+  const last = page[page.length - 1];
+  const next = rows.length > query.limit && last ? { householdNo: last.householdNo, id: last.id } : null;
+  return { items: page, next };
+}
+
+export interface HouseholdChanges {
+  headName?: string;
+  building?: string;
+  unit?: string | null;
+  room?: string | null;
+  phone?: string | null;
+  householdType?: string | null;
+  addMembers?: Array<{ name: string; relation?: string | null }>;
+}
+
+/**
+ * Edits a household's details and adds members, with the old and new values in the audit
+ * log. Members are never removed here: applications and the register name them.
+ */
+export async function updateHousehold(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, householdId: string, changes: HouseholdChanges) {
+  const household = await db.query.households.findFirst({ where: and(eq(households.id, householdId), eq(households.communityId, actor.communityId)) });
+  if (!household) throw new DomainError("NOT_FOUND", { householdId });
+  const fields = ["headName", "building", "unit", "room", "phone", "householdType"] as const;
+  const set: Partial<typeof households.$inferInsert> = {};
+  const before: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = changes[field];
+    if (value === undefined || value === household[field]) continue;
+    (set as Record<string, string | null>)[field] = value;
+    before[field] = household[field];
+  }
+  const added = changes.addMembers ?? [];
+  if (added.length > 0) {
+    const [{ n }] = await db.select({ n: sql<number>`COUNT(*)` }).from(members).where(eq(members.householdId, householdId));
+    if (Number(n) + added.length > limits.membersMax) {
+      throw new DomainError("VALIDATION_FAILED", { fields: { addMembers: `at most ${limits.membersMax} members per household` }, membersMax: limits.membersMax });
+    }
+  }
+  if (Object.keys(set).length === 0 && added.length === 0) return getHousehold(db, actor.communityId, householdId);
+  const at = isoNow(clock);
+  const memberRows = added.map((m) => ({ id: newId(), communityId: actor.communityId, householdId, name: m.name, relation: m.relation ?? null, createdAt: at }));
+  const statements: Statement[] = [db.update(households).set({ ...set, updatedAt: at }).where(eq(households.id, householdId))];
+  if (memberRows.length > 0) statements.push(db.insert(members).values(memberRows));
+  statements.push(
+    auditStatement(db, actor, meta, at, {
+      action: "household.update",
+      targetType: "household",
+      targetId: householdId,
+      details: { before, after: set, addedMembers: memberRows.map((m) => ({ id: m.id, name: m.name, relation: m.relation })) },
+    }),
+  );
+  await db.batch(statements as [Statement, ...Statement[]]);
+  return getHousehold(db, actor.communityId, householdId);
 }

@@ -1,3 +1,124 @@
-import { createRouter } from "../router";
+/**
+ * Points cards (积分卡): issued by the admin with a PIN, printed as a signed QR code, scanned by
+ * staff, revoked when lost. See docs/decisions/002-card-qr.md for why the QR is signed.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import QRCode from "qrcode";
+import { cards } from "../../db/schema";
+import { limits } from "../../shared/limits";
+import { issueCard, qrOfCard, resolveCard, revokeCard } from "../domain/cards";
+import { DomainError } from "../domain/errors";
+import { actorOf, allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf, staffRoles } from "../router";
 
-export const cardsRoutes = createRouter();
+const pinPattern = new RegExp(`^\\d{${limits.pinDigitsMin},${limits.pinDigitsMax}}$`);
+
+const IssueCardBody = z
+  .object({
+    pin: z.string().regex(pinPattern, `${limits.pinDigitsMin}–${limits.pinDigitsMax} digits`).openapi({ example: "2580" }),
+  })
+  .openapi("IssueCard");
+
+const IssuedCardSchema = z
+  .object({
+    cardNo: z.string(),
+    qr: z.string().openapi({ description: "Exactly the text the card's QR code encodes" }),
+    status: z.literal("active"),
+  })
+  .openapi("IssuedCard");
+
+const CardNoParam = z.object({ cardNo: z.string().min(1).max(40) });
+
+const ResolveBody = z.object({ qr: z.string().min(1).max(limits.qrLengthMax) }).openapi("ResolveCard");
+
+const ResolvedCardSchema = z
+  .object({
+    cardNo: z.string(),
+    household: z.object({ id: z.string(), householdNo: z.string(), headName: z.string(), building: z.string() }),
+    balance: z.number().int(),
+  })
+  .openapi("ResolvedCard");
+
+export const cardsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/households/{id}/card",
+      tags: ["cards"],
+      summary: "Issue the household a new card with a PIN; the previous card stops working (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(IssueCardBody) },
+      responses: { 201: jsonResponse(IssuedCardSchema, "Issued"), ...errorResponses },
+    }),
+    async (c) => {
+      const admin = staffOf(c);
+      const { id } = c.req.valid("param");
+      const { pin } = c.req.valid("json");
+      const card = await issueCard(c.get("db"), c.get("clock"), admin, c.get("meta"), c.get("config"), id, pin);
+      return c.json({ cardNo: card.cardNo, qr: card.qr, status: card.status }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/cards/{cardNo}/qr.svg",
+      tags: ["cards"],
+      summary: "The card's QR code as SVG, for printing (admin; the household itself)",
+      middleware: [allow("admin", "resident")] as const,
+      security,
+      request: { params: CardNoParam },
+      responses: { 200: { description: "The QR image", content: { "image/svg+xml": { schema: z.string() } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const actor = actorOf(c);
+      const { cardNo } = c.req.valid("param");
+      const db = c.get("db");
+      if (actor.kind === "household") {
+        // A resident may print only their own card; another card's existence is not revealed.
+        const own = await db.query.cards.findFirst({ where: and(eq(cards.cardNo, cardNo), eq(cards.householdId, actor.householdId)) });
+        if (!own) throw new DomainError("FORBIDDEN");
+      }
+      const { qr } = await qrOfCard(db, actor.communityId, cardNo, c.get("config"));
+      const svg = await QRCode.toString(qr, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+      // The image is the card itself: whoever holds a copy can show it at the shop.
+      c.header("content-type", "image/svg+xml; charset=utf-8");
+      c.header("cache-control", "no-store");
+      return c.body(svg, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/cards/{cardNo}/revoke",
+      tags: ["cards"],
+      summary: "Revoke a card: sign-in, scanning and redemption stop at once (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: CardNoParam },
+      responses: { 200: jsonResponse(z.object({ cardNo: z.string(), status: z.literal("revoked") }), "Revoked"), ...errorResponses },
+    }),
+    async (c) => {
+      const admin = staffOf(c);
+      const { cardNo } = c.req.valid("param");
+      return c.json(await revokeCard(c.get("db"), c.get("clock"), admin, c.get("meta"), cardNo), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/cards/resolve",
+      tags: ["cards"],
+      summary: "Turn a scanned QR text into the card's household and balance (staff)",
+      middleware: [allow(...staffRoles)] as const,
+      security,
+      request: { body: jsonBody(ResolveBody) },
+      responses: { 200: jsonResponse(ResolvedCardSchema, "The card's household"), ...errorResponses },
+    }),
+    async (c) => {
+      const staff = staffOf(c);
+      const { qr } = c.req.valid("json");
+      const card = await resolveCard(c.get("db"), staff.communityId, c.get("config").cardSigningKey, qr);
+      return c.json({ cardNo: card.cardNo, household: card.household, balance: card.balance }, 200);
+    },
+  );

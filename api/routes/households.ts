@@ -1,3 +1,298 @@
-import { createRouter } from "../router";
+/** Households (户) and their members: created by the admin, one by one or from the office's file. */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { limits } from "../../shared/limits";
+import type { AppEnv } from "../env";
+import { base64url } from "../domain/crypto";
+import { DomainError } from "../domain/errors";
+import { createHousehold, getHousehold, listHouseholds, normalizePhone, updateHousehold } from "../domain/households";
+import { importHouseholds, templateCsv, templateXlsx } from "../domain/import";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../router";
 
-export const householdsRoutes = createRouter();
+const phoneProblem = "7 to 15 digits (spaces, dashes and brackets are fine); one number only";
+
+const Phone = z
+  .string()
+  .max(limits.phoneLengthMax)
+  .refine((value) => normalizePhone(value) !== "invalid", phoneProblem)
+  .openapi({ example: "150-1661-3186", description: "Stored as digits only" });
+
+const MemberInput = z.object({
+  name: z.string().trim().min(1).max(limits.nameLengthMax),
+  relation: z.string().trim().max(limits.relationLengthMax).nullable().optional(),
+});
+
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+export const NewHouseholdBody = z
+  .object({
+    householdNo: z.string().trim().min(1).max(limits.householdNoLengthMax),
+    headName: z.string().trim().min(1).max(limits.nameLengthMax),
+    building: z.string().trim().min(1).max(limits.buildingLengthMax),
+    unit: optionalText(limits.unitLengthMax),
+    room: optionalText(limits.roomLengthMax),
+    phone: Phone.nullable().optional(),
+    householdType: optionalText(limits.householdTypeLengthMax),
+    members: z.array(MemberInput).max(limits.membersMax),
+  })
+  .openapi("NewHousehold");
+
+const HouseholdPatchBody = z
+  .object({
+    headName: z.string().trim().min(1).max(limits.nameLengthMax).optional(),
+    building: z.string().trim().min(1).max(limits.buildingLengthMax).optional(),
+    unit: optionalText(limits.unitLengthMax),
+    room: optionalText(limits.roomLengthMax),
+    phone: Phone.nullable().optional(),
+    householdType: optionalText(limits.householdTypeLengthMax),
+    addMembers: z.array(MemberInput).min(1).max(limits.membersMax).optional(),
+  })
+  .strict()
+  .refine((body) => Object.values(body).some((v) => v !== undefined), { message: "nothing to change", path: ["(body)"] })
+  .openapi("HouseholdPatch");
+
+const CardSummary = z.object({ cardNo: z.string(), status: z.enum(["active", "revoked"]) });
+
+export const HouseholdSchema = z
+  .object({
+    id: z.string(),
+    householdNo: z.string(),
+    headName: z.string(),
+    building: z.string(),
+    unit: z.string().nullable(),
+    room: z.string().nullable(),
+    phone: z.string().nullable(),
+    householdType: z.string().nullable(),
+    members: z.array(z.object({ id: z.string(), name: z.string(), relation: z.string().nullable() })),
+    balance: z.number().int(),
+    score: z.number().int(),
+    card: CardSummary.nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("Household");
+
+const HouseholdListItem = z
+  .object({
+    id: z.string(),
+    householdNo: z.string(),
+    headName: z.string(),
+    building: z.string(),
+    unit: z.string().nullable(),
+    room: z.string().nullable(),
+    phone: z.string().nullable(),
+    householdType: z.string().nullable(),
+    memberCount: z.number().int(),
+    balance: z.number().int(),
+    score: z.number().int(),
+    card: CardSummary.nullable(),
+  })
+  .openapi("HouseholdListItem");
+
+const ListQuery = z.object({
+  q: z.string().max(limits.searchLengthMax).optional().openapi({ description: "Matches 户号, the head's name, the phone number or any member's name" }),
+  building: z.string().max(limits.buildingLengthMax).optional(),
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.listLimitMax).optional(),
+});
+
+const ImportForm = z.object({ file: z.any().openapi({ type: "string", format: "binary" }) });
+
+const ImportProblemSchema = z.object({ line: z.number().int(), field: z.string(), column: z.string().optional(), problem: z.string() });
+
+const ImportResult = z
+  .object({
+    imported: z.number().int(),
+    households: z.array(z.object({ id: z.string(), householdNo: z.string(), headName: z.string(), building: z.string(), memberCount: z.number().int() })),
+  })
+  .openapi("HouseholdImportResult");
+
+function encodeCursor(key: { householdNo: string; id: string }): string {
+  return base64url(new TextEncoder().encode(JSON.stringify([key.householdNo, key.id])));
+}
+
+function decodeCursor(c: Context<AppEnv>, text: string | undefined): { householdNo: string; id: string } | null {
+  if (!text) return null;
+  try {
+    const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
+    const [householdNo, id] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
+    if (typeof householdNo === "string" && typeof id === "string") return { householdNo, id };
+  } catch {
+    /* falls through to the validation error */
+  }
+  throw new DomainError("VALIDATION_FAILED", { fields: { cursor: c.get("lang") === "en" ? "not a cursor this list gave out" : "分页游标无效" } });
+}
+
+/** The uploaded file: the `file` field of a multipart form, or the raw body (text/csv, .xlsx). */
+async function uploadedFile(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fileName: string | null }> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (/^multipart\/form-data|^application\/x-www-form-urlencoded/i.test(contentType)) {
+    let form: Record<string, unknown>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      throw new DomainError("VALIDATION_FAILED", { fields: { file: "the form could not be read" } });
+    }
+    const file = form.file;
+    if (typeof file === "string") return { bytes: new TextEncoder().encode(file), fileName: null };
+    if (file && typeof file === "object" && "arrayBuffer" in file) {
+      const blob = file as File;
+      return { bytes: new Uint8Array(await blob.arrayBuffer()), fileName: typeof blob.name === "string" ? blob.name.slice(0, 200) : null };
+    }
+    throw new DomainError("VALIDATION_FAILED", { fields: { file: c.get("lang") === "en" ? "Required: the CSV or XLSX file" : "请选择要导入的 CSV 或 XLSX 文件" } });
+  }
+  if (/^application\/json/i.test(contentType)) throw new DomainError("UNSUPPORTED_MEDIA_TYPE", { expected: "multipart/form-data with a `file` field" });
+  return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: null };
+}
+
+export const householdsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/households",
+      tags: ["households"],
+      summary: "Create a household with its members (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { body: jsonBody(NewHouseholdBody) },
+      responses: { 201: jsonResponse(HouseholdSchema, "Created, with its ledger account"), ...errorResponses },
+    }),
+    async (c) => {
+      const admin = staffOf(c);
+      const body = c.req.valid("json");
+      const db = c.get("db");
+      const created = await createHousehold(db, c.get("clock"), admin, c.get("meta"), {
+        ...body,
+        unit: body.unit || null,
+        room: body.room || null,
+        householdType: body.householdType || null,
+        phone: normalizePhone(body.phone) as string | null,
+        members: body.members.map((m) => ({ name: m.name, relation: m.relation || null })),
+      });
+      return c.json(await getHousehold(db, admin.communityId, created.id), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/households",
+      tags: ["households"],
+      summary: "Households of the community, by 户号 (staff)",
+      middleware: [allow(...staffRoles)] as const,
+      security,
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(listOf(HouseholdListItem), "One page"), ...errorResponses },
+    }),
+    async (c) => {
+      const staff = staffOf(c);
+      const query = c.req.valid("query");
+      const page = await listHouseholds(c.get("db"), staff.communityId, {
+        q: query.q,
+        building: query.building?.trim() || undefined,
+        cursor: decodeCursor(c, query.cursor),
+        limit: query.limit ?? limits.listLimitDefault,
+      });
+      return c.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/households/import/template",
+      tags: ["households"],
+      summary: "The empty import template: CSV (UTF-8 with BOM) or `?format=xlsx` (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { query: z.object({ format: z.enum(["csv", "xlsx"]).optional() }) },
+      responses: {
+        200: {
+          description: "The template",
+          content: { "text/csv": { schema: z.string() }, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: z.string().openapi({ format: "binary" }) } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { format } = c.req.valid("query");
+      c.header("cache-control", "no-store");
+      if (format === "xlsx") {
+        c.header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        c.header("content-disposition", `attachment; filename="households-template.xlsx"; filename*=UTF-8''%E4%BD%8F%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx`);
+        return c.body(await templateXlsx(), 200);
+      }
+      c.header("content-type", "text/csv; charset=utf-8");
+      c.header("content-disposition", `attachment; filename="households-template.csv"; filename*=UTF-8''%E4%BD%8F%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv`);
+      return c.body(templateCsv(), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/households/import",
+      tags: ["households"],
+      summary: "Import households from the office's CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX file (admin)",
+      description:
+        "Send `multipart/form-data` with the file in the field `file` (or the file itself as the body). Columns: 户号, 户主姓名, 楼栋, 单元, 房号, 联系电话, 家庭成员, 人口数, 户类型 " +
+        "(or householdNo, headName, building, unit, room, phone, members). Members are separated by 、 ， , or ; with the relation in brackets: 张三、李四（配偶）. " +
+        "All or nothing: any bad row gives 400 IMPORT_INVALID with `details.rows` = [{line, field, column, problem}] for every problem (the header is line 1), and nothing is written.",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { body: { content: { "multipart/form-data": { schema: ImportForm } }, required: false } },
+      responses: {
+        201: jsonResponse(ImportResult, "Every household of the file was created"),
+        ...errorResponses,
+        400: { description: "IMPORT_INVALID: `details.rows` lists every problem", content: { "application/json": { schema: z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.object({ rows: z.array(ImportProblemSchema) }).optional() }) }) } } },
+      },
+    }),
+    async (c) => {
+      const admin = staffOf(c);
+      const source = await uploadedFile(c);
+      const result = await importHouseholds(c.get("db"), c.get("clock"), admin, c.get("meta"), source, c.get("lang"));
+      return c.json(result, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/households/{id}",
+      tags: ["households"],
+      summary: "One household with members, balance, score and card (staff; the household itself)",
+      middleware: [allow(...anyRole)] as const,
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(HouseholdSchema, "The household"), ...errorResponses },
+    }),
+    async (c) => {
+      const actor = actorOf(c);
+      const { id } = c.req.valid("param");
+      if (actor.kind === "household" && actor.householdId !== id) throw new DomainError("FORBIDDEN");
+      return c.json(await getHousehold(c.get("db"), actor.communityId, id), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/households/{id}",
+      tags: ["households"],
+      summary: "Edit a household's details and add members (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(HouseholdPatchBody) },
+      responses: { 200: jsonResponse(HouseholdSchema, "The household as it is now"), ...errorResponses },
+    }),
+    async (c) => {
+      const admin = staffOf(c);
+      const { id } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const household = await updateHousehold(c.get("db"), c.get("clock"), admin, c.get("meta"), id, {
+        headName: body.headName,
+        building: body.building,
+        unit: body.unit === undefined ? undefined : body.unit || null,
+        room: body.room === undefined ? undefined : body.room || null,
+        householdType: body.householdType === undefined ? undefined : body.householdType || null,
+        phone: body.phone === undefined ? undefined : (normalizePhone(body.phone) as string | null),
+        addMembers: body.addMembers?.map((m) => ({ name: m.name, relation: m.relation || null })),
+      });
+      return c.json(household, 200);
+    },
+  );

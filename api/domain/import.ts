@@ -1,0 +1,404 @@
+/**
+ * Importing households from the office's own spreadsheet (花名册): CSV in UTF-8 (with or without
+ * a byte-order mark) or GBK (what Excel on a Chinese Windows PC writes), or XLSX.
+ *
+ * All or nothing: every row is checked first and every problem is reported with the line the
+ * office sees in its file (the header is line 1); only a clean file is written, in one
+ * `db.batch`. Rows are inserted with a few multi-row statements that read their values from one
+ * JSON parameter (`json_each`), which keeps 3,000 households to a few dozen statements and under
+ * D1's limit of 100 bound parameters per statement.
+ *
+ * Web APIs only (TextDecoder, Blob), plus pure-JS papaparse, iconv-lite and read-excel-file,
+ * so it runs on Workers as well as on Node.
+ */
+import { sql } from "drizzle-orm";
+import iconv from "iconv-lite";
+import Papa from "papaparse";
+import { readSheet } from "read-excel-file/universal";
+import writeXlsxFile from "write-excel-file/universal";
+import type { Db } from "../../db/client";
+import { limits } from "../../shared/limits";
+import type { Actor, RequestMeta } from "./actor";
+import { auditStatement } from "./audit";
+import { isoNow, newId, type Clock } from "./clock";
+import { DomainError, violatedConstraint } from "./errors";
+import { normalizePhone, type NewHousehold } from "./households";
+import type { Statement } from "./ledger";
+
+type Lang = "zh" | "en";
+export type ImportField = "householdNo" | "headName" | "building" | "unit" | "room" | "phone" | "members" | "householdType" | "file";
+
+export interface ImportProblem {
+  /** The line (CSV) or row (XLSX) as the office sees it; the header is line 1, 0 means the whole file. */
+  line: number;
+  field: ImportField;
+  /** The column's heading as written in the file, when there is one. */
+  column?: string;
+  problem: string;
+}
+
+/** The column headings an office uses (Chinese first), and the English ones we also accept. */
+const columnAliases: Record<Exclude<ImportField, "file">, string[]> = {
+  householdNo: ["户号", "户编号", "户籍号", "householdno", "household_no"],
+  headName: ["户主姓名", "户主", "户主名", "headname", "head_name", "head"],
+  building: ["楼栋", "楼号", "楼栋号", "栋", "building"],
+  unit: ["单元", "单元号", "unit"],
+  room: ["房号", "房间号", "门牌号", "室", "room"],
+  phone: ["联系电话", "电话", "手机", "手机号", "手机号码", "phone", "mobile"],
+  members: ["家庭成员", "成员", "家庭成员及关系", "members"],
+  householdType: ["户类型", "户别", "类型", "householdtype", "household_type", "type"],
+};
+
+/** The template's headings, in the order offices keep them (人口数 is read but not stored). */
+export const templateColumns = ["户号", "户主姓名", "楼栋", "单元", "房号", "联系电话", "家庭成员", "人口数", "户类型"];
+
+const messages = {
+  notSpreadsheet: { zh: "文件不是 CSV 或 XLSX 表格，请在 Excel 中“另存为” CSV 或 .xlsx 后再导入。", en: "The file is not a CSV or XLSX spreadsheet; save it as CSV or .xlsx and try again." },
+  oldXls: { zh: "这是旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 或 CSV 后再导入。", en: "This is an old .xls file; save it as .xlsx or CSV and try again." },
+  badXlsx: { zh: "无法读取这个 .xlsx 文件，文件可能已损坏。", en: "This .xlsx file cannot be read; it may be damaged." },
+  empty: { zh: "文件是空的。", en: "The file is empty." },
+  noHeader: { zh: "找不到表头：第一行应包含“户号”“户主姓名”“楼栋”等列名。", en: "No header row found: it should name the columns 户号 / householdNo, 户主姓名 / headName, 楼栋 / building." },
+  missingColumn: { zh: "缺少必需的列", en: "A required column is missing" },
+  noRows: { zh: "文件里没有数据行。", en: "The file has no data rows." },
+  tooManyRows: { zh: `一次最多导入 ${limits.importRowsMax} 户，请分成几个文件。`, en: `At most ${limits.importRowsMax} households per import; split the file.` },
+  required: { zh: "必填项为空", en: "Required, but empty" },
+  tooLong: { zh: (max: number) => `太长，最多 ${max} 个字`, en: (max: number) => `Too long: at most ${max} characters` },
+  duplicateInFile: { zh: (line: number) => `户号与第 ${line} 行重复`, en: (line: number) => `Same 户号 as line ${line}` },
+  exists: { zh: "本社区已有这个户号", en: "This 户号 already exists in the community" },
+  badPhone: { zh: "电话号码格式不对（应为 7 到 15 位数字，一格只填一个号码）", en: "Not a phone number (7 to 15 digits, one number per cell)" },
+  tooManyMembers: { zh: `家庭成员太多，最多 ${limits.membersMax} 人`, en: `Too many members: at most ${limits.membersMax}` },
+  badMember: { zh: (text: string) => `家庭成员“${text}”写法不对，应为“姓名（关系）”`, en: (text: string) => `Member "${text}" is not written as 姓名（关系）` },
+  memberTooLong: { zh: (text: string) => `家庭成员“${text}”的姓名或关系太长`, en: (text: string) => `Member "${text}": name or relation too long` },
+} as const;
+
+function fail(problems: ImportProblem[]): never {
+  throw new DomainError("IMPORT_INVALID", { rows: problems.slice(0, limits.importProblemsMax), problemCount: problems.length });
+}
+
+function fileProblem(lang: Lang, text: { zh: string; en: string }): never {
+  fail([{ line: 0, field: "file", problem: text[lang] }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the file into rows of text
+
+export type SheetFormat = "csv" | "xlsx";
+
+/** A row of cells and the line the office sees it on. */
+interface SheetRow {
+  line: number;
+  cells: string[];
+}
+
+/** Tells the format by the file's first bytes, never by its name or declared type. */
+export function sniffFormat(bytes: Uint8Array): SheetFormat | "xls" | "binary" {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return "xlsx";
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return "xls";
+  const head = bytes.subarray(0, 4096);
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  if (!utf16 && head.includes(0)) return "binary";
+  return "csv";
+}
+
+/**
+ * Decodes a text file: UTF-16 when it says so with a byte-order mark; UTF-8 (the mark, if any,
+ * dropped) when the bytes are valid UTF-8; otherwise GBK, which is what Excel writes on a
+ * Chinese Windows PC and which every GB2312 file also is.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return iconv.decode(bytes as Buffer, "gbk");
+  }
+}
+
+function csvRows(text: string): SheetRow[] {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  // Excel's "Unicode text" is tab-separated; everything else an office saves uses commas.
+  const delimiter = firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",";
+  const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false });
+  // One record per line, as Excel numbers them; a quoted cell with a line break is still one row.
+  return parsed.data.map((cells, index) => ({ line: index + 1, cells: cells.map((cell) => String(cell ?? "")) }));
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "number") return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  return String(value);
+}
+
+async function xlsxRows(bytes: Uint8Array, lang: Lang): Promise<SheetRow[]> {
+  let data: unknown[][];
+  try {
+    const copy = bytes.slice().buffer as ArrayBuffer;
+    data = (await readSheet(copy, { trim: false })) as unknown[][];
+  } catch {
+    fileProblem(lang, messages.badXlsx);
+  }
+  return data.map((cells, index) => ({ line: index + 1, cells: cells.map(cellText) }));
+}
+
+/** Reads the file's rows, whichever of the accepted formats it is in. */
+export async function readRows(bytes: Uint8Array, lang: Lang): Promise<{ format: SheetFormat; rows: SheetRow[] }> {
+  if (bytes.length === 0) fileProblem(lang, messages.empty);
+  const kind = sniffFormat(bytes);
+  if (kind === "xls") fileProblem(lang, messages.oldXls);
+  if (kind === "binary") fileProblem(lang, messages.notSpreadsheet);
+  if (kind === "xlsx") return { format: "xlsx", rows: await xlsxRows(bytes, lang) };
+  return { format: "csv", rows: csvRows(decodeText(bytes)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking rows
+
+/** Trims ordinary and full-width spaces and drops invisible characters Excel leaves behind. */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\ufeff]/g, "").replace(/\s+/g, " ").trim();
+}
+
+function headingKey(text: string): string {
+  return clean(text).replace(/[\s*＊:：]/g, "").toLowerCase();
+}
+
+type ColumnMap = Partial<Record<Exclude<ImportField, "file">, { index: number; heading: string }>>;
+
+function mapColumns(cells: string[]): ColumnMap {
+  const map: ColumnMap = {};
+  cells.forEach((cell, index) => {
+    const key = headingKey(cell);
+    for (const [field, aliases] of Object.entries(columnAliases) as Array<[keyof ColumnMap, string[]]>) {
+      if (!map[field] && aliases.includes(key)) map[field] = { index, heading: clean(cell) };
+    }
+  });
+  return map;
+}
+
+const requiredColumns = ["householdNo", "headName", "building"] as const;
+
+/**
+ * Finds the header row: the first of the first five rows that names 户号 (offices often put a
+ * title such as "兴贤里社区住户花名册" above it).
+ */
+function findHeader(rows: SheetRow[], lang: Lang): { headerIndex: number; columns: ColumnMap } {
+  for (let i = 0; i < Math.min(rows.length, 5); i++) {
+    const columns = mapColumns(rows[i].cells);
+    if (columns.householdNo) {
+      const missing = requiredColumns.filter((field) => !columns[field]);
+      if (missing.length > 0) {
+        fail(missing.map((field) => ({ line: rows[i].line, field, column: columnAliases[field][0], problem: messages.missingColumn[lang] })));
+      }
+      return { headerIndex: i, columns };
+    }
+  }
+  fileProblem(lang, messages.noHeader);
+}
+
+/**
+ * Splits a members cell: `张三、李四（配偶）`, `张三，李四(长子)`, `"张三,李四（配偶）"`, `张三;李四`.
+ * Relations go in full-width or ASCII brackets after the name.
+ */
+export function parseMembers(cell: string): Array<{ name: string; relation: string | null } | { bad: string }> {
+  return cell
+    .split(/[、，,;；\n]/)
+    .map((part) => clean(part))
+    .filter((part) => part !== "")
+    .map((part) => {
+      const match = /^([^()（）]+?)\s*(?:[（(]\s*([^()（）]*?)\s*[)）])?$/.exec(part);
+      if (!match) return { bad: part };
+      return { name: match[1], relation: match[2] ? match[2] : null };
+    });
+}
+
+interface CheckedRow {
+  line: number;
+  household: NewHousehold;
+}
+
+function checkRow(row: SheetRow, columns: ColumnMap, lang: Lang, problems: ImportProblem[]): CheckedRow | null {
+  const before = problems.length;
+  const cell = (field: keyof ColumnMap) => {
+    const column = columns[field];
+    return column ? clean(row.cells[column.index] ?? "") : "";
+  };
+  const report = (field: keyof ColumnMap, problem: string) =>
+    problems.push({ line: row.line, field, ...(columns[field] ? { column: columns[field].heading } : {}), problem });
+  const text = (field: keyof ColumnMap, max: number, required: boolean): string | null => {
+    const value = cell(field);
+    if (value === "") {
+      if (required) report(field, messages.required[lang]);
+      return null;
+    }
+    if (value.length > max) report(field, messages.tooLong[lang](max));
+    return value;
+  };
+  const householdNo = text("householdNo", limits.householdNoLengthMax, true);
+  const headName = text("headName", limits.nameLengthMax, true);
+  const building = text("building", limits.buildingLengthMax, true);
+  const unit = text("unit", limits.unitLengthMax, false);
+  const room = text("room", limits.roomLengthMax, false);
+  const householdType = text("householdType", limits.householdTypeLengthMax, false);
+  const phone = normalizePhone(cell("phone"));
+  if (phone === "invalid") report("phone", messages.badPhone[lang]);
+
+  const members: NewHousehold["members"] = [];
+  for (const parsed of parseMembers(cell("members"))) {
+    if ("bad" in parsed) report("members", messages.badMember[lang](parsed.bad));
+    else if (parsed.name.length > limits.nameLengthMax || (parsed.relation?.length ?? 0) > limits.relationLengthMax) report("members", messages.memberTooLong[lang](parsed.name));
+    else members.push(parsed);
+  }
+  // The head is usually listed first; when the office left them out, they are still a member.
+  const head = headName ? members.find((m) => m.name === headName) : undefined;
+  if (head) head.relation ??= "户主";
+  else if (headName) members.unshift({ name: headName, relation: "户主" });
+  if (members.length > limits.membersMax) report("members", messages.tooManyMembers[lang]);
+
+  if (problems.length > before || !householdNo || !headName || !building) return null;
+  return { line: row.line, household: { householdNo, headName, building, unit, room, phone: phone as string | null, householdType, members } };
+}
+
+/**
+ * Reads and checks a whole file. Answers the households to create, or throws IMPORT_INVALID
+ * listing every problem of every row (duplicates within the file included).
+ */
+export async function parseHouseholdFile(bytes: Uint8Array, lang: Lang): Promise<{ format: SheetFormat; households: CheckedRow[]; householdNoColumn: string }> {
+  const { format, rows } = await readRows(bytes, lang);
+  const { headerIndex, columns } = findHeader(rows, lang);
+  const dataRows = rows.slice(headerIndex + 1).filter((row) => row.cells.some((c) => clean(c) !== ""));
+  if (dataRows.length === 0) fileProblem(lang, messages.noRows);
+  if (dataRows.length > limits.importRowsMax) fileProblem(lang, messages.tooManyRows);
+
+  const problems: ImportProblem[] = [];
+  const checked: CheckedRow[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const row of dataRows) {
+    const result = checkRow(row, columns, lang, problems);
+    const householdNo = clean(row.cells[columns.householdNo!.index] ?? "");
+    if (householdNo) {
+      const first = firstLineOf.get(householdNo);
+      if (first !== undefined) {
+        problems.push({ line: row.line, field: "householdNo", column: columns.householdNo!.heading, problem: messages.duplicateInFile[lang](first) });
+        continue;
+      }
+      firstLineOf.set(householdNo, row.line);
+    }
+    if (result) checked.push(result);
+  }
+  if (problems.length > 0) fail(problems.sort((a, b) => a.line - b.line));
+  return { format, households: checked, householdNoColumn: columns.householdNo!.heading };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** Rows per multi-row INSERT: one JSON parameter of ~100–200 KB, well under D1's 2 MB. */
+const chunkRows = 1000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export interface BulkHousehold {
+  id: string;
+  householdNo: string;
+  headName: string;
+  building: string;
+  memberCount: number;
+}
+
+/**
+ * The statements that create many households at once, each with its members and its ledger
+ * account (kind 'household', balance 0), exactly as `prepareHousehold` does for one.
+ */
+export function bulkHouseholdStatements(db: Db, communityId: string, at: string, input: NewHousehold[]): { households: BulkHousehold[]; statements: Statement[] } {
+  const householdRows = input.map((h) => [newId(), h.householdNo, h.headName, h.building, h.unit ?? null, h.room ?? null, h.phone ?? null, h.householdType ?? null]);
+  const memberRows = input.flatMap((h, i) => h.members.map((m) => [newId(), householdRows[i][0], m.name, m.relation ?? null]));
+  const field = (n: number) => sql.raw(`json_extract(value, '$[${n}]')`);
+  const statements: Statement[] = [];
+  for (const chunk of chunks(householdRows, chunkRows)) {
+    const json = JSON.stringify(chunk);
+    statements.push(
+      db.run(sql`INSERT INTO households (id, community_id, household_no, head_name, building, unit, room, phone, household_type, created_at, updated_at)
+        SELECT ${field(0)}, ${communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${field(4)}, ${field(5)}, ${field(6)}, ${field(7)}, ${at}, ${at}
+        FROM json_each(${json})`),
+      db.run(sql`INSERT INTO accounts (id, community_id, kind, balance, score, created_at)
+        SELECT ${field(0)}, ${communityId}, 'household', 0, 0, ${at} FROM json_each(${json})`),
+    );
+  }
+  for (const chunk of chunks(memberRows, chunkRows)) {
+    statements.push(
+      db.run(sql`INSERT INTO members (id, community_id, household_id, name, relation, created_at)
+        SELECT ${field(0)}, ${communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${at} FROM json_each(${JSON.stringify(chunk)})`),
+    );
+  }
+  const households = input.map((h, i) => ({ id: String(householdRows[i][0]), householdNo: h.householdNo, headName: h.headName, building: h.building, memberCount: h.members.length }));
+  return { households, statements };
+}
+
+/** The 户号 of the list that the community already has. */
+async function existingHouseholdNos(db: Db, communityId: string, householdNos: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const chunk of chunks(householdNos, 5000)) {
+    const result = await db.run(sql`SELECT h.household_no FROM households h JOIN json_each(${JSON.stringify(chunk)}) j ON h.household_no = j.value
+      WHERE h.community_id = ${communityId}`);
+    for (const row of result.rows as unknown as Array<{ household_no: string }>) found.add(String(row.household_no));
+  }
+  return found;
+}
+
+export interface ImportSource {
+  bytes: Uint8Array;
+  fileName?: string | null;
+}
+
+/**
+ * Imports a household file for the actor's community: all households or none. A 户号 that the
+ * community already has is a problem of its row, like any other.
+ */
+export async function importHouseholds(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, source: ImportSource, lang: Lang) {
+  const { format, households, householdNoColumn } = await parseHouseholdFile(source.bytes, lang);
+  const existing = await existingHouseholdNos(db, actor.communityId, households.map((h) => h.household.householdNo));
+  if (existing.size > 0) {
+    fail(
+      households
+        .filter((h) => existing.has(h.household.householdNo))
+        .map((h) => ({ line: h.line, field: "householdNo" as const, column: householdNoColumn, problem: messages.exists[lang] })),
+    );
+  }
+  const at = isoNow(clock);
+  const bulk = bulkHouseholdStatements(db, actor.communityId, at, households.map((h) => h.household));
+  const audit = auditStatement(db, actor, meta, at, {
+    action: "household.import",
+    targetType: "household",
+    details: { format, fileName: source.fileName ?? null, bytes: source.bytes.length, imported: bulk.households.length, members: bulk.households.reduce((n, h) => n + h.memberCount, 0) },
+  });
+  try {
+    await db.batch([audit, ...bulk.statements]);
+  } catch (err) {
+    // Another import or form created one of these 户号 between our check and our write.
+    if (violatedConstraint(err)?.startsWith("households.")) throw new DomainError("DUPLICATE", { reason: "a 户号 in the file was created meanwhile; import again" });
+    throw err;
+  }
+  return { imported: bulk.households.length, households: bulk.households };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template
+
+/** The empty template as CSV with a byte-order mark, so that Excel opens it as UTF-8. */
+export function templateCsv(): string {
+  return `\ufeff${templateColumns.join(",")}\r\n`;
+}
+
+/** The empty template as an .xlsx workbook. */
+export async function templateXlsx(): Promise<ArrayBuffer> {
+  const blob = await writeXlsxFile([templateColumns.map((value) => ({ value, fontWeight: "bold" as const }))], {
+    columns: templateColumns.map((heading) => ({ width: heading === "家庭成员" ? 48 : 14 })),
+  } as never).toBlob();
+  return blob.arrayBuffer();
+}
