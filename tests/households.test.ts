@@ -266,3 +266,25 @@ describe("PATCH /households/:id", () => {
     expect((await t.call("PATCH", `/households/${own.id}`, { body: { room: "1" } })).status).toBe(401);
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents the household, card and import routes", async () => {
+    const spec = await t.call("GET", "/openapi.json");
+    expect(spec.status).toBe(200);
+    for (const [path, method] of [
+      ["/households", "post"],
+      ["/households", "get"],
+      ["/households/{id}", "get"],
+      ["/households/{id}", "patch"],
+      ["/households/{id}/card", "post"],
+      ["/households/import", "post"],
+      ["/households/import/template", "get"],
+      ["/cards/{cardNo}/qr.svg", "get"],
+      ["/cards/{cardNo}/revoke", "post"],
+      ["/cards/resolve", "post"],
+    ]) {
+      expect(spec.body.paths[path]?.[method], `${method} ${path}`).toBeTruthy();
+    }
+    expect(Object.keys(spec.body.paths["/households/import"].post.requestBody.content)).toContain("multipart/form-data");
+  });
+});

@@ -237,7 +237,19 @@ export const householdsRoutes = createRouter()
         "All or nothing: any bad row gives 400 IMPORT_INVALID with `details.rows` = [{line, field, column, problem}] for every problem (the header is line 1), and nothing is written.",
       middleware: [allow("admin")] as const,
       security,
-      request: { body: { content: { "multipart/form-data": { schema: ImportForm } }, required: false } },
+      request: {
+        body: {
+          content: {
+            "multipart/form-data": { schema: ImportForm },
+            // The file itself as the body also works (scripts, curl --data-binary).
+            "text/csv": { schema: { type: "string" } },
+            "text/plain": { schema: { type: "string" } },
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: { type: "string", format: "binary" } },
+            "application/octet-stream": { schema: { type: "string", format: "binary" } },
+          },
+          required: false,
+        },
+      },
       responses: {
         201: jsonResponse(ImportResult, "Every household of the file was created"),
         ...errorResponses,
