@@ -1,0 +1,424 @@
+/**
+ * Step 7, 兑换 redeem: a clerk scans a household's card, builds a basket of the shop's goods and
+ * the points are debited. Everything a redemption writes — the idempotency key, the ledger
+ * transfer, the stock decrements and their movements, the receipt with its lines, the audit
+ * row — goes in ONE `db.batch`, and every guard is in SQL:
+ *
+ * - `CHECK (balance >= 0)` on the household account → INSUFFICIENT_POINTS,
+ * - `CHECK (stock >= 0)` on each goods row → OUT_OF_STOCK,
+ * - the idempotency key's primary key → a concurrent copy of the same request replays the first
+ *   answer instead of debiting twice,
+ * - the receipt number is `MAX + 1` inside the batch, `UNIQUE (community_id, receipt_no)`.
+ *
+ * A failed batch leaves no trace, not even its key, so a retry after a top-up works. A void is
+ * a reversal transfer of its own (never an edit), once per redemption by primary key.
+ */
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { accounts, cards, goods, idempotencyKeys, redemptionLines, redemptions, stockMovements, transfers } from "../../db/schema";
+import { limits } from "../../shared/limits";
+import { actorRef, type Actor, type RequestMeta } from "./actor";
+import { recordWrongPin } from "./auth";
+import { auditStatement } from "./audit";
+import { resolveCard } from "./cards";
+import { isoNow, newId, type Clock } from "./clock";
+import { getCommunity } from "./community";
+import { sha256Hex, verifySecret } from "./crypto";
+import { DomainError, invariantError, violatedConstraint } from "./errors";
+import { transferStatements, type Statement } from "./ledger";
+
+/** The scope of redemption keys in `idempotency_keys`. */
+export const redemptionKeyScope = "redemption";
+
+export interface BasketLine {
+  goodsId: string;
+  quantity: number;
+}
+
+export interface RedeemInput {
+  qr: string;
+  items: BasketLine[];
+  pin?: string | null;
+  idempotencyKey: string;
+}
+
+export interface ReceiptLine {
+  goodsId: string;
+  name: string;
+  points: number;
+  quantity: number;
+  subtotal: number;
+}
+
+/** The answer to `POST /redemptions`: built from the stored rows, so a replay is identical. */
+export interface Receipt {
+  id: string;
+  receiptNo: number;
+  shopId: string;
+  householdId: string;
+  total: number;
+  balanceAfter: number;
+  items: ReceiptLine[];
+  createdAt: string;
+}
+
+export interface RedemptionDetail extends Receipt {
+  householdNo: string;
+  headName: string;
+  clerkId: string;
+  void: { at: string; reason: string | null; by: string } | null;
+}
+
+/** Merges repeated goods into one line each and sorts them, so equal baskets compare equal. */
+export function mergeBasket(items: BasketLine[]): BasketLine[] {
+  const byGoods = new Map<string, number>();
+  for (const line of items) byGoods.set(line.goodsId, (byGoods.get(line.goodsId) ?? 0) + line.quantity);
+  return [...byGoods.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([goodsId, quantity]) => ({ goodsId, quantity }));
+}
+
+/**
+ * The request's fingerprint for its idempotency key: the shop, the scanned card and the merged
+ * basket. The PIN is left out: a retry with the PIN typed again is the same request.
+ */
+export async function basketHash(shopId: string, qr: string, lines: BasketLine[]): Promise<string> {
+  return sha256Hex(JSON.stringify({ shopId, qr: qr.trim(), items: lines.map((l) => [l.goodsId, l.quantity]) }));
+}
+
+function clerkShop(actor: Actor): string {
+  if (actor.kind !== "user" || actor.role !== "clerk" || !actor.shopId) throw new DomainError("FORBIDDEN", { reason: "only a shop's clerk redeems" });
+  return actor.shopId;
+}
+
+async function findKey(db: Db, communityId: string, key: string) {
+  return db.query.idempotencyKeys.findFirst({
+    where: and(eq(idempotencyKeys.communityId, communityId), eq(idempotencyKeys.scope, redemptionKeyScope), eq(idempotencyKeys.key, key)),
+  });
+}
+
+/** The first answer again for a repeated key with the same request; 409 for a different one. */
+async function replay(db: Db, communityId: string, stored: { requestHash: string; refId: string }, hash: string): Promise<Receipt> {
+  if (stored.requestHash !== hash) throw new DomainError("IDEMPOTENCY_KEY_REUSED");
+  const receipt = await receiptOf(db, communityId, stored.refId);
+  if (!receipt) throw new Error("assertion failed: an idempotency key names a missing redemption");
+  return receipt;
+}
+
+interface PricedBasket {
+  lines: ReceiptLine[];
+  total: number;
+}
+
+/** Prices the basket from the shop's shelf; unknown goods → 404, another shop's goods → 403. */
+async function priceBasket(db: Db, communityId: string, shopId: string, basket: BasketLine[]): Promise<PricedBasket> {
+  const ids = basket.map((l) => l.goodsId);
+  const rows = await db.query.goods.findMany({ where: and(eq(goods.communityId, communityId), inArray(goods.id, ids)) });
+  const byId = new Map(rows.map((g) => [g.id, g]));
+  const unknown = ids.filter((id) => !byId.get(id)?.active);
+  if (unknown.length > 0) throw new DomainError("NOT_FOUND", { goodsIds: unknown });
+  const foreign = ids.filter((id) => byId.get(id)?.shopId !== shopId);
+  if (foreign.length > 0) throw new DomainError("FORBIDDEN", { goodsIds: foreign, reason: "goods of another shop" });
+  const lines = basket.map((l) => {
+    const g = byId.get(l.goodsId)!;
+    return { goodsId: g.id, name: g.name, points: g.points, quantity: l.quantity, subtotal: g.points * l.quantity };
+  });
+  return { lines, total: lines.reduce((sum, l) => sum + l.subtotal, 0) };
+}
+
+/**
+ * A basket over the community's threshold needs the card's PIN. A wrong PIN counts towards the
+ * card's lockout (shared with card sign-in); a locked card cannot be used with a PIN until the
+ * lock ends. Answers whether a PIN was checked (a right PIN resets the count).
+ */
+async function checkPin(db: Db, clock: Clock, card: { cardId: string; pinHash: string; lockedUntil: string | null }, total: number, pinThreshold: number, pin: string | null | undefined) {
+  if (total <= pinThreshold) return false;
+  if (card.lockedUntil && card.lockedUntil > isoNow(clock)) throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: card.lockedUntil });
+  if (!pin) throw new DomainError("PIN_REQUIRED", { total, pinThreshold });
+  if (!(await verifySecret(pin, card.pinHash))) {
+    await recordWrongPin(db, clock, card.cardId);
+    throw new DomainError("PIN_WRONG");
+  }
+  return true;
+}
+
+/**
+ * Redeems a basket for the household whose card was scanned, for the clerk's own shop.
+ * Idempotent by `input.idempotencyKey`; see the module comment for the guards.
+ */
+export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, config: { cardSigningKey: string }, input: RedeemInput): Promise<Receipt> {
+  const shopId = clerkShop(actor);
+  const { communityId } = actor;
+  const basket = mergeBasket(input.items);
+  if (basket.length === 0) throw new DomainError("BASKET_EMPTY", { fields: { items: "empty" } });
+  const tooMany = basket.find((l) => l.quantity > limits.basketQuantityMax);
+  if (tooMany) throw new DomainError("VALIDATION_FAILED", { fields: { items: `at most ${limits.basketQuantityMax} of one goods` }, goodsId: tooMany.goodsId });
+  const hash = await basketHash(shopId, input.qr, basket);
+
+  const stored = await findKey(db, communityId, input.idempotencyKey);
+  if (stored) return replay(db, communityId, stored, hash);
+
+  const card = await resolveCard(db, communityId, config.cardSigningKey, input.qr);
+  const priced = await priceBasket(db, communityId, shopId, basket);
+  const community = await getCommunity(db, communityId);
+  const pinChecked = await checkPin(db, clock, card, priced.total, community.pinThreshold, input.pin);
+  const shopAccount = await db.query.accounts.findFirst({ where: eq(accounts.id, shopId) });
+  if (!shopAccount) throw new Error("assertion failed: a shop without a ledger account");
+
+  const id = newId();
+  const householdId = card.household.id;
+  const at = isoNow(clock);
+  const statements = redemptionStatements(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, key: input.idempotencyKey, hash, priced, pinChecked });
+  try {
+    await db.batch(statements as [Statement, ...Statement[]]);
+  } catch (err) {
+    if (violatedConstraint(err)?.startsWith("idempotency_keys.")) {
+      // A copy of this request committed between our look-up and our batch: answer as it did.
+      const winner = await findKey(db, communityId, input.idempotencyKey);
+      if (winner) return replay(db, communityId, winner, hash);
+    }
+    const mapped = invariantError(err);
+    if (mapped?.code === "INSUFFICIENT_POINTS") {
+      const account = await db.query.accounts.findFirst({ where: eq(accounts.id, householdId) });
+      throw new DomainError("INSUFFICIENT_POINTS", { total: priced.total, balance: account?.balance ?? 0 });
+    }
+    if (mapped?.code === "OUT_OF_STOCK") throw new DomainError("OUT_OF_STOCK", { goods: await stockOf(db, basket) });
+    throw err;
+  }
+  const receipt = await receiptOf(db, communityId, id);
+  if (!receipt) throw new Error("assertion failed: a committed redemption is missing");
+  return receipt;
+}
+
+interface RedemptionPlan {
+  id: string;
+  at: string;
+  shopId: string;
+  householdId: string;
+  cardId: string;
+  key: string;
+  hash: string;
+  priced: PricedBasket;
+  pinChecked: boolean;
+}
+
+/** The one batch of a redemption, in order: key, transfer, stock, receipt, lines, audit. */
+function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, plan: RedemptionPlan): Statement[] {
+  const { communityId } = actor;
+  const createdBy = actorRef(actor);
+  const statements: Statement[] = [
+    db.insert(idempotencyKeys).values({ communityId, scope: redemptionKeyScope, key: plan.key, requestHash: plan.hash, refId: plan.id, createdAt: plan.at }),
+    ...transferStatements(db, {
+      id: newId(),
+      communityId,
+      debitAccountId: plan.householdId,
+      creditAccountId: plan.shopId,
+      amount: plan.priced.total,
+      kind: "redemption",
+      cause: `redemption:${plan.id}`,
+      ref: plan.id,
+      createdBy,
+      at: plan.at,
+    }),
+  ];
+  for (const line of plan.priced.lines) {
+    statements.push(
+      db.run(sql`UPDATE goods SET stock = stock - ${line.quantity} WHERE id = ${line.goodsId} AND shop_id = ${plan.shopId}`),
+      db.insert(stockMovements).values({ communityId, goodsId: line.goodsId, delta: -line.quantity, reason: "redemption", ref: plan.id, createdBy, createdAt: plan.at }),
+    );
+  }
+  statements.push(
+    // The receipt number and the balance after are read inside the batch, after the debit.
+    db.run(sql`INSERT INTO redemptions (id, community_id, shop_id, household_id, card_id, receipt_no, total, balance_after, clerk_id, created_at)
+      VALUES (${plan.id}, ${communityId}, ${plan.shopId}, ${plan.householdId}, ${plan.cardId},
+        (SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM redemptions WHERE community_id = ${communityId}),
+        ${plan.priced.total}, (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})`),
+    db.insert(redemptionLines).values(plan.priced.lines.map((l) => ({ redemptionId: plan.id, ...l }))),
+  );
+  if (plan.pinChecked) statements.push(db.update(cards).set({ failedPins: 0, lockedUntil: null }).where(eq(cards.id, plan.cardId)));
+  statements.push(
+    auditStatement(db, actor, meta, plan.at, {
+      action: "redemption.create",
+      targetType: "redemption",
+      targetId: plan.id,
+      details: { householdId: plan.householdId, shopId: plan.shopId, total: plan.priced.total, lines: plan.priced.lines.map((l) => [l.goodsId, l.quantity]) },
+    }),
+  );
+  return statements;
+}
+
+async function stockOf(db: Db, basket: BasketLine[]) {
+  const rows = await db.query.goods.findMany({ where: inArray(goods.id, basket.map((l) => l.goodsId)), columns: { id: true, stock: true } });
+  const stock = new Map(rows.map((r) => [r.id, r.stock]));
+  return basket.filter((l) => (stock.get(l.goodsId) ?? 0) < l.quantity).map((l) => ({ goodsId: l.goodsId, requested: l.quantity, stock: stock.get(l.goodsId) ?? 0 }));
+}
+
+/** The receipt of a stored redemption of the community, or null. */
+export async function receiptOf(db: Db, communityId: string, redemptionId: string): Promise<Receipt | null> {
+  const row = await db.query.redemptions.findFirst({ where: and(eq(redemptions.id, redemptionId), eq(redemptions.communityId, communityId)) });
+  if (!row) return null;
+  const lines = await db.query.redemptionLines.findMany({ where: eq(redemptionLines.redemptionId, redemptionId), orderBy: asc(redemptionLines.id) });
+  return {
+    id: row.id,
+    receiptNo: row.receiptNo,
+    shopId: row.shopId,
+    householdId: row.householdId,
+    total: row.total,
+    balanceAfter: row.balanceAfter,
+    items: lines.map((l) => ({ goodsId: l.goodsId, name: l.name, points: l.points, quantity: l.quantity, subtotal: l.subtotal })),
+    createdAt: row.createdAt,
+  };
+}
+
+/** Who may see a redemption: admins of the community, the shop's clerk, the household itself. */
+function canSee(actor: Actor, r: { shopId: string; householdId: string }): boolean {
+  if (actor.kind === "household") return actor.householdId === r.householdId;
+  if (actor.role === "admin") return true;
+  if (actor.role === "clerk") return actor.shopId === r.shopId;
+  return false;
+}
+
+/** A receipt with the household, the clerk and the void (if any), for reprinting and review. */
+export async function getRedemption(db: Db, actor: Actor, redemptionId: string): Promise<RedemptionDetail> {
+  const [detail] = await detailsOf(db, actor.communityId, [redemptionId]);
+  if (!detail) throw new DomainError("NOT_FOUND", { redemptionId });
+  if (!canSee(actor, detail)) throw new DomainError("FORBIDDEN");
+  return detail;
+}
+
+/** Full details of several redemptions (one query for heads, one for lines), in the given order. */
+async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<RedemptionDetail[]> {
+  if (ids.length === 0) return [];
+  const heads = await db.all<Record<string, string | number | null>>(sql`SELECT r.id, r.receipt_no, r.shop_id, r.household_id, r.total, r.balance_after,
+      r.clerk_id, r.created_at, h.household_no, h.head_name, v.created_at AS voided_at, v.reason AS void_reason, v.voided_by
+    FROM redemptions r JOIN households h ON h.id = r.household_id
+    LEFT JOIN redemption_voids v ON v.redemption_id = r.id
+    WHERE r.community_id = ${communityId} AND r.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+  const lines = await db.query.redemptionLines.findMany({ where: inArray(redemptionLines.redemptionId, ids), orderBy: asc(redemptionLines.id) });
+  const byId = new Map(heads.map((h) => [String(h.id), h]));
+  return ids.flatMap((id) => {
+    const h = byId.get(id);
+    if (!h) return [];
+    return [
+      {
+        id,
+        receiptNo: Number(h.receipt_no),
+        shopId: String(h.shop_id),
+        householdId: String(h.household_id),
+        total: Number(h.total),
+        balanceAfter: Number(h.balance_after),
+        items: lines.filter((l) => l.redemptionId === id).map((l) => ({ goodsId: l.goodsId, name: l.name, points: l.points, quantity: l.quantity, subtotal: l.subtotal })),
+        createdAt: String(h.created_at),
+        householdNo: String(h.household_no),
+        headName: String(h.head_name),
+        clerkId: String(h.clerk_id),
+        void: h.voided_at === null ? null : { at: String(h.voided_at), reason: h.void_reason === null ? null : String(h.void_reason), by: String(h.voided_by) },
+      },
+    ];
+  });
+}
+
+/** `[start, end)` in UTC of a calendar day in China (UTC+8), the day a shop works by. */
+export function chinaDayRange(date: string): { start: string; end: string } {
+  const [y, m, d] = date.split("-").map(Number);
+  const start = Date.UTC(y, m - 1, d) - 8 * 3_600_000;
+  return { start: new Date(start).toISOString(), end: new Date(start + 24 * 3_600_000).toISOString() };
+}
+
+export interface RedemptionListQuery {
+  date?: string;
+  shopId?: string;
+  householdId?: string;
+  /** Receipt number to continue below (lists run newest first). */
+  cursor?: number | null;
+  limit: number;
+}
+
+export interface RedemptionTotals {
+  count: number;
+  points: number;
+  voidedCount: number;
+  voidedPoints: number;
+  netPoints: number;
+}
+
+/**
+ * Redemptions newest first: a clerk sees only their own shop's, an admin all the community's.
+ * With `date` (YYYY-MM-DD, China time) it also answers the day's totals, voids shown apart.
+ */
+export async function listRedemptions(db: Db, actor: Actor, query: RedemptionListQuery) {
+  const conditions: SQL[] = [sql`r.community_id = ${actor.communityId}`];
+  if (actor.kind === "household") conditions.push(sql`r.household_id = ${actor.householdId}`);
+  else if (actor.role === "clerk") conditions.push(sql`r.shop_id = ${actor.shopId ?? ""}`);
+  else if (actor.role !== "admin") throw new DomainError("FORBIDDEN");
+  if (query.shopId) conditions.push(sql`r.shop_id = ${query.shopId}`);
+  if (query.householdId) conditions.push(sql`r.household_id = ${query.householdId}`);
+  if (query.date) {
+    const { start, end } = chinaDayRange(query.date);
+    conditions.push(sql`r.created_at >= ${start} AND r.created_at < ${end}`);
+  }
+  const where = sql.join(conditions, sql` AND `);
+  const pageWhere = query.cursor ? sql`${where} AND r.receipt_no < ${query.cursor}` : where;
+  const rows = await db.all<{ id: string; receipt_no: number }>(sql`SELECT r.id, r.receipt_no FROM redemptions r WHERE ${pageWhere}
+    ORDER BY r.receipt_no DESC LIMIT ${query.limit + 1}`);
+  const page = rows.slice(0, query.limit);
+  const items = await detailsOf(db, actor.communityId, page.map((r) => String(r.id)));
+  const nextCursor = rows.length > query.limit && page.length > 0 ? String(page[page.length - 1].receipt_no) : null;
+  let totals: RedemptionTotals | null = null;
+  if (query.date) {
+    const [t] = await db.all<Record<string, number | null>>(sql`SELECT COUNT(*) AS count, COALESCE(SUM(r.total), 0) AS points,
+        COUNT(v.redemption_id) AS voided_count, COALESCE(SUM(CASE WHEN v.redemption_id IS NOT NULL THEN r.total END), 0) AS voided_points
+      FROM redemptions r LEFT JOIN redemption_voids v ON v.redemption_id = r.id WHERE ${where}`);
+    const points = Number(t?.points ?? 0);
+    const voidedPoints = Number(t?.voided_points ?? 0);
+    totals = { count: Number(t?.count ?? 0), points, voidedCount: Number(t?.voided_count ?? 0), voidedPoints, netPoints: points - voidedPoints };
+  }
+  return { items, nextCursor, totals };
+}
+
+/**
+ * Voids a redemption: a reversal transfer shop → household for the full total (naming the
+ * transfer it reverses), the stock put back with its movements, and the void itself, whose
+ * primary key makes it once only. Nothing of the redemption is edited.
+ */
+export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, redemptionId: string, reason: string | null): Promise<RedemptionDetail> {
+  const redemption = await db.query.redemptions.findFirst({ where: and(eq(redemptions.id, redemptionId), eq(redemptions.communityId, actor.communityId)) });
+  if (!redemption) throw new DomainError("NOT_FOUND", { redemptionId });
+  const original = await db.query.transfers.findFirst({ where: eq(transfers.cause, `redemption:${redemptionId}`) });
+  if (!original) throw new Error("assertion failed: a redemption without its transfer");
+  const lines = await db.query.redemptionLines.findMany({ where: eq(redemptionLines.redemptionId, redemptionId), orderBy: asc(redemptionLines.id) });
+  const at = isoNow(clock);
+  const createdBy = actorRef(actor);
+  const statements: Statement[] = [
+    db.run(sql`INSERT INTO redemption_voids (redemption_id, community_id, reason, voided_by, created_at)
+      VALUES (${redemptionId}, ${actor.communityId}, ${reason}, ${createdBy}, ${at})`),
+    ...transferStatements(db, {
+      id: newId(),
+      communityId: actor.communityId,
+      debitAccountId: original.creditAccountId,
+      creditAccountId: original.debitAccountId,
+      amount: original.amount,
+      kind: "reversal",
+      cause: `void:${redemptionId}`,
+      ref: redemptionId,
+      reversesTransferId: original.id,
+      createdBy,
+      at,
+    }),
+  ];
+  for (const line of lines) {
+    statements.push(
+      db.run(sql`UPDATE goods SET stock = stock + ${line.quantity} WHERE id = ${line.goodsId}`),
+      db.insert(stockMovements).values({ communityId: actor.communityId, goodsId: line.goodsId, delta: line.quantity, reason: "void", ref: redemptionId, createdBy, createdAt: at }),
+    );
+  }
+  statements.push(auditStatement(db, actor, meta, at, { action: "redemption.void", targetType: "redemption", targetId: redemptionId, details: { total: original.amount, reason } }));
+  try {
+    await db.batch(statements as [Statement, ...Statement[]]);
+  } catch (err) {
+    const constraint = violatedConstraint(err);
+    if (constraint?.startsWith("redemption_voids.") || constraint === "transfers.cause" || constraint === "transfers.reverses_transfer_id") {
+      throw new DomainError("ALREADY_VOIDED", { redemptionId });
+    }
+    throw invariantError(err) ?? err;
+  }
+  return getRedemption(db, actor, redemptionId);
+}
