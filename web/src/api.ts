@@ -1,0 +1,386 @@
+/**
+ * The one module that talks to the server. Every call goes through the typed Hono client
+ * (`hc<AppType>`), so a route that changes shape on the server breaks the typecheck here.
+ *
+ * The session is the HttpOnly `sf_session` cookie set at sign-in (same origin), so no token is
+ * kept in script-readable storage. Every request carries `Accept-Language` for the chosen UI
+ * language, so API error messages come back in words the user reads.
+ */
+import { hc } from "hono/client";
+import type { AppType } from "../../api/app";
+import type { Category, RuleKind } from "../../shared/domain";
+import { currentLang } from "./i18n/lang";
+
+/** A failed API call: the server's stable `code` and its message in the UI language. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const client = hc<AppType>(typeof location === "undefined" ? "http://localhost" : location.origin, {
+  headers: () => ({ "Accept-Language": currentLang() === "en" ? "en" : "zh-CN" }),
+  init: { credentials: "same-origin" },
+});
+
+/** The typed root: `api.auth.login.$post(...)`. */
+export const api = client.api;
+
+type Endpoint = {
+  $get: (args?: unknown, options?: unknown) => Promise<Response>;
+  $post: (args?: unknown, options?: unknown) => Promise<Response>;
+  $patch: (args?: unknown, options?: unknown) => Promise<Response>;
+  $url: (args?: unknown) => URL;
+};
+
+/**
+ * Walks the typed client by path ("households/:id/ledger"). Routes are being added to the
+ * server one resource at a time; this keeps each call in this file, with its answer typed by
+ * the interfaces below, while AppType grows.
+ */
+function at(path: string): Endpoint {
+  let node: any = client.api;
+  for (const segment of path.split("/")) node = node[segment];
+  return node as Endpoint;
+}
+
+async function unwrap<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let body: any = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  if (!res.ok) {
+    const error = body?.error;
+    throw new ApiError(res.status, error?.code ?? "NETWORK", error?.message ?? `HTTP ${res.status}`, error?.details ?? {});
+  }
+  return body as T;
+}
+
+async function send<T>(call: () => Promise<Response>): Promise<T> {
+  let res: Response;
+  try {
+    res = await call();
+  } catch {
+    throw new ApiError(0, "NETWORK", currentLang() === "en" ? "No network connection. Try again when online." : "网络连接不上，请联网后再试。");
+  }
+  return unwrap<T>(res);
+}
+
+type Args = { param?: Record<string, string>; query?: Record<string, string | undefined>; json?: unknown; form?: unknown };
+
+function clean(args: Args): Args {
+  if (!args.query) return args;
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args.query)) if (v !== undefined && v !== "") query[k] = v;
+  return { ...args, query };
+}
+
+const get = <T>(path: string, args: Args = {}) => send<T>(() => at(path).$get(clean(args)));
+const post = <T>(path: string, args: Args = {}, headers?: Record<string, string>) =>
+  send<T>(() => at(path).$post(clean(args), headers ? { headers } : undefined));
+const patch = <T>(path: string, args: Args = {}) => send<T>(() => at(path).$patch(clean(args)));
+/** A same-origin URL for an endpoint, for <img src> and downloads. */
+const url = (path: string, args: Args = {}) => {
+  const u = at(path).$url(clean(args));
+  return u.pathname + u.search;
+};
+
+// ---- Answers, as API.md describes them --------------------------------------------------
+
+export interface List<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+export interface StaffUser {
+  id: string;
+  username: string;
+  name: string;
+  role: "admin" | "reviewer" | "volunteer" | "clerk";
+  communityId: string;
+  shopId: string | null;
+}
+export interface Me {
+  kind: "user" | "household";
+  role: string;
+  communityId: string;
+  user?: StaffUser;
+  household?: { id: string; householdNo: string; headName: string };
+}
+export interface Member {
+  id: string;
+  name: string;
+  relation?: string | null;
+}
+export interface Household {
+  id: string;
+  householdNo: string;
+  headName: string;
+  building: string;
+  unit?: string | null;
+  room?: string | null;
+  phone?: string | null;
+  members: Member[];
+  balance: number;
+  score: number;
+  rank?: number | null;
+  card: { cardNo: string; status: string } | null;
+}
+export interface Rule {
+  id: string;
+  category: Category;
+  title: string;
+  kind: RuleKind;
+  minPoints: number;
+  maxPoints: number;
+}
+export interface Notice {
+  id: string;
+  title: string;
+  body: string;
+  ruleIds?: string[];
+  startsAt?: string | null;
+  endsAt?: string | null;
+  publishedAt?: string | null;
+  status?: string;
+}
+export interface Application {
+  id: string;
+  householdId: string;
+  memberId?: string | null;
+  ruleId: string;
+  noticeId?: string | null;
+  description: string;
+  evidence?: string[];
+  status: string;
+  points?: number | null;
+  registerNo?: number | string | null;
+  reason?: string | null;
+  submittedBy?: string | null;
+  createdAt?: string;
+  household?: { id: string; householdNo: string; headName: string; building?: string };
+  rule?: Rule;
+}
+export interface PublicityItem {
+  applicationId: string;
+  name: string;
+  building: string;
+  category: Category;
+  rule: string;
+  points: number;
+  kind?: RuleKind;
+  status: string;
+  registerNo?: number | string;
+}
+export interface Publicity {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  status?: string;
+  items: PublicityItem[];
+}
+export interface Objection {
+  id: string;
+  publicityId?: string;
+  applicationId: string;
+  reason: string;
+  status: string;
+  note?: string | null;
+  createdAt?: string;
+}
+export interface Goods {
+  id: string;
+  shopId: string;
+  name: string;
+  points: number;
+  stock: number;
+  unit?: string | null;
+}
+export interface Shop {
+  id: string;
+  name: string;
+}
+export interface LedgerEntry {
+  id: string;
+  at: string;
+  kind: "award" | "penalty" | "redemption" | "reversal" | "adjustment";
+  amount: number;
+  balanceAfter: number;
+  ref?: unknown;
+  description?: string;
+}
+export interface ResolvedCard {
+  cardNo: string;
+  household: { id: string; householdNo: string; headName: string; building: string };
+  balance: number;
+}
+export interface Redemption {
+  id: string;
+  receiptNo: string;
+  householdId: string;
+  total: number;
+  balanceAfter: number;
+  items: { goodsId: string; name?: string; quantity: number; points?: number }[];
+  createdAt?: string;
+  at?: string;
+}
+export interface Settings {
+  publicityDays: number;
+  minPublicityHours: number;
+  pinThreshold: number;
+  [key: string]: unknown;
+}
+export interface Summary {
+  households: number;
+  participatingHouseholds: number;
+  participationRate: number;
+  pointsAwarded: number;
+  pointsDeducted: number;
+  pointsRedeemed: number;
+  pointsOutstanding: number;
+  byCategory: { category: Category; points: number; applications: number }[];
+}
+export interface RankingRow {
+  householdId?: string;
+  householdNo?: string;
+  name?: string;
+  headName?: string;
+  building?: string;
+  score: number;
+  rank: number;
+}
+export interface AuditRow {
+  id: string;
+  at: string;
+  actor?: string | null;
+  action: string;
+  target?: string | null;
+  details?: unknown;
+}
+
+// ---- Calls ---------------------------------------------------------------------------------
+
+export const auth = {
+  login: (username: string, password: string) =>
+    send<{ token: string; user: StaffUser }>(() => client.api.auth.login.$post({ json: { username, password } })),
+  cardLogin: (cardNo: string, pin: string) =>
+    send<{ token: string; household: { id: string; householdNo: string } }>(() =>
+      client.api.auth["card-login"].$post({ json: { cardNo, pin } }),
+    ),
+  logout: () => send<{ ok: boolean }>(() => client.api.auth.logout.$post()),
+  me: () => send<Me>(() => client.api.me.$get()),
+};
+
+export const households = {
+  list: (q?: string, building?: string) => get<List<Household>>("households", { query: { q, building } }),
+  get: (id: string) => get<Household>("households/:id", { param: { id } }),
+  create: (body: unknown) => post<Household>("households", { json: body }),
+  update: (id: string, body: unknown) => patch<Household>("households/:id", { param: { id }, json: body }),
+  ledger: (id: string) => get<List<LedgerEntry>>("households/:id/ledger", { param: { id } }),
+  issueCard: (id: string, pin: string) =>
+    post<{ cardNo: string; qr: string; status: string }>("households/:id/card", { param: { id }, json: { pin } }),
+  import: (file: File) => post<{ created?: number; imported?: number }>("households/import", { form: { file } }),
+  templateUrl: (format: "csv" | "xlsx") => url("households/import/template", { query: { format } }),
+};
+
+export const cards = {
+  qrUrl: (cardNo: string) => url("cards/:cardNo/qr.svg", { param: { cardNo } }),
+  revoke: (cardNo: string) => post<unknown>("cards/:cardNo/revoke", { param: { cardNo } }),
+  resolve: (qr: string) => post<ResolvedCard>("cards/resolve", { json: { qr } }),
+};
+
+export const rules = {
+  list: () => get<List<Rule>>("rules"),
+  create: (body: Omit<Rule, "id">) => post<Rule>("rules", { json: body }),
+};
+
+export const notices = {
+  list: () => get<List<Notice>>("notices"),
+  create: (body: { title: string; body: string; ruleIds?: string[] }) => post<Notice>("notices", { json: body }),
+  publish: (id: string) => post<Notice>("notices/:id/publish", { param: { id } }),
+};
+
+export const applications = {
+  list: (query: { status?: string; householdId?: string; mine?: string } = {}) =>
+    get<List<Application>>("applications", { query }),
+  create: (body: {
+    householdId: string;
+    memberId?: string;
+    ruleId: string;
+    noticeId?: string;
+    description: string;
+    evidence?: string[];
+  }) => post<Application>("applications", { json: body }),
+  certify: (id: string, body: { decision: "approve" | "reject"; points?: number; reason?: string }) =>
+    post<Application>("applications/:id/certify", { param: { id }, json: body }),
+};
+
+export const publicity = {
+  current: () => get<Publicity | null>("publicity/current"),
+  list: () => get<List<Publicity>>("publicity"),
+  get: (id: string) => get<Publicity>("publicity/:id", { param: { id } }),
+  create: (endsAt?: string) => post<Publicity>("publicity", { json: endsAt ? { endsAt } : {} }),
+  object: (id: string, applicationId: string, reason: string) =>
+    post<Objection>("publicity/:id/objections", { param: { id }, json: { applicationId, reason } }),
+};
+
+export const objections = {
+  list: (status = "open") => get<List<Objection>>("objections", { query: { status } }),
+  resolve: (id: string, upheld: boolean, note: string) =>
+    post<Objection>("objections/:id/resolve", { param: { id }, json: { upheld, note } }),
+};
+
+export const topups = {
+  list: () => get<List<{ id: string; publicityId: string; credited: number; points: number; heldBack: number }>>("topups"),
+  create: (publicityId: string) =>
+    post<{ id: string; credited: number; points: number; heldBack: number }>("topups", { json: { publicityId } }),
+};
+
+export const shops = {
+  list: () => get<List<Shop>>("shops"),
+  create: (name: string) => post<Shop>("shops", { json: { name } }),
+};
+
+export const goods = {
+  list: (shopId?: string) => get<List<Goods>>("goods", { query: { shopId } }),
+  create: (body: { shopId: string; name: string; points: number; stock: number; unit?: string }) =>
+    post<Goods>("goods", { json: body }),
+  stock: (id: string, delta: number, reason: string) =>
+    post<Goods>("goods/:id/stock", { param: { id }, json: { delta, reason } }),
+};
+
+export const redemptions = {
+  /** One `idempotencyKey` per basket: a retry with the same key never charges twice. */
+  create: (idempotencyKey: string, body: { qr: string; items: { goodsId: string; quantity: number }[]; pin?: string }) =>
+    post<Redemption>("redemptions", { json: body }, { "Idempotency-Key": idempotencyKey }),
+  list: (query: { from?: string; shopId?: string } = {}) => get<List<Redemption>>("redemptions", { query }),
+  void: (id: string) => post<unknown>("redemptions/:id/void", { param: { id } }),
+};
+
+export const users = {
+  list: () => get<List<StaffUser>>("users"),
+  create: (body: { username: string; password: string; name: string; role: string; shopId?: string }) =>
+    post<StaffUser>("users", { json: body }),
+};
+
+export const settings = {
+  get: () => get<Settings>("community/settings"),
+  update: (body: Partial<Settings>) => patch<Settings>("community/settings", { json: body }),
+};
+
+export const reports = {
+  summary: () => get<Summary>("reports/summary"),
+  ranking: () => get<List<RankingRow>>("reports/ranking"),
+  ledgerCheck: () => get<Record<string, unknown>>("ledger/check"),
+};
+
+export const audit = {
+  list: () => get<List<AuditRow>>("audit"),
+};

@@ -1,0 +1,2 @@
+import { zh, type Dictionary } from "./zh";
+export const en: Dictionary = zh;
