@@ -8,7 +8,8 @@ import { secureHeaders } from "hono/secure-headers";
 import { limits } from "../shared/limits";
 import { DomainError } from "./domain/errors";
 import type { AppDeps } from "./env";
-import { authMiddleware, contextMiddleware } from "./middleware/context";
+import { getCookie } from "hono/cookie";
+import { authMiddleware, contextMiddleware, sessionCookieName } from "./middleware/context";
 import { handleError } from "./middleware/errors";
 import { createRouter } from "./router";
 import { applicationsRoutes } from "./routes/applications";
@@ -33,9 +34,10 @@ function buildApi(deps: AppDeps) {
   const api = createRouter();
   api.use("*", secureHeaders());
   api.use("*", contextMiddleware(deps));
-  // CSRF only concerns the session cookie; a bearer token cannot be sent by another site.
+  // CSRF only concerns requests that carry the session cookie: a bearer token cannot be sent by
+  // another site, and a request with neither is simply unauthenticated (401, not 403).
   const csrfCheck = csrf();
-  api.use("*", (c, next) => (c.req.header("authorization") ? next() : csrfCheck(c, next)));
+  api.use("*", (c, next) => (!c.req.header("authorization") && getCookie(c, sessionCookieName) ? csrfCheck(c, next) : next()));
   // The import route takes files; everything else is small JSON.
   api.use("*", async (c, next) => {
     const maxSize = c.req.path.endsWith("/households/import") ? limits.importBytesMax : limits.bodyBytesMax;

@@ -111,3 +111,17 @@ describe("service", () => {
     expect(res.body.error.code).toBe("NOT_FOUND");
   });
 });
+
+describe("cross-site requests", () => {
+  it("refuses a cookie-authenticated form post from another site, but answers 401 to a request with no credentials", async () => {
+    const c = await t.newCommunity("CSRF");
+    const login = await t.call("POST", "/auth/login", { body: { username: "admin-csrf", password: testPassword } });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
+    const forged = await t.call("POST", "/auth/logout", { rawBody: "x=1", headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" } });
+    expect(forged.status).toBe(403);
+    expect((await t.call("GET", "/me", { headers: { cookie } })).status).toBe(200);
+    const anonymous = await t.call("POST", "/auth/logout", { rawBody: "x=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(anonymous.status).toBe(401);
+    expect(c.communityId).toBeTruthy();
+  });
+});
