@@ -295,7 +295,7 @@ describe("races", () => {
   it("stock race: 30 concurrent baskets for 5 in stock → exactly 5 succeed, stock 0", async () => {
     const c = await t.newCommunity();
     const soap = await addGoods(t, c, { name: "肥皂", points: 1, stock: 5 });
-    const cards = [];
+    const cards: Array<{ qr: string }> = [];
     for (let i = 0; i < 3; i++) {
       const h = await addHousehold(t, c);
       await grantPoints(t.db, c.communityId, h.id, 100);

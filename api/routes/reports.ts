@@ -1,3 +1,86 @@
-import { createRouter } from "../router";
+/** Reports: the scheme's headline numbers and the household ranking (admin, reviewer). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { limits } from "../../shared/limits";
+import { DomainError } from "../domain/errors";
+import { chinaDayRange } from "../domain/redemption";
+import { ranking, summary } from "../domain/reports";
+import { allow, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
 
-export const reportsRoutes = createRouter();
+const SummarySchema = z
+  .object({
+    households: z.number().int(),
+    participatingHouseholds: z.number().int(),
+    participationRate: z.number().openapi({ description: "A fraction: 0.976 for 97.6 %" }),
+    pointsAwarded: z.number().int(),
+    pointsDeducted: z.number().int(),
+    pointsRedeemed: z.number().int(),
+    pointsOutstanding: z.number().int(),
+    byCategory: z.array(
+      z.object({
+        category: z.string(),
+        points: z.number().int(),
+        applications: z.number().int(),
+        pointsAwarded: z.number().int(),
+        pointsDeducted: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("Summary");
+
+const RankingEntrySchema = z
+  .object({ rank: z.number().int(), householdId: z.string(), householdNo: z.string(), headName: z.string(), building: z.string(), score: z.number().int() })
+  .openapi("RankingEntry");
+
+/** A day (`2026-11-02`, China time) or an instant (`2026-11-02T08:00:00Z`). */
+const DayOrInstant = z
+  .string()
+  .max(40)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) ? !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) : /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)), "YYYY-MM-DD or an ISO 8601 time");
+
+const RankingQuery = z.object({
+  from: DayOrInstant.optional(),
+  to: DayOrInstant.optional(),
+  building: z.string().trim().min(1).max(limits.buildingLengthMax).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault),
+});
+
+/** `from` is inclusive; `to` is inclusive for a day and exclusive for an instant. */
+function bound(value: string | undefined, side: "from" | "to"): string | null {
+  if (!value) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return side === "from" ? chinaDayRange(value).start : chinaDayRange(value).end;
+  return new Date(value).toISOString();
+}
+
+export const reportsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/summary",
+      tags: ["reports"],
+      summary: "Households, participation, points awarded, deducted, redeemed and outstanding, by category",
+      middleware: [allow("admin", "reviewer")] as const,
+      security,
+      responses: { 200: jsonResponse(SummarySchema, "The summary"), ...errorResponses },
+    }),
+    async (c) => c.json(await summary(c.get("db"), staffOf(c).communityId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/reports/ranking",
+      tags: ["reports"],
+      summary: "Households by score; with a period, by the score earned in it",
+      middleware: [allow("admin", "reviewer")] as const,
+      security,
+      request: { query: RankingQuery },
+      responses: { 200: jsonResponse(listOf(RankingEntrySchema), "Ranking"), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const from = bound(q.from, "from");
+      const to = bound(q.to, "to");
+      if (from && to && from >= to) throw new DomainError("VALIDATION_FAILED", { fields: { to: c.get("lang") === "en" ? "must be after from" : "结束时间必须晚于开始时间" } });
+      const items = await ranking(c.get("db"), staffOf(c).communityId, { from, to, building: q.building ?? null, limit: q.limit });
+      return c.json({ items, nextCursor: null }, 200);
+    },
+  );
