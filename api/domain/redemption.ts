@@ -69,19 +69,21 @@ export interface RedemptionDetail extends Receipt {
   void: { at: string; reason: string | null; by: string } | null;
 }
 
-/** Merges repeated goods into one line each and sorts them, so equal baskets compare equal. */
+/** Merges repeated goods into one line each, in the order the clerk first scanned them. */
 export function mergeBasket(items: BasketLine[]): BasketLine[] {
   const byGoods = new Map<string, number>();
   for (const line of items) byGoods.set(line.goodsId, (byGoods.get(line.goodsId) ?? 0) + line.quantity);
-  return [...byGoods.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([goodsId, quantity]) => ({ goodsId, quantity }));
+  return [...byGoods.entries()].map(([goodsId, quantity]) => ({ goodsId, quantity }));
 }
 
 /**
  * The request's fingerprint for its idempotency key: the shop, the scanned card and the merged
- * basket. The PIN is left out: a retry with the PIN typed again is the same request.
+ * basket sorted by goods, so the same basket in another order or split into lines is the same
+ * request. The PIN is left out: a retry with the PIN typed again is the same request.
  */
 export async function basketHash(shopId: string, qr: string, lines: BasketLine[]): Promise<string> {
-  return sha256Hex(JSON.stringify({ shopId, qr: qr.trim(), items: lines.map((l) => [l.goodsId, l.quantity]) }));
+  const items = lines.map((l) => [l.goodsId, l.quantity] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sha256Hex(JSON.stringify({ shopId, qr: qr.trim(), items }));
 }
 
 function clerkShop(actor: Actor): string {
