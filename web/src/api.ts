@@ -223,12 +223,15 @@ export interface ResolvedCard {
 }
 export interface Redemption {
   id: string;
-  receiptNo: string;
+  receiptNo: string | number;
   householdId: string;
   total: number;
   balanceAfter: number;
-  items: { goodsId: string; name?: string; quantity: number; points?: number }[];
+  items: { goodsId: string; name?: string; quantity: number; points?: number; subtotal?: number }[];
   createdAt?: string;
+  headName?: string;
+  householdNo?: string;
+  void?: unknown;
   at?: string;
 }
 export interface Settings {
@@ -279,14 +282,15 @@ export const auth = {
 };
 
 export const households = {
-  list: (q?: string, building?: string) => get<List<Household>>("households", { query: { q, building } }),
+  list: (q?: string, building?: string, limit = "50") => get<List<Household>>("households", { query: { q, building, limit } }),
   get: (id: string) => get<Household>("households/:id", { param: { id } }),
   create: (body: unknown) => post<Household>("households", { json: body }),
   update: (id: string, body: unknown) => patch<Household>("households/:id", { param: { id }, json: body }),
   ledger: (id: string) => get<List<LedgerEntry>>("households/:id/ledger", { param: { id } }),
   issueCard: (id: string, pin: string) =>
     post<{ cardNo: string; qr: string; status: string }>("households/:id/card", { param: { id }, json: { pin } }),
-  import: (file: File) => post<{ created?: number; imported?: number }>("households/import", { form: { file } }),
+  /** All or nothing: a bad file answers IMPORT_INVALID with `details.rows` = [{line, field, column, problem}]. */
+  import: (file: File) => post<{ imported: number }>("households/import", { form: { file } }),
   templateUrl: (format: "csv" | "xlsx") => url("households/import/template", { query: { format } }),
 };
 
@@ -360,7 +364,9 @@ export const redemptions = {
   /** One `idempotencyKey` per basket: a retry with the same key never charges twice. */
   create: (idempotencyKey: string, body: { qr: string; items: { goodsId: string; quantity: number }[]; pin?: string }) =>
     post<Redemption>("redemptions", { json: body }, { "Idempotency-Key": idempotencyKey }),
-  list: (query: { from?: string; shopId?: string } = {}) => get<List<Redemption>>("redemptions", { query }),
+  /** `date` (YYYY-MM-DD) adds the day's totals. */
+  list: (query: { date?: string; shopId?: string; householdId?: string } = {}) =>
+    get<List<Redemption> & { totals: { count: number; points: number; netPoints: number } | null }>("redemptions", { query }),
   void: (id: string) => post<unknown>("redemptions/:id/void", { param: { id } }),
 };
 

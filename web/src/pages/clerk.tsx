@@ -33,15 +33,11 @@ export default function Clerk() {
   const [receipt, setReceipt] = createSignal<Redemption | null>(null);
   let scanInput!: HTMLInputElement;
 
-  const [dayList] = createResource(user, () => {
-    const start = new Date();
-    start.setHours(0, 0, 0, 0);
-    return redemptions
-      .list({ from: start.toISOString() })
-      .then((r) => r.items)
-      .catch(() => null);
-  });
-  const dayItems = () => [...today(), ...(dayList() ?? []).filter((r) => !today().some((x) => x.id === r.id))];
+  // The API counts days in UTC (`?date=YYYY-MM-DD`).
+  const [dayList, { refetch: refetchDay }] = createResource(user, () =>
+    redemptions.list({ date: new Date().toISOString().slice(0, 10) }).catch(() => null),
+  );
+  const dayItems = () => [...today().filter((r) => !(dayList()?.items ?? []).some((x) => x.id === r.id)), ...(dayList()?.items ?? [])];
 
   const total = createMemo(() => basket().reduce((sum, line) => sum + line.goods.points * line.quantity, 0));
   const threshold = () => communitySettings()?.pinThreshold ?? limits.pinThresholdDefault;
@@ -70,6 +66,7 @@ export default function Clerk() {
         items: done.items.map((i) => ({ ...i, name: i.name ?? names.get(i.goodsId)?.name, points: i.points ?? names.get(i.goodsId)?.points })),
       });
       setToday([done, ...today()]);
+      void refetchDay();
       setPinOpen(false);
       setPin("");
       void refetchGoods();

@@ -1,3 +1,202 @@
-export default function Page() {
-  return <p>TODO</p>;
+/**
+ * Volunteer / building head: pick the notice (activity) and the rule, scan the cards of the
+ * people who took part one after another (the camera keeps scanning; a typed 户号 works too),
+ * watch the list grow, then submit every application at once. Below: what they logged.
+ */
+import { createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { applications, cards, households, notices, rules, type Rule } from "../api";
+import { categoryName, fmtDate, t } from "../i18n";
+import { createAction, describeError, ErrorBox, Success } from "../ui/common";
+import { useStaffRole } from "../ui/guard";
+import { Icon } from "../ui/icon";
+import { Scanner } from "../ui/scanner";
+import { statusBadge } from "./resident";
+
+type Participant = { householdId: string; householdNo: string; headName: string; building: string };
+
+export default function Volunteer() {
+  const user = useStaffRole("volunteer", "admin");
+  const [noticeList] = createResource(user, () => notices.list());
+  const [ruleList] = createResource(user, () => rules.list());
+  const [logged, { refetch }] = createResource(user, () => applications.list());
+  const [noticeId, setNoticeId] = createSignal("");
+  const [ruleId, setRuleId] = createSignal("");
+  const [description, setDescription] = createSignal("");
+  const [people, setPeople] = createSignal<Participant[]>([]);
+  const [typed, setTyped] = createSignal("");
+  const [camera, setCamera] = createSignal(false);
+  const [message, setMessage] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<unknown>(null);
+  const [sent, setSent] = createSignal<number | null>(null);
+
+  const notice = () => noticeList()?.items.find((n) => n.id === noticeId());
+  const ruleChoices = createMemo<Rule[]>(() => {
+    const all = ruleList()?.items ?? [];
+    const ids = notice()?.ruleIds;
+    return ids?.length ? all.filter((r) => ids.includes(r.id)) : all;
+  });
+
+  function addPerson(p: Participant) {
+    if (people().some((x) => x.householdId === p.householdId)) {
+      setMessage(t("volunteer.already", { name: p.headName }));
+      return;
+    }
+    setPeople([...people(), p]);
+    setMessage(t("volunteer.added", { name: p.headName }));
+    setProblem(null);
+  }
+
+  async function onScan(text: string) {
+    try {
+      const card = await cards.resolve(text);
+      addPerson({ householdId: card.household.id, ...card.household });
+    } catch (err) {
+      setProblem(err);
+    }
+  }
+
+  const lookup = createAction(async () => {
+    const q = typed().trim();
+    if (!q) return;
+    const found = (await households.list(q)).items;
+    const exact = found.filter((h) => h.householdNo === q || h.card?.cardNo === q || h.headName === q);
+    const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : null;
+    if (!pick) throw new Error(found.length ? t("volunteer.many", { n: found.length }) : t("volunteer.notFound"));
+    addPerson({ householdId: pick.id, householdNo: pick.householdNo, headName: pick.headName, building: pick.building });
+    setTyped("");
+  });
+
+  const submit = createAction(async () => {
+    const text = description().trim() || notice()?.title || "";
+    // One application per household; they are independent, so they go out together.
+    const results = await Promise.allSettled(
+      people().map((p) =>
+        applications.create({ householdId: p.householdId, ruleId: ruleId(), noticeId: noticeId() || undefined, description: text }),
+      ),
+    );
+    const failed = people().filter((_, i) => results[i].status === "rejected");
+    setSent(results.length - failed.length);
+    setPeople(failed);
+    void refetch();
+    if (failed.length) {
+      const reason = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
+      throw new Error(t("volunteer.someFailed", { n: failed.length, reason: describeError(reason) }));
+    }
+  });
+
+  const mine = () => (logged()?.items ?? []).filter((a) => !a.submittedBy || a.submittedBy === user()?.id).slice(0, 30);
+
+  return (
+    <>
+      <h1>
+        <Icon name="users" /> {t("volunteer.title")}
+      </h1>
+      <section class="panel">
+        <label for="notice">
+          <Icon name="bell" /> {t("volunteer.notice")}
+        </label>
+        <select id="notice" value={noticeId()} onChange={(e) => setNoticeId(e.currentTarget.value)}>
+          <option value="">{t("volunteer.noNotice")}</option>
+          <For each={noticeList()?.items ?? []}>{(n) => <option value={n.id}>{n.title}</option>}</For>
+        </select>
+        <label for="rule">
+          <Icon name="file" /> {t("volunteer.rule")}
+        </label>
+        <select id="rule" value={ruleId()} onChange={(e) => setRuleId(e.currentTarget.value)}>
+          <option value="">{t("volunteer.pickRule")}</option>
+          <For each={ruleChoices()}>
+            {(r) => (
+              <option value={r.id}>
+                {categoryName(r.category)} · {r.title} ({r.minPoints}–{r.maxPoints})
+              </option>
+            )}
+          </For>
+        </select>
+        <label for="desc">{t("volunteer.description")}</label>
+        <input id="desc" value={description()} placeholder={notice()?.title ?? ""} onInput={(e) => setDescription(e.currentTarget.value)} />
+        <ErrorBox error={noticeList.error ?? ruleList.error} />
+      </section>
+
+      <section class="panel">
+        <h2 style={{ "margin-top": 0 }}>
+          <Icon name="camera" /> {t("volunteer.scan")}
+        </h2>
+        <Show
+          when={camera()}
+          fallback={
+            <button class="big secondary" onClick={() => setCamera(true)} data-testid="camera-start">
+              <Icon name="camera" /> {t("clerk.useCamera")}
+            </button>
+          }
+        >
+          <Scanner continuous onCode={(text) => void onScan(text)} />
+          <button class="plain" onClick={() => setCamera(false)}>
+            <Icon name="x" /> {t("clerk.stopCamera")}
+          </button>
+        </Show>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void lookup.run();
+          }}
+        >
+          <label for="typed">{t("volunteer.typed")}</label>
+          <div class="row">
+            <input id="typed" data-testid="typed-household" value={typed()} onInput={(e) => setTyped(e.currentTarget.value)} />
+            <button type="submit" style={{ flex: "none" }} disabled={lookup.busy()}>
+              <Icon name="plus" /> {t("volunteer.add")}
+            </button>
+          </div>
+        </form>
+        <Show when={message()}>
+          <p role="status" class="small">
+            {message()}
+          </p>
+        </Show>
+        <ErrorBox error={problem() ?? lookup.error()} />
+        <h3>{t("volunteer.list", { n: people().length })}</h3>
+        <ul class="list" data-testid="participants">
+          <For each={people()} fallback={<li class="muted">{t("volunteer.listEmpty")}</li>}>
+            {(p) => (
+              <li class="item-head">
+                <span>
+                  <strong>{p.headName}</strong> <span class="muted small">{t("home.household", { no: p.householdNo })} · {p.building}</span>
+                </span>
+                <button class="plain" aria-label={t("volunteer.remove", { name: p.headName })} onClick={() => setPeople(people().filter((x) => x !== p))}>
+                  <Icon name="x" />
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+        <ErrorBox error={submit.error()} />
+        <Show when={sent() !== null && !submit.error()}>
+          <Success>{t("volunteer.sent", { n: sent()! })}</Success>
+        </Show>
+        <button class="big" disabled={!people().length || !ruleId() || submit.busy()} onClick={() => void submit.run()} data-testid="submit-all">
+          <Icon name="check" /> {t("volunteer.submit", { n: people().length })}
+        </button>
+      </section>
+
+      <section class="panel">
+        <h2 style={{ "margin-top": 0 }}>
+          <Icon name="list" /> {t("volunteer.logged")}
+        </h2>
+        <ul class="list" data-testid="logged">
+          <For each={mine()} fallback={<li class="muted">{t("common.none")}</li>}>
+            {(a) => (
+              <li class="item-head">
+                <span>
+                  {a.household?.headName ?? a.householdId} · {a.description}
+                  <br />
+                  <span class="muted small">{fmtDate(a.createdAt, true)}</span>
+                </span>
+                {statusBadge(a.status)}
+              </li>
+            )}
+          </For>
+        </ul>
+      </section>
+    </>
+  );
 }
