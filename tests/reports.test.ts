@@ -32,7 +32,7 @@ async function dataSet() {
   await creditApplication(t, c, e.id, { category: "civility", points: 10 });
   t.clock.advanceHours(24);
   // Staff sessions end after 12 idle hours: sign in again on day 2.
-  for (const role of ["admin", "reviewer", "clerk"] as const) c.tokens[role] = await t.login(`${role}-rpt`);
+  for (const role of ["admin", "reviewer", "volunteer", "clerk"] as const) c.tokens[role] = await t.login(`${role}-rpt`);
   await creditApplication(t, c, a.id, { category: "policy", points: 20 });
   await creditApplication(t, c, b.id, { kind: "penalty", points: 25 });
   await creditApplication(t, c, cc.id, { category: "volunteer", points: 40 });
@@ -125,6 +125,21 @@ describe("the ranking", () => {
     expect(instant.body.items.map((r: any) => [r.householdId, r.score])).toEqual([[ids.c, 40]]);
     const before = await t.call("GET", "/reports/ranking?to=2026-11-01", { token: c.tokens.admin });
     expect(before.body.items).toEqual([]);
+  });
+
+  it("shows residents the 红榜 with masked names and no ids except their own row", async () => {
+    const { c, ids } = await dataSet();
+    const card = await issueCardFor(t, c, ids.e, "2222");
+    const login = await t.call("POST", "/auth/card-login", { body: { cardNo: card.cardNo, pin: card.pin } });
+    const res = await t.call("GET", "/reports/ranking", { token: login.body.token });
+    expect(res.status).toBe(200);
+    const [first, , mine] = res.body.items;
+    expect(first).toMatchObject({ rank: 1, householdId: null, householdNo: null, score: 50 });
+    expect(first.headName).toMatch(/^.\*+.$/u);
+    expect(mine).toMatchObject({ rank: 3, householdId: ids.e, householdNo: "E05", score: 10 });
+    expect(mine.headName).not.toContain("*");
+    expect((await t.call("GET", "/reports/ranking", { token: c.tokens.volunteer })).status).toBe(200);
+    expect((await t.call("GET", "/reports/ranking")).status).toBe(401);
   });
 
   it("answers 400 for bad periods and limits", async () => {

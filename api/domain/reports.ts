@@ -80,8 +80,8 @@ export interface RankingQuery {
 
 export interface RankingEntry {
   rank: number;
-  householdId: string;
-  householdNo: string;
+  householdId: string | null;
+  householdNo: string | null;
   headName: string;
   building: string;
   score: number;
@@ -118,4 +118,22 @@ export async function ranking(db: Db, communityId: string, query: RankingQuery):
     previous = score;
     return { rank, householdId: String(r.id), householdNo: String(r.household_no), headName: String(r.head_name), building: String(r.building), score };
   });
+}
+
+/** 张三华 → 张*华, 李四 → 李*: how a name appears on anything residents read. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return chars.join("");
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/**
+ * The ranking as a resident sees it (the community's 红榜): masked names and no ids or
+ * household numbers, except on the resident's own row.
+ */
+export function rankingForResident(entries: RankingEntry[], householdId: string): RankingEntry[] {
+  return entries.map((e) =>
+    e.householdId === householdId ? e : { ...e, householdId: null, householdNo: null, headName: maskName(e.headName) },
+  );
 }

@@ -3,8 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
 import { chinaDayRange } from "../domain/redemption";
-import { ranking, summary } from "../domain/reports";
-import { allow, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
+import { ranking, rankingForResident, summary } from "../domain/reports";
+import { actorOf, allow, anyRole, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
 
 const SummarySchema = z
   .object({
@@ -28,7 +28,14 @@ const SummarySchema = z
   .openapi("Summary");
 
 const RankingEntrySchema = z
-  .object({ rank: z.number().int(), householdId: z.string(), householdNo: z.string(), headName: z.string(), building: z.string(), score: z.number().int() })
+  .object({
+    rank: z.number().int(),
+    householdId: z.string().nullable().openapi({ description: "null on other households' rows when a resident asks" }),
+    householdNo: z.string().nullable(),
+    headName: z.string().openapi({ description: "masked (张*华) on other households' rows when a resident asks" }),
+    building: z.string(),
+    score: z.number().int(),
+  })
   .openapi("RankingEntry");
 
 /** A day (`2026-11-02`, China time) or an instant (`2026-11-02T08:00:00Z`). */
@@ -69,8 +76,8 @@ export const reportsRoutes = createRouter()
       method: "get",
       path: "/reports/ranking",
       tags: ["reports"],
-      summary: "Households by score; with a period, by the score earned in it",
-      middleware: [allow("admin", "reviewer")] as const,
+      summary: "Households by score; with a period, by the score earned in it (residents see masked names)",
+      middleware: [allow(...anyRole)] as const,
       security,
       request: { query: RankingQuery },
       responses: { 200: jsonResponse(listOf(RankingEntrySchema), "Ranking"), ...errorResponses },
@@ -80,7 +87,8 @@ export const reportsRoutes = createRouter()
       const from = bound(q.from, "from");
       const to = bound(q.to, "to");
       if (from && to && from >= to) throw new DomainError("VALIDATION_FAILED", { fields: { to: c.get("lang") === "en" ? "must be after from" : "结束时间必须晚于开始时间" } });
-      const items = await ranking(c.get("db"), staffOf(c).communityId, { from, to, building: q.building ?? null, limit: q.limit });
-      return c.json({ items, nextCursor: null }, 200);
+      const actor = actorOf(c);
+      const items = await ranking(c.get("db"), actor.communityId, { from, to, building: q.building ?? null, limit: q.limit });
+      return c.json({ items: actor.kind === "household" ? rankingForResident(items, actor.householdId) : items, nextCursor: null }, 200);
     },
   );
