@@ -508,3 +508,21 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_community_idx").on(t.communityId, t.seq)],
 );
+
+/**
+ * Points each household redeemed per calendar day in China (UTC+8): the SQL guard of the
+ * community's `dailyRedemptionCap`. A redemption adds its total in the same batch (copying the
+ * cap of the moment); the CHECK fails the whole batch when the day's total would pass the cap.
+ * A void gives the points back (and clears `cap`, so a lowered cap cannot block a void).
+ */
+export const redemptionDays = sqliteTable(
+  "redemption_days",
+  {
+    householdId: text("household_id").notNull(),
+    day: text("day").notNull(),
+    communityId: communityId(),
+    points: integer("points").notNull(),
+    cap: integer("cap"),
+  },
+  (t) => [primaryKey({ columns: [t.householdId, t.day] }), check("redemption_day_cap", sql`${t.cap} IS NULL OR ${t.points} <= ${t.cap}`)],
+);
