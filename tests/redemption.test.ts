@@ -16,7 +16,7 @@ let keyCounter = 0;
 const freshKey = () => `key-${++keyCounter}-${Math.random().toString(36).slice(2)}`;
 
 /** A community with one household holding `points`, a card, and two goods on the shelf. */
-async function setup(points = 1000, code?: string) {
+async function setup(points = 1000, code = "CAP") {
   const c = await t.newCommunity(code);
   const household = await addHousehold(t, c);
   const card = await issueCardFor(t, c, household.id, "2468");
@@ -306,6 +306,51 @@ describe("races", () => {
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === "OUT_OF_STOCK")).toBe(true);
     expect(await stockOf(soap.id)).toBe(0);
     expect(await accountOf(t.db, c.shopId)).toMatchObject({ balance: 5 });
+    await t.ledgerOk(c.communityId);
+  });
+});
+
+describe("the daily cap", () => {
+  async function withCap(cap: number) {
+    const setup1 = await setup(1000);
+    await t.db.run(sql`UPDATE communities SET daily_redemption_cap = ${cap} WHERE id = ${setup1.c.communityId}`);
+    return setup1;
+  }
+
+  it("refuses a basket that would pass the day's cap (409 DAILY_CAP_REACHED, no trace); the next China day starts afresh", async () => {
+    const { c, household, card, rice } = await withCap(30);
+    const basket = (quantity: number) => ({ qr: card.qr, items: [{ goodsId: rice.id, quantity }] });
+    expect((await redeem(c, basket(2))).status).toBe(201);
+    const before = await traces(c.communityId);
+    const over = await redeem(c, basket(2));
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe("DAILY_CAP_REACHED");
+    expect(over.body.error.details).toMatchObject({ total: 20, redeemedToday: 20, dailyCap: 30 });
+    expect(await traces(c.communityId)).toEqual(before);
+    expect((await redeem(c, basket(1))).status).toBe(201); // exactly the cap
+    expect((await redeem(c, basket(1))).status).toBe(409);
+    t.clock.advanceHours(14); // 10:00 + 14h = 00:00 the next day in China
+    c.tokens.clerk = await t.login("clerk-cap");
+    expect((await redeem(c, basket(3))).status).toBe(201);
+    expect(await accountOf(t.db, household.id)).toMatchObject({ balance: 940 });
+    await t.ledgerOk(c.communityId);
+  });
+
+  it("a void gives the points back to the day's allowance", async () => {
+    const { c, card, rice } = await withCap(30);
+    const first = await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 3 }] });
+    expect((await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 1 }] })).status).toBe(409);
+    await t.call("POST", `/redemptions/${first.body.id}/void`, { token: c.tokens.admin, body: {} });
+    expect((await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 3 }] })).status).toBe(201);
+    await t.ledgerOk(c.communityId);
+  });
+
+  it("holds under concurrency: 20 baskets of 10 against a cap of 50 → exactly 5", async () => {
+    const { c, household, card, rice } = await withCap(50);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 1 }] })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(5);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === "DAILY_CAP_REACHED")).toBe(true);
+    expect(await accountOf(t.db, household.id)).toMatchObject({ balance: 950 });
     await t.ledgerOk(c.communityId);
   });
 });

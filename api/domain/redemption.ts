@@ -8,7 +8,8 @@
  * - `CHECK (stock >= 0)` on each goods row → OUT_OF_STOCK,
  * - the idempotency key's primary key → a concurrent copy of the same request replays the first
  *   answer instead of debiting twice,
- * - the receipt number is `MAX + 1` inside the batch, `UNIQUE (community_id, receipt_no)`.
+ * - the receipt number is `MAX + 1` inside the batch, `UNIQUE (community_id, receipt_no)`,
+ * - `CHECK (points <= cap)` on the household's day in `redemption_days` → DAILY_CAP_REACHED.
  *
  * A failed batch leaves no trace, not even its key, so a retry after a top-up works. A void is
  * a reversal transfer of its own (never an edit), once per redemption by primary key.
@@ -183,6 +184,7 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
       throw new DomainError("INSUFFICIENT_POINTS", { total: priced.total, balance: account?.balance ?? 0 });
     }
     if (mapped?.code === "OUT_OF_STOCK") throw new DomainError("OUT_OF_STOCK", { goods: await stockOf(db, basket) });
+    if (violatedConstraint(err) === "redemption_day_cap") throw new DomainError("DAILY_CAP_REACHED", { total: priced.total, ...(await dayTotal(db, householdId, at)) });
     throw err;
   }
   const receipt = await receiptOf(db, communityId, id);
@@ -235,6 +237,13 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
         ${plan.priced.total}, (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})`),
     db.insert(redemptionLines).values(plan.priced.lines.map((l) => ({ redemptionId: plan.id, ...l }))),
   );
+  // The daily cap (communities.daily_redemption_cap, null = none) is a CHECK on the day's total.
+  statements.push(
+    db.run(sql`INSERT INTO redemption_days (household_id, day, community_id, points, cap)
+      VALUES (${plan.householdId}, ${chinaDay(plan.at)}, ${communityId}, ${plan.priced.total},
+        (SELECT daily_redemption_cap FROM communities WHERE id = ${communityId}))
+      ON CONFLICT (household_id, day) DO UPDATE SET points = points + excluded.points, cap = excluded.cap`),
+  );
   if (plan.pinChecked) statements.push(db.update(cards).set({ failedPins: 0, lockedUntil: null }).where(eq(cards.id, plan.cardId)));
   statements.push(
     auditStatement(db, actor, meta, plan.at, {
@@ -245,6 +254,16 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
     }),
   );
   return statements;
+}
+
+/** The calendar day in China (UTC+8) of an instant, `YYYY-MM-DD`. */
+export function chinaDay(at: string): string {
+  return new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+async function dayTotal(db: Db, householdId: string, at: string) {
+  const [row] = await db.all<{ points: number; cap: number | null }>(sql`SELECT points, cap FROM redemption_days WHERE household_id = ${householdId} AND day = ${chinaDay(at)}`);
+  return { redeemedToday: Number(row?.points ?? 0), dailyCap: row?.cap ?? null };
 }
 
 async function stockOf(db: Db, basket: BasketLine[]) {
@@ -412,6 +431,11 @@ export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: R
       db.insert(stockMovements).values({ communityId: actor.communityId, goodsId: line.goodsId, delta: line.quantity, reason: "void", ref: redemptionId, createdBy, createdAt: at }),
     );
   }
+  // The points go back to the day's allowance; clearing the cap keeps a since-lowered cap from blocking the void.
+  statements.push(
+    db.run(sql`UPDATE redemption_days SET points = points - ${original.amount}, cap = NULL
+      WHERE household_id = ${redemption.householdId} AND day = ${chinaDay(redemption.createdAt)}`),
+  );
   statements.push(auditStatement(db, actor, meta, at, { action: "redemption.void", targetType: "redemption", targetId: redemptionId, details: { total: original.amount, reason } }));
   try {
     await db.batch(statements as [Statement, ...Statement[]]);
