@@ -29,7 +29,11 @@ export interface Summary {
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
+/** Rows of a batched `db.run`: libSQL answers `rows`, D1 answers `results`. */
+const rowsOf = (r: unknown) => {
+  const result = r as { rows?: Row[]; results?: Row[] };
+  return result.rows ?? result.results ?? [];
+};
 
 /**
  * The community's headline numbers. A household takes part once it has had an award credited;
