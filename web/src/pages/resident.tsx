@@ -89,6 +89,8 @@ export function CardLogin() {
 export function Home() {
   const householdId = useHouseholdId();
   const [household] = createResource(householdId, households.get);
+  const [ranking] = createResource(householdId, () => reports.ranking().catch(() => null));
+  const rank = () => ranking()?.items.find((row) => row.householdId === householdId())?.rank;
   return (
     <Show when={household()} fallback={<><Loading /><ErrorBox error={household.error} /></>}>
       {(h) => (
@@ -105,9 +107,9 @@ export function Home() {
               <span>
                 <Icon name="award" size={20} /> {t("home.score")} <b data-testid="score">{fmtPoints(h().score)}</b>
               </span>
-              <Show when={h().rank}>
+              <Show when={rank()}>
                 <span>
-                  <Icon name="trend" size={20} /> {t("home.rank", { rank: h().rank! })}
+                  <Icon name="trend" size={20} /> {t("home.rank", { rank: rank()! })}
                 </span>
               </Show>
             </div>
@@ -140,7 +142,10 @@ export function Home() {
 
 /** One ledger movement in words: which deed, which step, which purchase. */
 function explain(entry: LedgerEntry & Record<string, any>): string {
-  const what = entry.description ?? entry.title ?? entry.ruleTitle ?? entry.rule?.title ?? entry.memo ?? "";
+  // The API words each movement itself (which deed, which step, which purchase); the kind
+  // is the fallback when it does not.
+  if (entry.description) return entry.description;
+  const what = entry.title ?? entry.ruleTitle ?? entry.rule?.title ?? "";
   const receipt = entry.receiptNo ? ` ${t("history.receipt", { no: entry.receiptNo })}` : "";
   switch (entry.kind) {
     case "award":
@@ -473,7 +478,7 @@ export function Ranking() {
             {(row) => (
               <li class="item-head" classList={{ mine: row.householdId === householdId() }}>
                 <span>
-                  <b>{t("ranking.place", { n: row.rank })}</b> {row.name ?? row.headName ?? ""} <span class="muted small">{row.building ?? ""}</span>
+                  <b>{t("ranking.place", { n: row.rank })}</b> {row.headName ?? row.name ?? ""} <span class="muted small">{row.building ?? ""}</span>
                 </span>
                 <span class="pts">{fmtPoints(row.score)}</span>
               </li>
