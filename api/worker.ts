@@ -12,10 +12,10 @@ import type { ExecutionContext } from "hono";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import { schema, type Db } from "../db/client";
 import { dbFromD1, type D1Binding } from "../db/d1";
-import { seedIfEmpty } from "../db/seed";
+import { seedIfEmpty, type SeedOptions } from "../db/seed";
 import { createApp } from "./app";
 import { parseEnv, type Env as Settings } from "./config";
-import { systemClock } from "./domain/clock";
+import { systemClock, type Clock } from "./domain/clock";
 import { violatedConstraint } from "./domain/errors";
 import { runScheduledJobs } from "./domain/jobs";
 import type { AppConfig } from "./env";
@@ -113,32 +113,39 @@ const app = createApp({
   config: (env) => configOf(env as WorkerEnv),
 });
 
-let seeding: Promise<void> | null = null;
-
 /**
- * Seeds an empty database once per isolate. Two isolates may both find it empty; the second
- * one's batch then fails on `communities.code` (UNIQUE), which means the other one won: fine.
- * Any other failure is retried by the next request.
+ * `seedIfEmpty`, safe when several isolates start on an empty database at once: each may find
+ * it empty, but `communities.code` is UNIQUE, so only one seed batch commits and the others fail
+ * on that constraint, which means another isolate won. Returns whether this call seeded.
  */
-function ensureSeeded(env: WorkerEnv, publicUrl: string): Promise<void> {
-  seeding ??= (async () => {
-    const settings = settingsOf(env);
-    try {
-      await seedIfEmpty(databaseOf(env), systemClock, {
+export async function seedIfEmptyOnce(db: Db, clock: Clock, options: SeedOptions): Promise<boolean> {
+  try {
+    return await seedIfEmpty(db, clock, options);
+  } catch (err) {
+    if (violatedConstraint(err) === "communities.code") return false;
+    throw err;
+  }
+}
+
+let seeding: Promise<unknown> | null = null;
+
+/** Seeds an empty database once per isolate; a failure is retried by the next request. */
+function ensureSeeded(env: WorkerEnv, publicUrl: string): Promise<unknown> {
+  seeding ??= Promise.resolve()
+    .then(() => {
+      const settings = settingsOf(env);
+      return seedIfEmptyOnce(databaseOf(env), systemClock, {
         demo: settings.SEED_DEMO === "1",
         password: settings.SEED_PASSWORD,
         households: settings.SEED_HOUSEHOLDS,
         publicUrl,
         cardSigningKey: settings.CARD_SIGNING_KEY,
       });
-    } catch (err) {
-      if (violatedConstraint(err) === "communities.code") return;
+    })
+    .catch((err) => {
+      seeding = null;
       throw err;
-    }
-  })().catch((err) => {
-    seeding = null;
-    throw err;
-  });
+    });
   return seeding;
 }
 

@@ -5,7 +5,7 @@
  * a deployment do. Offline: no account, no metrics, no network.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -43,6 +43,18 @@ export async function migrateLocalD1(persistDir: string): Promise<void> {
   await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
 }
 
+/** The built web app, or (before `npm run build:web`) a minimal stand-in with an app shell. */
+export function assetsDirFor(dir: string): string | undefined {
+  if (existsSync(resolve("web/dist/index.html"))) return undefined;
+  const fixture = join(dir, "assets");
+  mkdirSync(fixture, { recursive: true });
+  writeFileSync(
+    join(fixture, "index.html"),
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>双扶</title></head><body><div id="root"></div></body></html>\n',
+  );
+  return fixture;
+}
+
 export interface WorkerTarget extends Target {
   /** Fires the cron trigger, as Cloudflare does every 10 minutes. */
   scheduled(cron?: string): Promise<{ status: number; text: string }>;
@@ -77,7 +89,7 @@ export async function startWorkerTarget(options: WorkerTargetOptions = {}): Prom
   const worker = await unstable_startWorker({
     config: resolve("wrangler.toml"),
     bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }])),
-    ...(options.assetsDir ? { assets: options.assetsDir } : {}),
+    assets: options.assetsDir ?? assetsDirFor(dir),
     dev: {
       persist,
       server: { hostname: "127.0.0.1", port },
