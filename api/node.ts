@@ -12,6 +12,7 @@ import { seedIfEmpty } from "../db/seed";
 import { createApp } from "./app";
 import { parseEnv } from "./config";
 import { systemClock } from "./domain/clock";
+import { runScheduledJobs } from "./domain/jobs";
 
 const env = parseEnv(process.env);
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
@@ -48,3 +49,21 @@ if (existsSync(webRoot)) {
 serve({ fetch: server.fetch, port: env.PORT }, (info) => {
   console.log(`Shuangfu is serving http://localhost:${info.port} (database ${env.DATABASE_URL})`);
 });
+
+// The same scheduled job as the worker's cron trigger (publicity close + automatic top-up), on a
+// timer. It is idempotent, so a run that overlaps a restart or a manual top-up credits nothing
+// twice; runs never overlap each other in this process.
+let jobRunning = false;
+const jobTimer = setInterval(async () => {
+  if (jobRunning) return;
+  jobRunning = true;
+  try {
+    const { toppedUp } = await runScheduledJobs(db, systemClock);
+    if (toppedUp > 0) console.log(`Scheduled job: ${toppedUp} automatic top-up(s).`);
+  } catch (err) {
+    console.error("Scheduled job failed:", err);
+  } finally {
+    jobRunning = false;
+  }
+}, env.JOB_INTERVAL_SECONDS * 1000);
+jobTimer.unref();
