@@ -235,7 +235,8 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
       VALUES (${plan.id}, ${communityId}, ${plan.shopId}, ${plan.householdId}, ${plan.cardId},
         (SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM redemptions WHERE community_id = ${communityId}),
         ${plan.priced.total}, (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})`),
-    db.insert(redemptionLines).values(plan.priced.lines.map((l) => ({ redemptionId: plan.id, ...l }))),
+    // One INSERT per line: D1 binds at most 100 values per statement (30 lines × 6 would be 180).
+    ...plan.priced.lines.map((l) => db.insert(redemptionLines).values({ redemptionId: plan.id, ...l })),
   );
   // The daily cap (communities.daily_redemption_cap, null = none) is a CHECK on the day's total.
   statements.push(
