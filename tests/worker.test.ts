@@ -149,6 +149,17 @@ describe("the worker in workerd on local D1", () => {
     expect(check.body.ok).toBe(true);
   });
 
+  it("lets exactly one of eight simultaneous creations of the same household win, the rest 409", async () => {
+    const body = { householdNo: "D1-RACE", headName: "李秀英", building: "2", members: [{ name: "李秀英" }] };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => target.call("POST", "/households", { token: adminToken, body })));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const listed = await target.call("GET", "/households?q=D1-RACE", { token: adminToken });
+    expect(listed.body.items).toHaveLength(1);
+    const check = await target.call("GET", "/ledger/check", { token: adminToken });
+    expect(check.body.ok).toBe(true);
+  });
+
   it("runs the scheduled handler, and running it again changes nothing", async () => {
     const first = await target.scheduled();
     expect(first.status).toBe(200);
