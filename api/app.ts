@@ -40,7 +40,11 @@ function buildApi(deps: AppDeps) {
   api.use("*", (c, next) => (!c.req.header("authorization") && getCookie(c, sessionCookieName) ? csrfCheck(c, next) : next()));
   // The import route takes files; everything else is small JSON.
   api.use("*", async (c, next) => {
-    const maxSize = c.req.path.endsWith("/households/import") ? limits.importBytesMax : limits.bodyBytesMax;
+    const maxSize = c.req.path.endsWith("/households/import")
+      ? limits.importBytesMax
+      : c.req.path.endsWith("/applications")
+        ? limits.applicationBytesMax
+        : limits.bodyBytesMax;
     return bodyLimit({ maxSize, onError: () => { throw new DomainError("PAYLOAD_TOO_LARGE", { maxBytes: maxSize }); } })(c, next);
   });
   api.use("*", authMiddleware);

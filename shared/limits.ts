@@ -24,8 +24,11 @@ export const limits = {
   /** Free-text search (`?q=`) on lists. */
   searchLengthMax: 50,
   membersMax: 20,
-  evidenceMax: 6,
-  evidenceItemLengthMax: 2048,
+  /** Evidence is a short note, a link, or a small photo as a data URL (shrunk by the web app). */
+  evidenceMax: 3,
+  evidenceItemLengthMax: 60_000,
+  /** Body limit of `POST /applications`, which may carry the evidence photos. */
+  applicationBytesMax: 256 * 1024,
   ruleIdsMax: 50,
   pinDigitsMin: 4,
   pinDigitsMax: 6,
@@ -51,6 +54,11 @@ export const limits = {
   publicityDaysDefault: 5,
   publicityDaysMin: 1,
   publicityDaysMax: 30,
+  /** A publicity window may be set up to this many days long by an explicit `endsAt`. */
+  publicityWindowDaysMax: 60,
+  minPublicityHoursMax: 720,
+  pinThresholdMax: 100_000,
+  dailyRedemptionCapMax: 1_000_000,
   minPublicityHoursDefault: 72,
   pinThresholdDefault: 50,
   /** PBKDF2 iterations: Cloudflare Workers refuse more than 100,000. */

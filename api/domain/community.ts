@@ -7,6 +7,8 @@ import { isoNow, newId, type Clock } from "./clock";
 import { hashSecret, randomToken } from "./crypto";
 import { issuanceAccountId, openAccountStatement } from "./ledger";
 import { DomainError } from "./errors";
+import type { Actor, RequestMeta } from "./actor";
+import { auditStatement } from "./audit";
 
 export interface NewCommunity {
   name: string;
@@ -49,4 +51,41 @@ export async function getCommunity(db: Db, communityId: string) {
   const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
   if (!community) throw new DomainError("NOT_FOUND", { communityId });
   return community;
+}
+
+export interface CommunitySettings {
+  id: string;
+  name: string;
+  code: string;
+  publicityDays: number;
+  minPublicityHours: number;
+  pinThreshold: number;
+  dailyRedemptionCap: number | null;
+  autoTopUp: boolean;
+}
+
+export async function getSettings(db: Db, communityId: string): Promise<CommunitySettings> {
+  const c = await getCommunity(db, communityId);
+  return { id: c.id, name: c.name, code: c.code, publicityDays: c.publicityDays, minPublicityHours: c.minPublicityHours, pinThreshold: c.pinThreshold, dailyRedemptionCap: c.dailyRedemptionCap, autoTopUp: c.autoTopUp };
+}
+
+export type SettingsChanges = Partial<Omit<CommunitySettings, "id" | "code">>;
+
+/** Changes the community's settings, with the old and new values in the audit log. */
+export async function updateSettings(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, changes: SettingsChanges): Promise<CommunitySettings> {
+  const current = await getSettings(db, actor.communityId);
+  const set: SettingsChanges = {};
+  const before: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes) as Array<[keyof SettingsChanges, unknown]>) {
+    if (value === undefined || value === current[key]) continue;
+    (set as Record<string, unknown>)[key] = value;
+    before[key] = current[key];
+  }
+  if (Object.keys(set).length === 0) return current;
+  const at = isoNow(clock);
+  await db.batch([
+    db.update(communities).set(set).where(eq(communities.id, actor.communityId)),
+    auditStatement(db, actor, meta, at, { action: "settings.update", targetType: "community", targetId: actor.communityId, details: { before, after: set } }),
+  ]);
+  return { ...current, ...set };
 }

@@ -1,14 +1,32 @@
 /**
- * The scheduled job: closes publicity windows that have ended and, where a community's settings
- * ask for it, runs their top-up. Runs on the Workers cron trigger and on a timer on Node; it
- * must be idempotent (running it twice credits nothing twice).
- *
- * Placeholder with the agreed signature, so the entry points can call it; the publicity/top-up
- * work fills it in.
+ * The scheduled job: runs on the Workers cron trigger and on a timer on Node. A publicity
+ * window closes by time alone (the board shows it closed once `endsAt` has passed, and
+ * objections are refused from then on); what the job does is the automatic top-up of every
+ * ended batch with items still to credit, in communities whose settings ask for it
+ * (`autoTopUp`). It is idempotent: the top-up itself never credits an item twice, and a batch
+ * with nothing left is not touched.
  */
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { communities } from "../../db/schema";
 import type { Clock } from "./clock";
+import { DomainError } from "./errors";
+import { batchesDue, topUp } from "./topup";
 
-export async function runScheduledJobs(_db: Db, _clock: Clock): Promise<{ toppedUp: number }> {
-  return { toppedUp: 0 };
+export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp: number }> {
+  const auto = await db.select({ id: communities.id }).from(communities).where(eq(communities.autoTopUp, true));
+  let toppedUp = 0;
+  for (const community of auto) {
+    for (const publicityId of await batchesDue(db, clock, community.id)) {
+      try {
+        await topUp(db, clock, "system", null, community.id, publicityId);
+        toppedUp += 1;
+      } catch (err) {
+        // A manual top-up racing the job wins; the next run finds nothing left to do.
+        if (err instanceof DomainError && err.code === "CONFLICT") continue;
+        throw err;
+      }
+    }
+  }
+  return { toppedUp };
 }

@@ -1,3 +1,154 @@
-import { createRouter } from "../router";
+/**
+ * Steps 2–4: 申请 apply, 认定 certify (+ 登记 register). The rules of the steps live in
+ * `api/domain/applications.ts`; this module checks shapes and who may call.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { applicationStatuses, categories, ruleKinds } from "../../shared/domain";
+import { limits } from "../../shared/limits";
+import { base64url } from "../domain/crypto";
+import { certifyApplication, createApplication, getApplication, listApplications } from "../domain/applications";
+import { DomainError } from "../domain/errors";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
 
-export const applicationsRoutes = createRouter();
+const EventSchema = z.object({
+  at: z.string(),
+  from: z.enum(applicationStatuses).nullable(),
+  to: z.enum(applicationStatuses),
+  by: z.string(),
+  note: z.string().nullable(),
+});
+
+export const ApplicationSchema = z
+  .object({
+    id: z.string(),
+    householdId: z.string(),
+    memberId: z.string().nullable(),
+    memberName: z.string().nullable(),
+    ruleId: z.string(),
+    noticeId: z.string().nullable(),
+    kind: z.enum(ruleKinds),
+    category: z.enum(categories),
+    description: z.string(),
+    evidence: z.array(z.string()),
+    status: z.enum(applicationStatuses),
+    points: z.number().int().nullable(),
+    registerNo: z.number().int().nullable(),
+    reason: z.string().nullable(),
+    submittedBy: z.string(),
+    submittedByRole: z.string(),
+    decidedBy: z.string().nullable(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+    household: z.object({ id: z.string(), householdNo: z.string(), headName: z.string(), building: z.string() }),
+    rule: z.object({ id: z.string(), title: z.string(), category: z.enum(categories), kind: z.enum(ruleKinds), minPoints: z.number().int(), maxPoints: z.number().int() }),
+    history: z.array(EventSchema).optional().openapi({ description: "Every step: who moved it, when, from where to where, and why" }),
+  })
+  .openapi("Application");
+
+const Id = z.string().min(1).max(100);
+
+const NewApplicationBody = z.object({
+  householdId: Id,
+  memberId: Id.nullish(),
+  ruleId: Id,
+  noticeId: Id.nullish(),
+  description: z.string().trim().min(1).max(limits.textLengthMax),
+  evidence: z.array(z.string().min(1).max(limits.evidenceItemLengthMax)).max(limits.evidenceMax).optional(),
+});
+
+const CertifyBody = z.object({
+  decision: z.enum(["approve", "reject"]),
+  points: z.number().int().min(1).max(limits.pointsPerItemMax).optional(),
+  reason: z.string().trim().max(limits.reasonLengthMax).nullish(),
+});
+
+const ListQuery = z.object({
+  status: z.enum(applicationStatuses).optional(),
+  householdId: Id.optional(),
+  noticeId: Id.optional(),
+  mine: z.enum(["0", "1", "true", "false"]).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault),
+});
+
+function encodeCursor(cursor: { createdAt: string; id: string } | null): string | null {
+  return cursor ? base64url(new TextEncoder().encode(`${cursor.createdAt}|${cursor.id}`)) : null;
+}
+
+function decodeCursor(text: string | undefined): { createdAt: string; id: string } | null {
+  if (!text) return null;
+  try {
+    const decoded = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    const [createdAt, id] = decoded.split("|");
+    if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new Error("bad cursor");
+    return { createdAt, id };
+  } catch {
+    throw new DomainError("VALIDATION_FAILED", { fields: { cursor: "not a cursor this list gave out" } });
+  }
+}
+
+export const applicationsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/applications",
+      tags: ["applications"],
+      summary: "Apply for points (resident: own household, awards only; volunteer and admin: any household, penalties too)",
+      middleware: [allow("resident", "volunteer", "admin")] as const,
+      security,
+      request: { body: jsonBody(NewApplicationBody) },
+      responses: { 201: jsonResponse(ApplicationSchema, "Submitted"), ...errorResponses },
+    }),
+    async (c) => c.json(await createApplication(c.get("db"), c.get("clock"), actorOf(c), c.get("meta"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/applications",
+      tags: ["applications"],
+      summary: "Applications newest first (staff: the community's, `mine=1` for one's own; a resident: their household's)",
+      middleware: [allow(...anyRole)] as const,
+      security,
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(listOf(ApplicationSchema), "Applications"), ...errorResponses },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const { items, next } = await listApplications(c.get("db"), actorOf(c), {
+        status: q.status,
+        householdId: q.householdId,
+        noticeId: q.noticeId,
+        mine: q.mine === "1" || q.mine === "true",
+        cursor: decodeCursor(q.cursor),
+        limit: q.limit,
+      });
+      return c.json({ items, nextCursor: encodeCursor(next) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/applications/{id}",
+      tags: ["applications"],
+      summary: "One application with its whole step history",
+      middleware: [allow(...anyRole)] as const,
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(ApplicationSchema, "The application"), ...errorResponses },
+    }),
+    async (c) => c.json(await getApplication(c.get("db"), actorOf(c), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/applications/{id}/certify",
+      tags: ["applications"],
+      summary: "认定 + 登记 (reviewer): approve with points in the rule's range (registered, with a register number) or reject with a reason",
+      middleware: [allow("reviewer")] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(CertifyBody) },
+      responses: { 200: jsonResponse(ApplicationSchema, "Decided"), ...errorResponses },
+    }),
+    async (c) => c.json(await certifyApplication(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+

@@ -1,3 +1,83 @@
-import { createRouter } from "../router";
+/** Step 1, 通知 notify: the admin drafts and publishes notices; residents read published ones. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { limits } from "../../shared/limits";
+import { createNotice, getNotice, listNotices, publishNotice } from "../domain/notices";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
 
-export const noticesRoutes = createRouter();
+export const NoticeSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    body: z.string(),
+    ruleIds: z.array(z.string()),
+    startsAt: z.string().nullable(),
+    endsAt: z.string().nullable(),
+    status: z.enum(["draft", "published"]),
+    createdAt: z.string(),
+    publishedAt: z.string().nullable(),
+  })
+  .openapi("Notice");
+
+const NewNoticeBody = z.object({
+  title: z.string().trim().min(1).max(limits.titleLengthMax),
+  body: z.string().trim().min(1).max(limits.textLengthMax),
+  ruleIds: z.array(z.string().min(1).max(100)).max(limits.ruleIdsMax).optional(),
+  startsAt: z.iso.datetime({ offset: true }).nullish(),
+  endsAt: z.iso.datetime({ offset: true }).nullish(),
+});
+
+const NoticesQuery = z.object({ limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault) });
+
+export const noticesRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/notices",
+      tags: ["notices"],
+      summary: "Notices, newest first (residents see published ones only)",
+      middleware: [allow(...anyRole)] as const,
+      security,
+      request: { query: NoticesQuery },
+      responses: { 200: jsonResponse(listOf(NoticeSchema), "Notices"), ...errorResponses },
+    }),
+    async (c) => c.json({ items: await listNotices(c.get("db"), actorOf(c), c.req.valid("query").limit), nextCursor: null }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/notices",
+      tags: ["notices"],
+      summary: "Draft a notice (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { body: jsonBody(NewNoticeBody) },
+      responses: { 201: jsonResponse(NoticeSchema, "Created (draft)"), ...errorResponses },
+    }),
+    async (c) => c.json(await createNotice(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/notices/{id}",
+      tags: ["notices"],
+      summary: "One notice",
+      middleware: [allow(...anyRole)] as const,
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(NoticeSchema, "The notice"), ...errorResponses },
+    }),
+    async (c) => c.json(await getNotice(c.get("db"), actorOf(c), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/notices/{id}/publish",
+      tags: ["notices"],
+      summary: "Publish a notice (admin); publishing again changes nothing",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(NoticeSchema, "The published notice"), ...errorResponses },
+    }),
+    async (c) => c.json(await publishNotice(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id), 200),
+  );

@@ -1,3 +1,56 @@
-import { createRouter } from "../router";
+/** The community's settings: read by everyone signed in, changed by the admin. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { limits } from "../../shared/limits";
+import { getSettings, updateSettings } from "../domain/community";
+import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security, staffOf } from "../router";
 
-export const settingsRoutes = createRouter();
+export const SettingsSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    code: z.string(),
+    publicityDays: z.number().int(),
+    minPublicityHours: z.number().int(),
+    pinThreshold: z.number().int(),
+    dailyRedemptionCap: z.number().int().nullable(),
+    autoTopUp: z.boolean(),
+  })
+  .openapi("CommunitySettings");
+
+const SettingsPatch = z
+  .object({
+    name: z.string().trim().min(1).max(limits.nameLengthMax).optional(),
+    publicityDays: z.number().int().min(limits.publicityDaysMin).max(limits.publicityDaysMax).optional(),
+    minPublicityHours: z.number().int().min(0).max(limits.minPublicityHoursMax).optional(),
+    pinThreshold: z.number().int().min(0).max(limits.pinThresholdMax).optional(),
+    dailyRedemptionCap: z.number().int().min(1).max(limits.dailyRedemptionCapMax).nullable().optional(),
+    autoTopUp: z.boolean().optional(),
+  })
+  .strict();
+
+export const settingsRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/community/settings",
+      tags: ["settings"],
+      summary: "The community's settings",
+      middleware: [allow(...anyRole)] as const,
+      security,
+      responses: { 200: jsonResponse(SettingsSchema, "Settings"), ...errorResponses },
+    }),
+    async (c) => c.json(await getSettings(c.get("db"), actorOf(c).communityId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/community/settings",
+      tags: ["settings"],
+      summary: "Change the community's settings (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { body: jsonBody(SettingsPatch) },
+      responses: { 200: jsonResponse(SettingsSchema, "The new settings"), ...errorResponses },
+    }),
+    async (c) => c.json(await updateSettings(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json")), 200),
+  );

@@ -1,0 +1,263 @@
+/**
+ * Steps 2–4 of the seven procedures: 申请 apply, 认定 certify and 登记 register.
+ *
+ * An application names a household (and the member who did the deed), a rule and, when it
+ * answers one, a notice. A reviewer who did not submit it certifies it: approval fixes the points
+ * within the rule's range and enters it in the register with the community's next register
+ * number, in the same batch; rejection needs a reason. Every move is an `application_events` row
+ * (who, when, from which status to which, why), and an application is decided only once: the
+ * batch's guarded UPDATE matches only a `submitted` application, and the event row that follows
+ * refuses to be written (NOT NULL) when it matched nothing, which rolls the whole batch back.
+ */
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { applications, households, members, notices } from "../../db/schema";
+import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain";
+import { actorRef, type Actor, type RequestMeta } from "./actor";
+import { auditStatement } from "./audit";
+import { isoNow, newId, type Clock } from "./clock";
+import { DomainError, violatedConstraint } from "./errors";
+import type { Statement } from "./ledger";
+import { getRule } from "./rules";
+
+export interface NewApplication {
+  householdId: string;
+  memberId?: string | null;
+  ruleId: string;
+  noticeId?: string | null;
+  description: string;
+  evidence?: string[];
+}
+
+export interface ApplicationEvent {
+  at: string;
+  from: ApplicationStatus | null;
+  to: ApplicationStatus;
+  by: string;
+  note: string | null;
+}
+
+export interface ApplicationView {
+  id: string;
+  householdId: string;
+  memberId: string | null;
+  memberName: string | null;
+  ruleId: string;
+  noticeId: string | null;
+  kind: RuleKind;
+  category: Category;
+  description: string;
+  evidence: string[];
+  status: ApplicationStatus;
+  points: number | null;
+  registerNo: number | null;
+  reason: string | null;
+  submittedBy: string;
+  submittedByRole: string;
+  decidedBy: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  household: { id: string; householdNo: string; headName: string; building: string };
+  rule: { id: string; title: string; category: Category; kind: RuleKind; minPoints: number; maxPoints: number };
+  history?: ApplicationEvent[];
+}
+
+/**
+ * The statement that records one step of an application. With `guarded`, it writes the step only
+ * when the statement just before it changed a row, and otherwise fails on NOT NULL: the batch it
+ * is in rolls back whole, so a lost race leaves no trace.
+ */
+export function eventStatement(db: Db, e: { communityId: string; applicationId: string; from: ApplicationStatus | null; to: ApplicationStatus; actor: string; note?: string | null; at: string; guarded?: boolean }): Statement {
+  const to = e.guarded ? sql`CASE WHEN changes() > 0 THEN ${e.to} END` : sql`${e.to}`;
+  return db.run(sql`INSERT INTO application_events (community_id, application_id, from_status, to_status, actor, note, at)
+    VALUES (${e.communityId}, ${e.applicationId}, ${e.from}, ${to}, ${e.actor}, ${e.note ?? null}, ${e.at})`);
+}
+
+/** True when a batch failed because a guarded step found its application already moved on. */
+export function lostRace(err: unknown): boolean {
+  return /NOT NULL constraint failed: application_events\.to_status/.test(String(err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : err));
+}
+
+/**
+ * Files an application. Residents apply for their own household and only for awards;
+ * volunteers and admins apply for any household of the community, penalties included.
+ */
+export async function createApplication(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, input: NewApplication): Promise<ApplicationView> {
+  if (actor.kind === "household" && actor.householdId !== input.householdId) throw new DomainError("FORBIDDEN", { householdId: input.householdId });
+  const household = await db.query.households.findFirst({ where: and(eq(households.id, input.householdId), eq(households.communityId, actor.communityId)) });
+  if (!household) throw new DomainError("NOT_FOUND", { householdId: input.householdId });
+  const rule = await getRule(db, actor.communityId, input.ruleId);
+  if (!rule.active) throw new DomainError("VALIDATION_FAILED", { fields: { ruleId: "this rule is retired" } });
+  if (rule.kind === "penalty" && actor.kind === "household") throw new DomainError("PENALTY_NOT_ALLOWED");
+  if (input.memberId) {
+    const member = await db.query.members.findFirst({ where: and(eq(members.id, input.memberId), eq(members.householdId, household.id)) });
+    if (!member) throw new DomainError("VALIDATION_FAILED", { fields: { memberId: "not a member of this household" } });
+  }
+  if (input.noticeId) {
+    const notice = await db.query.notices.findFirst({ where: and(eq(notices.id, input.noticeId), eq(notices.communityId, actor.communityId)) });
+    if (!notice || notice.status !== "published") throw new DomainError("NOT_FOUND", { noticeId: input.noticeId });
+    if (notice.ruleIds.length > 0 && !notice.ruleIds.includes(rule.id)) throw new DomainError("RULE_NOT_IN_NOTICE", { ruleIds: notice.ruleIds });
+  }
+  const at = isoNow(clock);
+  const id = newId();
+  const by = actorRef(actor);
+  await db.batch([
+    db.insert(applications).values({
+      id,
+      communityId: actor.communityId,
+      householdId: household.id,
+      memberId: input.memberId ?? null,
+      ruleId: rule.id,
+      noticeId: input.noticeId ?? null,
+      kind: rule.kind,
+      category: rule.category,
+      description: input.description,
+      evidence: input.evidence ?? [],
+      status: "submitted",
+      submittedBy: by,
+      submittedByRole: actor.role,
+      createdAt: at,
+    }),
+    eventStatement(db, { communityId: actor.communityId, applicationId: id, from: null, to: "submitted", actor: by, at }),
+    auditStatement(db, actor, meta, at, { action: "application.submit", targetType: "application", targetId: id, details: { householdId: household.id, ruleId: rule.id, kind: rule.kind } }),
+  ]);
+  return getApplication(db, actor, id);
+}
+
+export interface Decision {
+  decision: "approve" | "reject";
+  points?: number;
+  reason?: string | null;
+}
+
+/**
+ * 认定 + 登记: a reviewer decides an application. Approval enters it in the register with the
+ * next register number of the community (MAX + 1 inside the batch; UNIQUE per community).
+ */
+export async function certifyApplication(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, applicationId: string, input: Decision): Promise<ApplicationView> {
+  const app = await db.query.applications.findFirst({ where: and(eq(applications.id, applicationId), eq(applications.communityId, actor.communityId)) });
+  if (!app) throw new DomainError("NOT_FOUND", { applicationId });
+  if (app.submittedBy === actorRef(actor)) throw new DomainError("SELF_CERTIFICATION");
+  if (app.status !== "submitted") throw new DomainError("ALREADY_DECIDED", { status: app.status });
+  const reason = input.reason?.trim() || null;
+  const at = isoNow(clock);
+  const by = actorRef(actor);
+  const guard = and(eq(applications.id, applicationId), eq(applications.status, "submitted"));
+  let statements: Statement[];
+  if (input.decision === "reject") {
+    if (!reason) throw new DomainError("REASON_REQUIRED");
+    statements = [
+      db.update(applications).set({ status: "rejected", reason, decidedBy: by, decidedAt: at }).where(guard),
+      eventStatement(db, { communityId: app.communityId, applicationId, from: "submitted", to: "rejected", actor: by, note: reason, at, guarded: true }),
+      auditStatement(db, actor, meta, at, { action: "application.reject", targetType: "application", targetId: applicationId, details: { reason } }),
+    ];
+  } else {
+    const rule = await getRule(db, actor.communityId, app.ruleId);
+    const points = input.points ?? rule.minPoints;
+    if (points < rule.minPoints || points > rule.maxPoints) {
+      throw new DomainError("POINTS_OUT_OF_RANGE", { points, minPoints: rule.minPoints, maxPoints: rule.maxPoints });
+    }
+    const entryId = newId();
+    statements = [
+      db.update(applications).set({ status: "registered", points, reason, decidedBy: by, decidedAt: at }).where(guard),
+      eventStatement(db, { communityId: app.communityId, applicationId, from: "submitted", to: "registered", actor: by, note: reason, at, guarded: true }),
+      registerStatement(db, { id: entryId, communityId: app.communityId, entryKind: app.kind, applicationId, points, correctsEntryId: null, note: reason, createdBy: by, at }),
+      db.run(sql`UPDATE applications SET register_no = (SELECT register_no FROM register_entries WHERE id = ${entryId}) WHERE id = ${applicationId}`),
+      auditStatement(db, actor, meta, at, { action: "application.approve", targetType: "application", targetId: applicationId, details: { points, registerEntryId: entryId } }),
+    ];
+  }
+  try {
+    await db.batch(statements as [Statement, ...Statement[]]);
+  } catch (err) {
+    if (lostRace(err) || violatedConstraint(err) === "register_entries.application_id, register_entries.entry_kind") throw new DomainError("ALREADY_DECIDED");
+    throw err;
+  }
+  return getApplication(db, actor, applicationId);
+}
+
+/**
+ * Appends one register entry, numbered MAX + 1 within the community inside the batch. A
+ * cancellation names the entry it corrects; the old entry is never edited.
+ */
+export function registerStatement(db: Db, e: { id: string; communityId: string; entryKind: "award" | "penalty" | "cancellation"; applicationId: string; points: number | SQL; correctsEntryId: string | null | SQL; note: string | null; createdBy: string; at: string }): Statement {
+  return db.run(sql`INSERT INTO register_entries (id, community_id, register_no, entry_kind, application_id, household_id, member_id, rule_id, category, points, corrects_entry_id, note, created_by, created_at)
+    SELECT ${e.id}, a.community_id,
+      COALESCE((SELECT MAX(register_no) FROM register_entries WHERE community_id = ${e.communityId}), 0) + 1,
+      ${e.entryKind}, a.id, a.household_id, a.member_id, a.rule_id, a.category, ${e.points}, ${e.correctsEntryId}, ${e.note}, ${e.createdBy}, ${e.at}
+    FROM applications a WHERE a.id = ${e.applicationId}`);
+}
+
+type Row = Record<string, unknown>;
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+const selectViews = sql`SELECT a.*, h.household_no, h.head_name, h.building, m.name AS member_name,
+    r.title AS rule_title, r.min_points AS rule_min, r.max_points AS rule_max
+  FROM applications a
+  JOIN households h ON h.id = a.household_id
+  JOIN rules r ON r.id = a.rule_id
+  LEFT JOIN members m ON m.id = a.member_id`;
+
+function toView(r: Row): ApplicationView {
+  return {
+    id: String(r.id),
+    householdId: String(r.household_id),
+    memberId: str(r.member_id),
+    memberName: str(r.member_name),
+    ruleId: String(r.rule_id),
+    noticeId: str(r.notice_id),
+    kind: r.kind as RuleKind,
+    category: r.category as Category,
+    description: String(r.description),
+    evidence: JSON.parse(String(r.evidence ?? "[]")) as string[],
+    status: r.status as ApplicationStatus,
+    points: r.points === null ? null : Number(r.points),
+    registerNo: r.register_no === null ? null : Number(r.register_no),
+    reason: str(r.reason),
+    submittedBy: String(r.submitted_by),
+    submittedByRole: String(r.submitted_by_role),
+    decidedBy: str(r.decided_by),
+    createdAt: String(r.created_at),
+    decidedAt: str(r.decided_at),
+    household: { id: String(r.household_id), householdNo: String(r.household_no), headName: String(r.head_name), building: String(r.building) },
+    rule: { id: String(r.rule_id), title: String(r.rule_title), category: r.category as Category, kind: r.kind as RuleKind, minPoints: Number(r.rule_min), maxPoints: Number(r.rule_max) },
+  };
+}
+
+/** One application with its whole history; a resident sees only their own household's. */
+export async function getApplication(db: Db, actor: Actor, applicationId: string): Promise<ApplicationView> {
+  const rows = await db.all<Row>(sql`${selectViews} WHERE a.id = ${applicationId} AND a.community_id = ${actor.communityId}`);
+  const row = rows[0];
+  if (!row) throw new DomainError("NOT_FOUND", { applicationId });
+  if (actor.kind === "household" && row.household_id !== actor.householdId) throw new DomainError("NOT_FOUND", { applicationId });
+  const events = await db.all<Row>(sql`SELECT from_status, to_status, actor, note, at FROM application_events WHERE application_id = ${applicationId} ORDER BY id`);
+  return {
+    ...toView(row),
+    history: events.map((e) => ({ at: String(e.at), from: (e.from_status ?? null) as ApplicationStatus | null, to: e.to_status as ApplicationStatus, by: String(e.actor), note: str(e.note) })),
+  };
+}
+
+export interface ApplicationQuery {
+  status?: ApplicationStatus;
+  householdId?: string;
+  noticeId?: string;
+  /** Only what the signed-in staff member submitted (a volunteer's own log). */
+  mine?: boolean;
+  cursor?: { createdAt: string; id: string } | null;
+  limit: number;
+}
+
+/** Applications newest first with keyset paging; a resident's list is always their own. */
+export async function listApplications(db: Db, actor: Actor, query: ApplicationQuery) {
+  if (actor.kind === "household" && query.householdId && query.householdId !== actor.householdId) throw new DomainError("FORBIDDEN");
+  const conditions: SQL[] = [sql`a.community_id = ${actor.communityId}`];
+  const householdId = actor.kind === "household" ? actor.householdId : query.householdId;
+  if (householdId) conditions.push(sql`a.household_id = ${householdId}`);
+  if (query.status) conditions.push(sql`a.status = ${query.status}`);
+  if (query.noticeId) conditions.push(sql`a.notice_id = ${query.noticeId}`);
+  if (query.mine) conditions.push(sql`a.submitted_by = ${actorRef(actor)}`);
+  if (query.cursor) conditions.push(sql`(a.created_at < ${query.cursor.createdAt} OR (a.created_at = ${query.cursor.createdAt} AND a.id < ${query.cursor.id}))`);
+  const rows = await db.all<Row>(sql`${selectViews} WHERE ${sql.join(conditions, sql` AND `)} ORDER BY a.created_at DESC, a.id DESC LIMIT ${query.limit + 1}`);
+  const items = rows.slice(0, query.limit).map(toView);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
