@@ -11,6 +11,8 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   CARD_SIGNING_KEY: z.string().min(16).default("dev-only-card-signing-key-change-me"),
   SECURE_COOKIES: z.enum(["0", "1"]).optional(),
+  /** Behind a reverse proxy on Node: take the client address from X-Forwarded-For (else the socket's). */
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   /** How often the Node process runs the scheduled job (publicity close + auto top-up). */
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
 });

@@ -10,6 +10,8 @@ export interface AppConfig {
   cardSigningKey: string;
   /** Mark cookies `Secure` (true behind HTTPS). */
   secureCookies: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
 }
 
 export interface AppDeps {

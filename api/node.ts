@@ -33,6 +33,7 @@ const api = createApp({
     publicUrl,
     cardSigningKey: env.CARD_SIGNING_KEY,
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === "1" : publicUrl.startsWith("https:"),
+    trustProxy: env.TRUST_PROXY === "1",
   }),
 });
 

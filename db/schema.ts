@@ -526,3 +526,43 @@ export const redemptionDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.householdId, t.day] }), check("redemption_day_cap", sql`${t.cap} IS NULL OR ${t.points} <= ${t.cap}`)],
 );
+
+/**
+ * One-time codes a resident's phone shows instead of the printed card (a printed card is a
+ * bearer token; this code lives 60 seconds and pays once). Only a hash of the code is kept.
+ */
+export const cardCodes = sqliteTable(
+  "card_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    communityId: communityId(),
+    cardId: text("card_id").notNull(),
+    householdId: text("household_id").notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("card_codes_household_idx").on(t.householdId, t.createdAt)],
+);
+
+/**
+ * The use of a one-time code, written in the redemption's batch. The primary key makes a second
+ * use fail the whole batch; `used_at` is NOT NULL and filled only while the code is unexpired,
+ * so an expired code fails it too.
+ */
+export const cardCodeUses = sqliteTable("card_code_uses", {
+  codeHash: text("code_hash").primaryKey(),
+  communityId: communityId(),
+  redemptionId: text("redemption_id").notNull(),
+  usedAt: text("used_at").notNull(),
+});
+
+/** Failed sign-ins per client address in a fixed window: throttles guessing across accounts. */
+export const signInFailures = sqliteTable(
+  "sign_in_failures",
+  {
+    address: text("address").notNull(),
+    windowStart: text("window_start").notNull(),
+    failures: integer("failures").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.address, t.windowStart] })],
+);

@@ -36,6 +36,11 @@ export const limits = {
   pinLockoutMinutes: 15,
   loginAttemptsMax: 10,
   loginLockoutMinutes: 15,
+  /** Failed sign-ins (staff or card) from one client address per window, across all accounts. */
+  addressFailuresMax: 30,
+  addressWindowMinutes: 15,
+  /** A resident's one-time code (shown on the phone instead of the printed card). */
+  cardCodeSeconds: 60,
   pointsPerItemMax: 10_000,
   goodsPointsMax: 100_000,
   stockMax: 1_000_000,

@@ -51,8 +51,33 @@ export function toStaffUser(u: typeof users.$inferSelect): StaffUser {
   return { id: u.id, username: u.username, name: u.name, role: u.role, communityId: u.communityId, shopId: u.shopId };
 }
 
+function addressWindow(clock: Clock): string {
+  const windowMs = limits.addressWindowMinutes * 60_000;
+  return new Date(Math.floor(clock.now().getTime() / windowMs) * windowMs).toISOString();
+}
+
+/**
+ * Refuses sign-in from an address that has failed too often in this window, whichever accounts
+ * or cards it tried (per-account and per-card locks alone let one client guess across many).
+ */
+async function assertAddressAllowed(db: Db, clock: Clock, meta: RequestMeta) {
+  if (!meta.ip) return;
+  const rows = await db.all<{ failures: number }>(sql`SELECT failures FROM sign_in_failures WHERE address = ${meta.ip} AND window_start = ${addressWindow(clock)}`);
+  if (Number(rows[0]?.failures ?? 0) >= limits.addressFailuresMax) {
+    const windowEnd = new Date(Date.parse(addressWindow(clock)) + limits.addressWindowMinutes * 60_000).toISOString();
+    throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: windowEnd, scope: "address" });
+  }
+}
+
+async function recordAddressFailure(db: Db, clock: Clock, meta: RequestMeta) {
+  if (!meta.ip) return;
+  await db.run(sql`INSERT INTO sign_in_failures (address, window_start, failures) VALUES (${meta.ip}, ${addressWindow(clock)}, 1)
+    ON CONFLICT (address, window_start) DO UPDATE SET failures = failures + 1`);
+}
+
 /** Staff sign-in by username and password; too many failures lock the account for a while. */
 export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, username: string, password: string) {
+  await assertAddressAllowed(db, clock, meta);
   const user = await db.query.users.findFirst({ where: eq(users.username, username) });
   const now = clock.now();
   if (user?.lockedUntil && user.lockedUntil > now.toISOString()) {
@@ -66,6 +91,7 @@ export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, userna
           locked_until = CASE WHEN failed_logins + 1 >= ${limits.loginAttemptsMax} THEN ${lockedUntil} ELSE locked_until END
         WHERE id = ${user.id}`);
     }
+    await recordAddressFailure(db, clock, meta);
     throw new DomainError("BAD_CREDENTIALS");
   }
   const session = await newSession(db, clock, { communityId: user.communityId, role: user.role, userId: user.id });
@@ -84,6 +110,7 @@ export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, userna
  * fifteen minutes (the lock applies to the card, whoever tries it).
  */
 export async function loginCard(db: Db, clock: Clock, meta: RequestMeta, cardNo: string, pin: string) {
+  await assertAddressAllowed(db, clock, meta);
   const card = await db.query.cards.findFirst({ where: and(eq(cards.cardNo, cardNo), eq(cards.status, "active")) });
   const now = clock.now().toISOString();
   if (card?.lockedUntil && card.lockedUntil > now) {
@@ -92,6 +119,7 @@ export async function loginCard(db: Db, clock: Clock, meta: RequestMeta, cardNo:
   const ok = await verifySecret(pin, card?.pinHash ?? decoyHash);
   if (!card || !ok) {
     if (card) await recordWrongPin(db, clock, card.id);
+    await recordAddressFailure(db, clock, meta);
     throw new DomainError("PIN_WRONG");
   }
   const household = await db.query.households.findFirst({ where: eq(households.id, card.householdId) });

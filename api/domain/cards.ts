@@ -5,16 +5,18 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, cards, communities, households } from "../../db/schema";
+import { accounts, cardCodeUses, cardCodes, cards, communities, households } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
-import { hashSecret, hmacSha256, randomBytes, timingSafeEqual } from "./crypto";
+import { hashSecret, hmacSha256, randomBytes, randomToken, sha256Hex, timingSafeEqual } from "./crypto";
 import { DomainError } from "./errors";
 
 /** The path under PUBLIC_URL that a scanned card opens (the resident sign-in, card filled in). */
 export const cardPathPrefix = "/c/";
+/** The path of a resident's one-time code (shown on the phone, valid 60 seconds, pays once). */
+export const codePathPrefix = "/d/";
 const signatureLength = 22;
 
 function newCardNo(): string {
@@ -116,25 +118,80 @@ export interface ResolvedCard {
   pinHash: string;
   failedPins: number;
   lockedUntil: string | null;
+  /** Set when a one-time code was scanned: the redemption's batch uses it up. */
+  codeHash: string | null;
   household: { id: string; householdNo: string; headName: string; building: string };
   balance: number;
 }
 
+/** The code in a scanned one-time QR text (full URL or bare `/d/<code>`), or null. */
+export function parseCodeQr(text: string): string | null {
+  if (typeof text !== "string" || text.length > limits.qrLengthMax) return null;
+  const trimmed = text.trim();
+  const at = trimmed.lastIndexOf(codePathPrefix);
+  if (at < 0) return null;
+  const match = /^([A-Za-z0-9_-]{22,64})$/.exec(trimmed.slice(at + codePathPrefix.length));
+  return match ? match[1] : null;
+}
+
+export interface CardCode {
+  qr: string;
+  expiresAt: string;
+  seconds: number;
+}
+
+/**
+ * A one-time code for the resident's own active card: the phone shows it as a QR instead of the
+ * printed card, so a photographed or lost printout is not the only way to pay. Valid for
+ * `cardCodeSeconds`, and a redemption uses it up (see `redemption.ts`).
+ */
+export async function createCardCode(db: Db, clock: Clock, actor: Actor, publicUrl: string): Promise<CardCode> {
+  if (actor.kind !== "household") throw new DomainError("FORBIDDEN");
+  const card = await db.query.cards.findFirst({ where: and(eq(cards.id, actor.cardId), eq(cards.status, "active")) });
+  if (!card) throw new DomainError("CARD_INVALID");
+  const code = randomToken(24);
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + limits.cardCodeSeconds * 1000).toISOString();
+  await db.insert(cardCodes).values({ codeHash: await sha256Hex(code), communityId: actor.communityId, cardId: card.id, householdId: card.householdId, createdAt: now.toISOString(), expiresAt });
+  return { qr: `${publicUrl.replace(/\/+$/, "")}${codePathPrefix}${code}`, expiresAt, seconds: limits.cardCodeSeconds };
+}
+
+/** The card behind a scanned one-time code: unexpired, unused, card still active. */
+async function cardOfCode(db: Db, communityId: string, code: string, at: string) {
+  const codeHash = await sha256Hex(code);
+  const row = await db.query.cardCodes.findFirst({ where: eq(cardCodes.codeHash, codeHash) });
+  if (!row || row.communityId !== communityId || row.expiresAt <= at) throw new DomainError("CARD_INVALID");
+  const used = await db.query.cardCodeUses.findFirst({ where: eq(cardCodeUses.codeHash, codeHash) });
+  if (used) throw new DomainError("CARD_INVALID");
+  const card = await db.query.cards.findFirst({ where: and(eq(cards.id, row.cardId), eq(cards.status, "active")) });
+  if (!card) throw new DomainError("CARD_INVALID");
+  return { card, codeHash };
+}
+
 /**
  * Turns scanned QR text into the card's household and balance, for staff of the card's
- * community. Forged, altered, outdated, revoked, unknown or foreign → CARD_INVALID.
+ * community: the printed card's signed QR, or a resident's one-time code. Forged, altered,
+ * outdated, revoked, unknown, foreign, expired or used → CARD_INVALID.
  */
-export async function resolveCard(db: Db, communityId: string, signingKey: string, qrText: string): Promise<ResolvedCard> {
-  const parsed = parseCardQr(qrText);
-  if (!parsed) throw new DomainError("CARD_INVALID");
-  const card = await db.query.cards.findFirst({ where: eq(cards.cardNo, parsed.cardNo) });
-  if (!card || card.communityId !== communityId || card.status !== "active" || card.version !== parsed.version) {
-    throw new DomainError("CARD_INVALID");
+export async function resolveCard(db: Db, communityId: string, signingKey: string, qrText: string, at: string): Promise<ResolvedCard> {
+  const code = parseCodeQr(qrText);
+  let card: typeof cards.$inferSelect;
+  let codeHash: string | null = null;
+  if (code) {
+    ({ card, codeHash } = await cardOfCode(db, communityId, code, at));
+  } else {
+    const parsed = parseCardQr(qrText);
+    if (!parsed) throw new DomainError("CARD_INVALID");
+    const found = await db.query.cards.findFirst({ where: eq(cards.cardNo, parsed.cardNo) });
+    if (!found || found.communityId !== communityId || found.status !== "active" || found.version !== parsed.version) {
+      throw new DomainError("CARD_INVALID");
+    }
+    const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
+    if (!community) throw new DomainError("CARD_INVALID");
+    const expected = await signature(signingKey, community.cardSecret, found.cardNo, found.version);
+    if (!timingSafeEqual(expected, parsed.sig)) throw new DomainError("CARD_INVALID");
+    card = found;
   }
-  const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
-  if (!community) throw new DomainError("CARD_INVALID");
-  const expected = await signature(signingKey, community.cardSecret, card.cardNo, card.version);
-  if (!timingSafeEqual(expected, parsed.sig)) throw new DomainError("CARD_INVALID");
   const household = await db.query.households.findFirst({ where: eq(households.id, card.householdId) });
   const account = await db.query.accounts.findFirst({ where: eq(accounts.id, card.householdId) });
   if (!household || !account) throw new DomainError("CARD_INVALID");
@@ -144,6 +201,7 @@ export async function resolveCard(db: Db, communityId: string, signingKey: strin
     pinHash: card.pinHash,
     failedPins: card.failedPins,
     lockedUntil: card.lockedUntil,
+    codeHash,
     household: { id: household.id, householdNo: household.householdNo, headName: household.headName, building: household.building },
     balance: account.balance,
   };

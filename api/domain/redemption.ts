@@ -159,7 +159,7 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
   const stored = await findKey(db, communityId, input.idempotencyKey);
   if (stored) return replay(db, communityId, stored, hash);
 
-  const card = await resolveCard(db, communityId, config.cardSigningKey, input.qr);
+  const card = await resolveCard(db, communityId, config.cardSigningKey, input.qr, isoNow(clock));
   const priced = await priceBasket(db, communityId, shopId, basket);
   const community = await getCommunity(db, communityId);
   const pinChecked = await checkPin(db, clock, card, priced.total, community.pinThreshold, input.pin);
@@ -169,7 +169,7 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
   const id = newId();
   const householdId = card.household.id;
   const at = isoNow(clock);
-  const statements = redemptionStatements(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, key: input.idempotencyKey, hash, priced, pinChecked });
+  const statements = redemptionStatements(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, codeHash: card.codeHash, key: input.idempotencyKey, hash, priced, pinChecked });
   try {
     await db.batch(statements as [Statement, ...Statement[]]);
   } catch (err) {
@@ -177,6 +177,9 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
       // A copy of this request committed between our look-up and our batch: answer as it did.
       const winner = await findKey(db, communityId, input.idempotencyKey);
       if (winner) return replay(db, communityId, winner, hash);
+    }
+    if (violatedConstraint(err) === "card_code_uses.code_hash" || /NOT NULL constraint failed: card_code_uses/.test(String(err) + String((err as { cause?: unknown }).cause ?? ""))) {
+      throw new DomainError("CARD_INVALID", { reason: "one-time code used or expired" });
     }
     const mapped = invariantError(err);
     if (mapped?.code === "INSUFFICIENT_POINTS") {
@@ -198,6 +201,8 @@ interface RedemptionPlan {
   shopId: string;
   householdId: string;
   cardId: string;
+  /** A scanned one-time code, used up by this batch (a second use or an expired code fails it). */
+  codeHash: string | null;
   key: string;
   hash: string;
   priced: PricedBasket;
@@ -210,6 +215,12 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
   const createdBy = actorRef(actor);
   const statements: Statement[] = [
     db.insert(idempotencyKeys).values({ communityId, scope: redemptionKeyScope, key: plan.key, requestHash: plan.hash, refId: plan.id, createdAt: plan.at }),
+    ...(plan.codeHash
+      ? [
+          db.run(sql`INSERT INTO card_code_uses (code_hash, community_id, redemption_id, used_at)
+            VALUES (${plan.codeHash}, ${communityId}, ${plan.id}, (SELECT ${plan.at} FROM card_codes WHERE code_hash = ${plan.codeHash} AND expires_at > ${plan.at}))`),
+        ]
+      : []),
     ...transferStatements(db, {
       id: newId(),
       communityId,

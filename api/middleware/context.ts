@@ -14,15 +14,29 @@ export function languageOf(acceptLanguage: string | undefined): Lang {
   return acceptLanguage && /^\s*en\b/i.test(acceptLanguage) ? "en" : "zh";
 }
 
+/**
+ * Where a request came from: Cloudflare's header on Workers, X-Forwarded-For only when the
+ * deployment says a proxy sets it (a client could forge it otherwise), else the socket's address
+ * (@hono/node-server passes the Node request as `env.incoming`).
+ */
+function clientAddress(cloudflare: string | undefined, forwarded: string | undefined, env: unknown): string | null {
+  if (cloudflare) return cloudflare;
+  const first = forwarded?.split(",")[0]?.trim();
+  if (first) return first;
+  const socket = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
+  return socket?.remoteAddress ?? null;
+}
+
 export function contextMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set("requestId", newId());
     c.set("lang", languageOf(c.req.header("accept-language")));
     c.set("clock", deps.clock);
-    c.set("config", deps.config(c.env));
+    const config = deps.config(c.env);
+    c.set("config", config);
     c.set("db", await deps.db(c.env));
     c.set("meta", {
-      ip: c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+      ip: clientAddress(c.req.header("cf-connecting-ip"), config.trustProxy ? c.req.header("x-forwarded-for") : undefined, c.env),
       userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
     });
     c.set("actor", null);

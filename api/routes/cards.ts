@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import QRCode from "qrcode";
 import { cards } from "../../db/schema";
 import { limits } from "../../shared/limits";
-import { issueCard, qrOfCard, resolveCard, revokeCard } from "../domain/cards";
+import { createCardCode, issueCard, qrOfCard, resolveCard, revokeCard } from "../domain/cards";
 import { DomainError } from "../domain/errors";
 import { actorOf, allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf, staffRoles } from "../router";
 
@@ -38,6 +38,14 @@ const ResolvedCardSchema = z
     balance: z.number().int(),
   })
   .openapi("ResolvedCard");
+
+const CardCodeSchema = z
+  .object({
+    qr: z.string().openapi({ description: "The text to show as a QR code; scanned at the shop like the card" }),
+    expiresAt: z.string(),
+    seconds: z.number().int(),
+  })
+  .openapi("CardCode");
 
 export const cardsRoutes = createRouter()
   .openapi(
@@ -118,7 +126,19 @@ export const cardsRoutes = createRouter()
     async (c) => {
       const staff = staffOf(c);
       const { qr } = c.req.valid("json");
-      const card = await resolveCard(c.get("db"), staff.communityId, c.get("config").cardSigningKey, qr);
+      const card = await resolveCard(c.get("db"), staff.communityId, c.get("config").cardSigningKey, qr, c.get("clock").now().toISOString());
       return c.json({ cardNo: card.cardNo, household: card.household, balance: card.balance }, 200);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/cards/code",
+      tags: ["cards"],
+      summary: "A one-time code for the resident's phone to show instead of the printed card: valid 60 seconds, pays once (resident)",
+      middleware: [allow("resident")] as const,
+      security,
+      responses: { 201: jsonResponse(CardCodeSchema, "The code's QR text and when it expires"), ...errorResponses },
+    }),
+    async (c) => c.json(await createCardCode(c.get("db"), c.get("clock"), actorOf(c), c.get("config").publicUrl), 201),
   );
