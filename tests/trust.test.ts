@@ -158,3 +158,18 @@ describe("the resident's one-time code", () => {
     }
   });
 });
+
+describe("cookies and headers", () => {
+  it("sets an HttpOnly, SameSite=Strict session cookie and security headers on every answer, errors too", async () => {
+    const c = await t.newCommunity("HDR");
+    const login = await t.call("POST", "/auth/login", { body: { username: "admin-hdr", password: testPassword } });
+    expect(login.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+    expect(login.headers.get("set-cookie")).toMatch(/SameSite=Strict/i);
+    for (const res of [login, await t.call("GET", "/health"), await t.call("GET", "/nope"), await t.call("POST", "/rules", { token: c.tokens.clerk, body: {} })]) {
+      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+});

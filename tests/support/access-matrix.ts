@@ -1,0 +1,129 @@
+/**
+ * Who may call what: every endpoint × every kind of caller. tests/access.test.ts checks each
+ * row against the running app, and renders the table that docs/security.md publishes
+ * (`npm run docs:access` rewrites it there).
+ */
+export type Caller = "anonymous" | "resident" | "otherResident" | "admin" | "reviewer" | "volunteer" | "clerk" | "foreignAdmin";
+export const callers: Caller[] = ["anonymous", "resident", "otherResident", "admin", "reviewer", "volunteer", "clerk", "foreignAdmin"];
+export const callerTitles: Record<Caller, string> = {
+  anonymous: "anonymous",
+  resident: "resident (own household)",
+  otherResident: "resident of another household",
+  admin: "admin",
+  reviewer: "reviewer",
+  volunteer: "volunteer",
+  clerk: "clerk",
+  foreignAdmin: "admin of another community",
+};
+
+export interface Ids {
+  household: string;
+  otherHousehold: string;
+  cardNo: string;
+  spareHousehold: string;
+  spareCardNo: string;
+  application: string;
+  rule: string;
+  notice: string;
+  publicity: string;
+  objection: string;
+  goods: string;
+  redemption: string;
+}
+
+export interface AccessRow {
+  method: "GET" | "POST" | "PATCH";
+  path: string;
+  /** Roles let through; "public" needs no sign-in. */
+  allow: Array<"resident" | "admin" | "reviewer" | "volunteer" | "clerk"> | "public";
+  /** The resource belongs to one household: another household's resident is refused. */
+  household?: boolean;
+  /** The path names a record of the community: another community's admin gets 404. */
+  owned?: boolean;
+  /** Sign in afresh for this call (signing out ends the session). */
+  freshToken?: boolean;
+  call: (ids: Ids) => { path: string; body?: unknown; headers?: Record<string, string> };
+}
+
+const staff = ["admin", "reviewer", "volunteer", "clerk"] as const;
+const everyone = ["resident", ...staff] as const;
+
+export const accessRows: AccessRow[] = [
+  { method: "POST", path: "/auth/login", allow: "public", call: () => ({ path: "/auth/login", body: {} }) },
+  { method: "POST", path: "/auth/card-login", allow: "public", call: () => ({ path: "/auth/card-login", body: {} }) },
+  { method: "POST", path: "/auth/logout", allow: [...everyone], freshToken: true, call: () => ({ path: "/auth/logout" }) },
+  { method: "GET", path: "/me", allow: [...everyone], call: () => ({ path: "/me" }) },
+  { method: "POST", path: "/users", allow: ["admin"], call: () => ({ path: "/users", body: {} }) },
+  { method: "GET", path: "/users", allow: ["admin"], call: () => ({ path: "/users" }) },
+  { method: "GET", path: "/shops", allow: [...everyone], call: () => ({ path: "/shops" }) },
+  { method: "POST", path: "/shops", allow: ["admin"], call: () => ({ path: "/shops", body: {} }) },
+  { method: "POST", path: "/households", allow: ["admin"], call: () => ({ path: "/households", body: {} }) },
+  { method: "GET", path: "/households", allow: [...staff], call: () => ({ path: "/households" }) },
+  { method: "GET", path: "/households/import/template", allow: ["admin"], call: () => ({ path: "/households/import/template" }) },
+  { method: "POST", path: "/households/import", allow: ["admin"], call: () => ({ path: "/households/import", body: {} }) },
+  { method: "GET", path: "/households/{id}", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}` }) },
+  { method: "PATCH", path: "/households/{id}", allow: ["admin"], owned: true, call: (i) => ({ path: `/households/${i.household}`, body: { room: "101" } }) },
+  { method: "GET", path: "/households/{id}/ledger", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}/ledger` }) },
+  { method: "POST", path: "/households/{id}/card", allow: ["admin"], owned: true, call: (i) => ({ path: `/households/${i.spareHousehold}/card`, body: { pin: "1357" } }) },
+  { method: "GET", path: "/cards/{cardNo}/qr.svg", allow: ["admin", "resident"], household: true, owned: true, call: (i) => ({ path: `/cards/${i.cardNo}/qr.svg` }) },
+  { method: "POST", path: "/cards/{cardNo}/revoke", allow: ["admin"], owned: true, call: (i) => ({ path: `/cards/${i.spareCardNo}/revoke` }) },
+  { method: "POST", path: "/cards/resolve", allow: [...staff], call: () => ({ path: "/cards/resolve", body: {} }) },
+  { method: "POST", path: "/cards/code", allow: ["resident"], call: () => ({ path: "/cards/code" }) },
+  { method: "GET", path: "/rules", allow: [...everyone], call: () => ({ path: "/rules" }) },
+  { method: "POST", path: "/rules", allow: ["admin"], call: () => ({ path: "/rules", body: {} }) },
+  { method: "PATCH", path: "/rules/{id}", allow: ["admin"], owned: true, call: (i) => ({ path: `/rules/${i.rule}`, body: { active: true } }) },
+  { method: "GET", path: "/notices", allow: [...everyone], call: () => ({ path: "/notices" }) },
+  { method: "POST", path: "/notices", allow: ["admin"], call: () => ({ path: "/notices", body: {} }) },
+  { method: "GET", path: "/notices/{id}", allow: [...everyone], owned: true, call: (i) => ({ path: `/notices/${i.notice}` }) },
+  { method: "POST", path: "/notices/{id}/publish", allow: ["admin"], owned: true, call: (i) => ({ path: `/notices/${i.notice}/publish` }) },
+  { method: "POST", path: "/applications", allow: ["resident", "volunteer", "admin"], call: () => ({ path: "/applications", body: {} }) },
+  { method: "GET", path: "/applications", allow: [...everyone], call: () => ({ path: "/applications" }) },
+  { method: "GET", path: "/applications/{id}", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/applications/${i.application}` }) },
+  { method: "POST", path: "/applications/{id}/certify", allow: ["reviewer"], call: (i) => ({ path: `/applications/${i.application}/certify`, body: {} }) },
+  { method: "POST", path: "/publicity", allow: ["admin"], call: () => ({ path: "/publicity", body: { endsAt: 5 } }) },
+  { method: "GET", path: "/publicity", allow: "public", call: () => ({ path: "/publicity" }) },
+  { method: "GET", path: "/publicity/current", allow: "public", call: () => ({ path: "/publicity/current" }) },
+  { method: "GET", path: "/publicity/{id}", allow: "public", call: (i) => ({ path: `/publicity/${i.publicity}` }) },
+  { method: "POST", path: "/publicity/{id}/objections", allow: [...everyone], owned: true, call: (i) => ({ path: `/publicity/${i.publicity}/objections`, body: { applicationId: i.application, reason: "核实一下" } }) },
+  { method: "GET", path: "/objections", allow: [...everyone], call: () => ({ path: "/objections" }) },
+  { method: "POST", path: "/objections/{id}/resolve", allow: ["reviewer"], call: (i) => ({ path: `/objections/${i.objection}/resolve`, body: {} }) },
+  { method: "POST", path: "/topups", allow: ["admin"], call: () => ({ path: "/topups", body: {} }) },
+  { method: "GET", path: "/topups", allow: ["admin"], call: () => ({ path: "/topups" }) },
+  { method: "GET", path: "/goods", allow: [...everyone], call: () => ({ path: "/goods" }) },
+  { method: "POST", path: "/goods", allow: ["admin"], call: () => ({ path: "/goods", body: {} }) },
+  { method: "POST", path: "/goods/{id}/stock", allow: ["admin"], owned: true, call: (i) => ({ path: `/goods/${i.goods}/stock`, body: { delta: 1, reason: "盘点" } }) },
+  { method: "POST", path: "/redemptions", allow: ["clerk"], call: () => ({ path: "/redemptions", body: {}, headers: { "idempotency-key": "access" } }) },
+  { method: "GET", path: "/redemptions", allow: ["admin", "clerk", "resident"], call: () => ({ path: "/redemptions" }) },
+  { method: "GET", path: "/redemptions/{id}", allow: ["admin", "clerk", "resident"], household: true, owned: true, call: (i) => ({ path: `/redemptions/${i.redemption}` }) },
+  { method: "POST", path: "/redemptions/{id}/void", allow: ["admin"], owned: true, call: (i) => ({ path: `/redemptions/${i.redemption}/void`, body: { reason: "退货" } }) },
+  { method: "GET", path: "/ledger/check", allow: ["admin"], call: () => ({ path: "/ledger/check" }) },
+  { method: "GET", path: "/reports/summary", allow: ["admin", "reviewer"], call: () => ({ path: "/reports/summary" }) },
+  { method: "GET", path: "/reports/ranking", allow: [...everyone], call: () => ({ path: "/reports/ranking" }) },
+  { method: "GET", path: "/audit", allow: ["admin"], call: () => ({ path: "/audit" }) },
+  { method: "GET", path: "/community/settings", allow: [...everyone], call: () => ({ path: "/community/settings" }) },
+  { method: "PATCH", path: "/community/settings", allow: ["admin"], call: () => ({ path: "/community/settings", body: { publicityDays: 5 } }) },
+];
+
+export type Expect = "ok" | 401 | 403 | 404 | "403/404";
+
+/** What each caller should get from a row: let through ("ok"), or refused with a status. */
+export function expected(row: AccessRow, caller: Caller): Expect {
+  if (row.allow === "public") return "ok";
+  if (caller === "anonymous") return 401;
+  const role = caller === "otherResident" ? "resident" : caller === "foreignAdmin" ? "admin" : caller;
+  if (!row.allow.includes(role)) return 403;
+  if (caller === "otherResident" && row.household) return "403/404";
+  if (caller === "foreignAdmin" && row.owned) return 404;
+  return "ok";
+}
+
+/** The markdown table docs/security.md publishes. */
+export function renderAccessTable(): string {
+  const cell = (e: Expect) => (e === "ok" ? "✓" : `✗ ${e}`);
+  const lines = [
+    `| endpoint | ${callers.map((c) => callerTitles[c]).join(" | ")} |`,
+    `|---|${callers.map(() => "---").join("|")}|`,
+    ...accessRows.map((row) => `| \`${row.method} ${row.path}\` | ${callers.map((c) => cell(expected(row, c))).join(" | ")} |`),
+  ];
+  return lines.join("\n");
+}
