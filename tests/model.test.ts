@@ -1,0 +1,205 @@
+/**
+ * Model-based test (fast-check): random sequences of the seven procedures, objections,
+ * redemptions, retries and voids, run against the real API and, step by step, against a small
+ * in-memory model of balances, scores and stock. After every step the database must agree with
+ * the model and the ledger check must hold. A failing sequence is shrunk to a minimal one.
+ */
+import fc from "fast-check";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { addGoods, addHousehold, issueCardFor } from "./support/fixtures";
+import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
+
+type Action =
+  | { do: "apply"; household: number; penalty: boolean }
+  | { do: "certify"; pick: number; approve: boolean; points: number }
+  | { do: "publicise" }
+  | { do: "object"; pick: number }
+  | { do: "resolve"; pick: number; upheld: boolean }
+  | { do: "advance" }
+  | { do: "topUp"; pick: number }
+  | { do: "redeem"; household: number; goods: number; quantity: number; retries: number }
+  | { do: "void"; pick: number };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ do: fc.constant("apply" as const), household: fc.nat(2), penalty: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ do: fc.constant("certify" as const), pick: fc.nat(), approve: fc.boolean(), points: fc.integer({ min: 1, max: 10 }) }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant("publicise" as const) }) },
+  { weight: 1, arbitrary: fc.record({ do: fc.constant("object" as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ do: fc.constant("resolve" as const), pick: fc.nat(), upheld: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant("advance" as const) }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant("topUp" as const), pick: fc.nat() }) },
+  { weight: 4, arbitrary: fc.record({ do: fc.constant("redeem" as const), household: fc.nat(2), goods: fc.nat(1), quantity: fc.integer({ min: 1, max: 4 }), retries: fc.nat(2) }) },
+  { weight: 1, arbitrary: fc.record({ do: fc.constant("void" as const), pick: fc.nat() }) },
+);
+
+interface ModelApp {
+  id: string;
+  household: number;
+  kind: "award" | "penalty";
+  status: "submitted" | "rejected" | "registered" | "publicised" | "cancelled" | "credited";
+  points: number;
+  batch: number | null;
+  objection: string | null;
+}
+
+interface World {
+  t: TestApp;
+  c: TestCommunity;
+  households: Array<{ id: string; qr: string }>;
+  goods: Array<{ id: string; points: number }>;
+  rules: { award: string; penalty: string };
+}
+
+async function setUp(): Promise<World> {
+  const t = await createTestApp();
+  const c = await t.newCommunity("MODEL");
+  await t.call("PATCH", "/community/settings", { token: c.tokens.admin, body: { minPublicityHours: 0, pinThreshold: 100_000 } });
+  const households = [];
+  for (let i = 0; i < 3; i++) {
+    const h = await addHousehold(t, c);
+    households.push({ id: h.id, qr: (await issueCardFor(t, c, h.id)).qr });
+  }
+  const goods = [await addGoods(t, c, { name: "香皂", points: 3, stock: 6 }), await addGoods(t, c, { name: "大米", points: 7, stock: 4 })];
+  const award = (await t.call("POST", "/rules", { token: c.tokens.admin, body: { category: "volunteer", title: "志愿服务", kind: "award", minPoints: 1, maxPoints: 10 } })).body.id;
+  const penalty = (await t.call("POST", "/rules", { token: c.tokens.admin, body: { category: "penalty", title: "乱扔垃圾", kind: "penalty", minPoints: 1, maxPoints: 10 } })).body.id;
+  return { t, c, households, goods, rules: { award, penalty } };
+}
+
+async function runSequence(actions: Action[]) {
+  const w = await setUp();
+  const { t, c } = w;
+  const balance = [0, 0, 0];
+  const score = [0, 0, 0];
+  const stock = w.goods.map(() => 0);
+  stock[0] = 6;
+  stock[1] = 4;
+  const apps: ModelApp[] = [];
+  const batches: Array<{ id: string; endsAt: number }> = [];
+  const receipts: Array<{ id: string; household: number; goods: number; quantity: number; voided: boolean }> = [];
+  let keys = 0;
+  const nth = <T>(list: T[], pick: number) => (list.length ? list[pick % list.length] : undefined);
+  const now = () => t.clock.now().getTime();
+
+  try {
+    for (const a of actions) {
+      if (a.do === "apply") {
+        const res = await t.call("POST", "/applications", { token: c.tokens.volunteer, body: { householdId: w.households[a.household].id, ruleId: a.penalty ? w.rules.penalty : w.rules.award, description: "model" } });
+        expect(res.status).toBe(201);
+        apps.push({ id: res.body.id, household: a.household, kind: a.penalty ? "penalty" : "award", status: "submitted", points: 0, batch: null, objection: null });
+      } else if (a.do === "certify") {
+        const app = nth(apps.filter((x) => x.status === "submitted"), a.pick);
+        if (!app) continue;
+        const body = a.approve ? { decision: "approve", points: a.points } : { decision: "reject", reason: "不符合" };
+        const res = await t.call("POST", `/applications/${app.id}/certify`, { token: c.tokens.reviewer, body });
+        expect(res.status).toBe(200);
+        app.status = a.approve ? "registered" : "rejected";
+        app.points = a.approve ? a.points : 0;
+      } else if (a.do === "publicise") {
+        const waiting = apps.filter((x) => x.status === "registered");
+        const res = await t.call("POST", "/publicity", { token: c.tokens.admin, body: { endsAt: new Date(now() + 3_600_000).toISOString() } });
+        if (waiting.length === 0) {
+          expect(res.body.error.code).toBe("NOTHING_TO_PUBLICISE");
+          continue;
+        }
+        expect(res.status).toBe(201);
+        expect(res.body.items).toHaveLength(waiting.length);
+        batches.push({ id: res.body.id, endsAt: Date.parse(res.body.endsAt) });
+        for (const x of waiting) Object.assign(x, { status: "publicised", batch: batches.length - 1 });
+      } else if (a.do === "object") {
+        const app = nth(apps.filter((x) => x.status === "publicised" && x.objection === null), a.pick);
+        if (!app) continue;
+        const open = batches[app.batch!].endsAt > now();
+        const res = await t.call("POST", `/publicity/${batches[app.batch!].id}/objections`, { token: c.tokens.volunteer, body: { applicationId: app.id, reason: "有异议" } });
+        if (!open) {
+          expect(res.body.error.code).toBe("PUBLICITY_CLOSED");
+          continue;
+        }
+        expect(res.status).toBe(201);
+        app.objection = res.body.id;
+      } else if (a.do === "resolve") {
+        const app = nth(apps.filter((x) => x.objection !== null && x.status === "publicised"), a.pick);
+        if (!app) continue;
+        const res = await t.call("POST", `/objections/${app.objection}/resolve`, { token: c.tokens.reviewer, body: { upheld: a.upheld, note: "核实" } });
+        expect(res.status).toBe(200);
+        app.objection = null;
+        if (a.upheld) app.status = "cancelled";
+      } else if (a.do === "advance") {
+        t.clock.advanceHours(1.05);
+      } else if (a.do === "topUp") {
+        const batchIndex = batches.length ? a.pick % batches.length : -1;
+        if (batchIndex < 0) continue;
+        const batch = batches[batchIndex];
+        const res = await t.call("POST", "/topups", { token: c.tokens.admin, body: { publicityId: batch.id } });
+        if (batch.endsAt > now()) {
+          expect(res.body.error.code).toBe("PUBLICITY_OPEN");
+          continue;
+        }
+        expect(res.status).toBe(201);
+        const due = apps.filter((x) => x.batch === batchIndex && x.status === "publicised" && x.objection === null);
+        let awarded = 0;
+        for (const x of due.filter((d) => d.kind === "award")) {
+          balance[x.household] += x.points;
+          score[x.household] += x.points;
+          awarded += x.points;
+          x.status = "credited";
+        }
+        for (const x of due.filter((d) => d.kind === "penalty")) {
+          balance[x.household] -= Math.min(x.points, balance[x.household]);
+          score[x.household] -= x.points;
+          x.status = "credited";
+        }
+        expect(res.body).toMatchObject({ credited: due.length, points: awarded });
+      } else if (a.do === "redeem") {
+        const g = w.goods[a.goods];
+        const total = g.points * a.quantity;
+        const key = `model-${++keys}`;
+        const body = { qr: w.households[a.household].qr, items: [{ goodsId: g.id, quantity: a.quantity }] };
+        const first = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": key }, body });
+        for (let r = 0; r < a.retries; r++) {
+          const again = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": key }, body });
+          if (first.status === 201) expect(again.body).toEqual(first.body);
+        }
+        if (balance[a.household] < total) {
+          expect(first.body.error.code).toBe("INSUFFICIENT_POINTS");
+        } else if (stock[a.goods] < a.quantity) {
+          expect(first.body.error.code).toBe("OUT_OF_STOCK");
+        } else {
+          expect(first.status).toBe(201);
+          balance[a.household] -= total;
+          stock[a.goods] -= a.quantity;
+          expect(first.body.balanceAfter).toBe(balance[a.household]);
+          receipts.push({ id: first.body.id, household: a.household, goods: a.goods, quantity: a.quantity, voided: false });
+        }
+      } else if (a.do === "void") {
+        const receipt = nth(receipts, a.pick);
+        if (!receipt) continue;
+        const res = await t.call("POST", `/redemptions/${receipt.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } });
+        if (receipt.voided) {
+          expect(res.body.error.code).toBe("ALREADY_VOIDED");
+          continue;
+        }
+        expect(res.status).toBe(200);
+        receipt.voided = true;
+        balance[receipt.household] += w.goods[receipt.goods].points * receipt.quantity;
+        stock[receipt.goods] += receipt.quantity;
+      }
+
+      const accounts = await t.db.all<{ id: string; balance: number; score: number }>(sql`SELECT id, balance, score FROM accounts WHERE kind = 'household'`);
+      const byId = new Map(accounts.map((x) => [x.id, x]));
+      expect(w.households.map((h) => byId.get(h.id)!.balance)).toEqual(balance);
+      expect(w.households.map((h) => byId.get(h.id)!.score)).toEqual(score);
+      const shelf = await t.db.all<{ id: string; stock: number }>(sql`SELECT id, stock FROM goods`);
+      expect(w.goods.map((g) => shelf.find((s) => s.id === g.id)!.stock)).toEqual(stock);
+      await t.ledgerOk(c.communityId);
+    }
+  } finally {
+    t.close();
+  }
+}
+
+describe("the seven procedures against a model", () => {
+  it("agrees with the model of balances, scores and stock after every step of random sequences", async () => {
+    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 40 }), runSequence), { numRuns: Number(process.env.MODEL_RUNS ?? 25) });
+  }, 240_000);
+});
