@@ -25,8 +25,12 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   if (url.startsWith("file:") && !url.includes(":memory:")) {
     mkdirSync(dirname(resolve(url.slice("file:".length))), { recursive: true });
   }
-  const client = createClient({ url, authToken, timeout: 10_000 });
-  if (url.startsWith("file:") && !url.includes(":memory:")) {
+  const local = url.startsWith("file:") && !url.includes(":memory:");
+  // One connection for an embedded file: PRAGMAs are per connection, so a pool would leave
+  // later connections without synchronous=FULL. SQLite writes one at a time anyway, and the
+  // driver's calls are synchronous, so a second connection would add no throughput.
+  const client = createClient({ url, authToken, timeout: 10_000, ...(local ? { concurrency: 1 } : {}) });
+  if (local) {
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = FULL");
   }
