@@ -197,6 +197,27 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     expect(check).toMatchObject({ redeemed: 30, outstanding: 50 });
   });
 
+  it("lists a page of more than 100 receipts with their lines (D1 binds at most 100 values per statement)", async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await ok("POST", "/applications", "volunteer", { householdId: hh.c.id, ruleId: rule.clean.id, description: `第${i + 1}次清扫` })).id);
+    for (const id of ids) await ok("POST", `/applications/${id}/certify`, "reviewer", { decision: "approve", points: 50 }, 200);
+    const batch = await ok("POST", "/publicity", "admin", { endsAt: new Date(Date.now() + 1500).toISOString() });
+    await sleep(1600);
+    await ok("POST", "/topups", "admin", { publicityId: batch.id });
+    const before = (await balance("c")).balance;
+    for (let round = 0; round < 12; round++) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => ok("POST", "/redemptions", "clerk", { qr: hh.c.qr, items: [{ goodsId: goods.soap.id, quantity: 1 }] }, 201, { "idempotency-key": `page-${round}-${i}` })));
+    }
+    const receipts = await ok("GET", `/redemptions?householdId=${hh.c.id}&limit=200`, "admin");
+    expect(receipts.items).toHaveLength(120);
+    expect(receipts.items.every((r: any) => r.items.length === 1 && r.items[0].name === "香皂")).toBe(true);
+    const history = await ok("GET", `/households/${hh.c.id}/ledger?limit=200`, "admin");
+    expect(history.items.filter((e: any) => e.kind === "redemption")).toHaveLength(120);
+    expect(history.items[0].description).toContain("香皂");
+    expect((await balance("c")).balance).toBe(before - 120);
+    await ledgerOk();
+  });
+
   it("keeps every community's data to itself and every write to its role", async () => {
     expect((await call("GET", "/applications", null)).status).toBe(401);
     expect((await call("POST", "/publicity", "reviewer", {})).status).toBe(403);

@@ -3,9 +3,10 @@
  * household's account, newest first, with the balance after it and a sentence saying why the
  * points moved (the rule for awards and penalties, the receipt and goods for redemptions).
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { households, redemptionLines } from "../../db/schema";
+import { households } from "../../db/schema";
+import { linesOf } from "./redemption";
 import { carrierNamesZh, type Category, type LedgerEntryKind } from "../../shared/domain";
 import type { Actor } from "./actor";
 import { DomainError } from "./errors";
@@ -65,7 +66,7 @@ export async function householdLedger(db: Db, actor: Actor, householdId: string,
     ORDER BY p.seq DESC LIMIT ${query.limit + 1}`);
   const page = rows.slice(0, query.limit);
   const redemptionIds = [...new Set(page.map((r) => r.redemption_id).filter((id): id is string => !!id))];
-  const lines = redemptionIds.length ? await db.query.redemptionLines.findMany({ where: inArray(redemptionLines.redemptionId, redemptionIds), orderBy: redemptionLines.id }) : [];
+  const lines = await linesOf(db, redemptionIds);
   const goodsOf = (redemptionId: string) =>
     lines
       .filter((l) => l.redemptionId === redemptionId)

@@ -317,6 +317,17 @@ export async function getRedemption(db: Db, actor: Actor, redemptionId: string):
   return detail;
 }
 
+/**
+ * The lines of several receipts, in scanned order. The ids travel as one JSON value
+ * (json_each), because D1 binds at most 100 values per statement and a page holds up to 200.
+ */
+export async function linesOf(db: Db, redemptionIds: string[]) {
+  if (redemptionIds.length === 0) return [];
+  const rows = await db.all<{ redemption_id: string; goods_id: string; name: string; points: number; quantity: number; subtotal: number }>(sql`SELECT redemption_id, goods_id, name, points, quantity, subtotal
+    FROM redemption_lines WHERE redemption_id IN (SELECT value FROM json_each(${JSON.stringify(redemptionIds)})) ORDER BY id`);
+  return rows.map((l) => ({ redemptionId: String(l.redemption_id), goodsId: String(l.goods_id), name: String(l.name), points: Number(l.points), quantity: Number(l.quantity), subtotal: Number(l.subtotal) }));
+}
+
 /** Full details of several redemptions (one query for heads, one for lines), in the given order. */
 async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<RedemptionDetail[]> {
   if (ids.length === 0) return [];
@@ -324,8 +335,8 @@ async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<Re
       r.clerk_id, r.created_at, h.household_no, h.head_name, v.created_at AS voided_at, v.reason AS void_reason, v.voided_by
     FROM redemptions r JOIN households h ON h.id = r.household_id
     LEFT JOIN redemption_voids v ON v.redemption_id = r.id
-    WHERE r.community_id = ${communityId} AND r.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
-  const lines = await db.query.redemptionLines.findMany({ where: inArray(redemptionLines.redemptionId, ids), orderBy: asc(redemptionLines.id) });
+    WHERE r.community_id = ${communityId} AND r.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  const lines = await linesOf(db, ids);
   const byId = new Map(heads.map((h) => [String(h.id), h]));
   return ids.flatMap((id) => {
     const h = byId.get(id);
