@@ -201,7 +201,7 @@ export async function seedDemo(db: Db, realClock: Clock, communityId: string, op
   });
   await call(admin, "POST", `/notices/${notice.id}/publish`);
   const volunteer = await as("volunteer");
-  const roundOne: string[] = [];
+  const roundOne: Array<{ id: string; rule: { minPoints: number; maxPoints: number } }> = [];
   const awardTitles = ["楼道卫生清扫", "参加志愿服务活动（每次）", "参加政策宣讲会", "孝老爱亲", "家庭成员实现稳定就业", "调解邻里纠纷", "垃圾分类投放规范", "红白事简办"];
   for (const [i, h] of first.entries()) {
     const rule = byTitle(awardTitles[i % awardTitles.length]);
@@ -212,14 +212,16 @@ export async function seedDemo(db: Db, realClock: Clock, communityId: string, op
       noticeId: i % awardTitles.length === 0 ? notice.id : undefined,
       description: `${rule.title}：由楼长登记，邻居可作证。`,
     });
-    roundOne.push(app.id);
+    roundOne.push({ id: app.id, rule });
   }
   const penalty = await call(volunteer, "POST", "/applications", { householdId: first[first.length - 1].id, ruleId: byTitle("楼道堆放杂物").id, description: "楼道内长期堆放纸箱，经劝导未清理。" });
   clock.set(new Date(clock.now().getTime() + 1 * day));
   const reviewer = await as("reviewer");
-  for (const [i, id] of roundOne.entries()) {
+  for (const [i, { id, rule }] of roundOne.entries()) {
+    // Reviewers grade within the rule's range: most items well above the minimum.
+    const points = Math.min(rule.maxPoints, rule.minPoints * (1 + (i % 4)));
     if (i === 7) await call(reviewer, "POST", `/applications/${id}/certify`, { decision: "reject", reason: "现场照片无法证明参加了活动" });
-    else await call(reviewer, "POST", `/applications/${id}/certify`, { decision: "approve" });
+    else await call(reviewer, "POST", `/applications/${id}/certify`, { decision: "approve", points });
   }
   await call(reviewer, "POST", `/applications/${penalty.id}/certify`, { decision: "approve", points: 3 });
   admin = await as("admin");
@@ -230,9 +232,15 @@ export async function seedDemo(db: Db, realClock: Clock, communityId: string, op
 
   // Shopping over the following days.
   const clerk = await as("clerk");
-  for (const [i, h] of first.slice(0, 12).entries()) {
-    clock.set(new Date(clock.now().getTime() + 0.5 * day));
-    const basket = [{ goodsId: goods[(i * 5) % goods.length].id, quantity: 1 }, { goodsId: goods[8].id, quantity: 1 }];
+  for (const [i, h] of first.slice(0, 24).entries()) {
+    clock.set(new Date(clock.now().getTime() + 0.25 * day));
+    // A basket the household can afford: what a resident actually picks at the counter.
+    const { balance } = await call(await as("admin"), "GET", `/households/${h.id}`);
+    const affordable = goods.filter((g) => g.points <= balance);
+    if (affordable.length === 0) continue;
+    const pick = affordable[(i * 5) % affordable.length];
+    const extra = affordable.find((g) => g.points + pick.points <= balance && g.id !== pick.id);
+    const basket = [{ goodsId: pick.id, quantity: 1 }, ...(extra ? [{ goodsId: extra.id, quantity: 1 }] : [])];
     try {
       await call(await as("clerk"), "POST", "/redemptions", { qr: qrByHousehold.get(h.id), items: basket }, { "idempotency-key": newId() });
     } catch {
@@ -252,7 +260,9 @@ export async function seedDemo(db: Db, realClock: Clock, communityId: string, op
   const reviewer2 = await as("reviewer2");
   for (const id of roundTwo.slice(0, 10)) await call(reviewer2, "POST", `/applications/${id}/certify`, { decision: "approve" });
   clock.set(new Date(realNow.getTime() - 1 * day));
-  await call(await as("admin"), "POST", "/publicity", {});
+  const running = await call(await as("admin"), "POST", "/publicity", {});
+  // A neighbour has objected to one item: it waits for the certification group.
+  await call(await as("volunteer"), "POST", `/publicity/${running.id}/objections`, { applicationId: running.items[2].applicationId, reason: "邻居反映当天并未参加，请核实。" });
   const draft = await call(await as("admin"), "POST", "/notices", {
     title: "下周三上午 政策宣讲会（社区活动中心）",
     body: "讲解就业帮扶和低保政策，参加者可申请“参加政策宣讲会”积分。",
