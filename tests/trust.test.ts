@@ -115,6 +115,7 @@ describe("the resident's one-time code", () => {
     expect(code.status).toBe(201);
     expect(code.body.qr).toMatch(/^http:\/\/localhost:8787\/d\/[A-Za-z0-9_-]{22,}$/);
     expect(code.body.seconds).toBe(60);
+    expect(code.body.svg).toMatch(/^<svg/);
     const preview = await t.call("POST", "/cards/resolve", { token: c.tokens.clerk, body: { qr: code.body.qr } });
     expect(preview.body).toMatchObject({ household: { id: h.id }, balance: 100 });
     const paid = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": "code-1" }, body: basket(code.body.qr, soap.id) });

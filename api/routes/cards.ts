@@ -44,6 +44,7 @@ const CardCodeSchema = z
     qr: z.string().openapi({ description: "The text to show as a QR code; scanned at the shop like the card" }),
     expiresAt: z.string(),
     seconds: z.number().int(),
+    svg: z.string().openapi({ description: "The QR code as SVG, ready to show (the phone needs no QR library)" }),
   })
   .openapi("CardCode");
 
@@ -140,5 +141,9 @@ export const cardsRoutes = createRouter()
       security,
       responses: { 201: jsonResponse(CardCodeSchema, "The code's QR text and when it expires"), ...errorResponses },
     }),
-    async (c) => c.json(await createCardCode(c.get("db"), c.get("clock"), actorOf(c), c.get("config").publicUrl), 201),
+    async (c) => {
+      const code = await createCardCode(c.get("db"), c.get("clock"), actorOf(c), c.get("config").publicUrl);
+      const svg = await QRCode.toString(code.qr, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+      return c.json({ ...code, svg }, 201);
+    },
   );
