@@ -3,39 +3,59 @@
  * `VACUUM INTO` reads one snapshot (a read transaction, so writers carry on under WAL) and writes
  * a compact, self-contained file, which is then checked with `PRAGMA integrity_check`.
  * Copying the .db file with cp while the server runs is NOT a backup (it can miss the -wal file
- * or catch a page mid-write). See docs/deploy.md for the schedule and for restoring.
+ * or catch a page mid-write). See docs/deploy.md for the schedule, and `npm run restore`.
  *
- *   npm run db:backup                      (to data/backups/shuangfu-<time>.db)
- *   DATABASE_URL=file:/srv/shuangfu/data/shuangfu.db npm run db:backup -- /srv/backups/x.db
+ *   npm run backup                      (to data/backups/shuangfu-<time>.db)
+ *   DATABASE_URL=file:/srv/shuangfu/data/shuangfu.db npm run backup -- /srv/backups/x.db
+ *
+ * The copy is written as `<target>.partial` and renamed only once it has passed its checks, so
+ * a file with the target's name is always a whole, checked backup. Exit codes: 0 done, 1 the
+ * copy failed its checks, 2 bad usage (remote URL, missing database, target exists).
  */
 import { createClient } from "@libsql/client";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { databaseFileOf, fileTimestamp, inspectDatabaseFile } from "./db-file";
 
 const url = process.env.DATABASE_URL ?? "file:data/shuangfu.db";
-const target = resolve(process.argv[2] ?? `data/backups/shuangfu-${new Date().toISOString().replace(/[:.]/g, "-")}.db`);
-if (!url.startsWith("file:")) {
-  console.error("db:backup copies an embedded file database; Turso and D1 have their own (docs/deploy.md).");
-  process.exit(2);
+const target = resolve(process.argv[2] ?? `data/backups/shuangfu-${fileTimestamp()}.db`);
+const partial = `${target}.partial`;
+
+function refuse(message: string, code = 2): never {
+  console.error(message);
+  process.exit(code);
 }
-if (existsSync(target)) {
-  console.error(`${target} exists already; VACUUM INTO never overwrites.`);
-  process.exit(2);
-}
+
+const sourceFile = databaseFileOf(url);
+if (!sourceFile) refuse("npm run backup copies an embedded file database; Turso and D1 have their own (docs/deploy.md).");
+// Opening a missing file would create an empty database and "back it up": a wrong DATABASE_URL
+// must fail loudly instead.
+if (!existsSync(sourceFile)) refuse(`${sourceFile} does not exist; check DATABASE_URL.`);
+if (existsSync(target)) refuse(`${target} exists already; a backup never overwrites.`);
 mkdirSync(dirname(target), { recursive: true });
+rmSync(partial, { force: true });
 
-const source = createClient({ url });
-await source.execute("PRAGMA busy_timeout = 10000");
-await source.execute({ sql: "VACUUM INTO ?", args: [target] });
-source.close();
-
-const copy = createClient({ url: `file:${target}` });
-const check = await copy.execute("PRAGMA integrity_check");
-const migrations = await copy.execute("SELECT COUNT(*) AS n FROM __drizzle_migrations");
-copy.close();
-const verdict = String(check.rows[0]?.[0]);
-if (verdict !== "ok") {
-  console.error(`Backup ${target} failed its integrity check: ${verdict}`);
-  process.exit(1);
+// busy timeout on every pooled connection: VACUUM INTO waits for a checkpoint or a schema
+// change in progress instead of failing at once.
+const source = createClient({ url: `file:${sourceFile}`, timeout: 10_000 });
+const started = performance.now();
+try {
+  await source.execute({ sql: "VACUUM INTO ?", args: [partial] });
+} catch (err) {
+  rmSync(partial, { force: true });
+  refuse(`VACUUM INTO failed: ${(err as Error).message}`, 1);
+} finally {
+  source.close();
 }
-console.log(`Backed up ${url} to ${target} (integrity ok, ${migrations.rows[0]?.n} migrations).`);
+const copyMs = Math.round(performance.now() - started);
+
+const report = await inspectDatabaseFile(partial);
+if (report.integrity !== "ok" || report.migrations === null) {
+  rmSync(partial, { force: true });
+  refuse(`The copy failed its check (integrity: ${report.integrity}, migrations: ${report.migrations}); nothing was kept.`, 1);
+}
+renameSync(partial, target);
+console.log(
+  `Backed up ${sourceFile} to ${target} in ${copyMs} ms (integrity ok, ${report.migrations} migrations, ` +
+    `${report.households} households, ${report.transfers} transfers).`,
+);

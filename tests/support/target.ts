@@ -69,16 +69,35 @@ export async function waitForHealth(baseUrl: string, child: ChildProcess | null,
   throw new Error(`server at ${baseUrl} was not healthy within ${timeoutMs} ms`);
 }
 
+export interface NodeTargetOptions {
+  /**
+   * The database file to serve (absolute path). Default: a fresh file in a temporary directory
+   * that `stop()` removes. A file given here belongs to the caller: `stop()` leaves it (and its
+   * -wal) in place, to be read, backed up or served again.
+   */
+  databaseFile?: string;
+}
+
+export interface NodeTarget extends Target {
+  /** The embedded database file the server opened. */
+  databaseFile: string;
+  /** What the server has printed so far (stdout and stderr). */
+  output(): string;
+  /** The server's process id (to read its CPU time, for instance). */
+  pid: number | undefined;
+}
+
 /** Starts `api/node.ts` as `npm start` does, on a fresh database file and a free port. */
-export async function startNodeTarget(extraEnv: Record<string, string> = {}): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), "shuangfu-node-"));
+export async function startNodeTarget(extraEnv: Record<string, string> = {}, options: NodeTargetOptions = {}): Promise<NodeTarget> {
+  const dir = options.databaseFile ? null : mkdtempSync(join(tmpdir(), "shuangfu-node-"));
+  const databaseFile = options.databaseFile ?? join(dir!, "shuangfu.db");
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", resolve("api/node.ts")], {
     env: {
       ...process.env,
       PORT: String(port),
-      DATABASE_URL: `file:${join(dir, "shuangfu.db")}`,
+      DATABASE_URL: `file:${databaseFile}`,
       SEED_DEMO: "0",
       SEED_PASSWORD: targetPassword,
       PUBLIC_URL: baseUrl,
@@ -101,10 +120,13 @@ export async function startNodeTarget(extraEnv: Record<string, string> = {}): Pr
     baseUrl,
     call: httpCaller(baseUrl),
     adminPassword: targetPassword,
+    databaseFile,
+    output: () => output,
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
-      rmSync(dir, { recursive: true, force: true });
+      await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

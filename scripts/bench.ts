@@ -1,0 +1,488 @@
+/**
+ * The figures in docs/bench.md, measured against the real Node server (api/node.ts on an
+ * embedded libSQL file, started as `npm start` starts it) over HTTP:
+ *
+ * 1. importing a community's household register (CSV, as the office keeps it);
+ * 2. redemption throughput: N clerks at once, each basket with its own Idempotency-Key, then
+ *    `GET /api/ledger/check` must say ok;
+ * 3. reads at scale: ~1,000,000 ledger transfers are written straight into the same file with
+ *    SQL (valid double-entry transfers, postings with their balance after, account balances),
+ *    then the read endpoints are timed.
+ *
+ *   npm run bench
+ *   npm run bench -- --households 3000 --redemptions 2000 --clients 50 --transfers 1000000
+ *   npm run bench -- --households 300 --redemptions 200 --clients 10 --transfers 50000   (quick)
+ *
+ * Points reach the households the way tests/support/fixtures.ts `grantPoints` gives them: a real
+ * ledger transfer of kind `adjustment`, written by this process to the server's database file
+ * (the award procedures need a publicity period to pass before a top-up). Any wrong answer, any
+ * failed redemption or a ledger check that is not ok stops the bench with exit code 1.
+ */
+import { createClient, type Client, type InStatement } from "@libsql/client";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/migrate-node";
+import { limits } from "../shared/limits";
+import { grantPoints } from "../tests/support/fixtures";
+import { startNodeTarget, targetPassword, type NodeTarget } from "../tests/support/target";
+
+const { values: flags } = parseArgs({
+  options: {
+    households: { type: "string", default: "3000" },
+    redemptions: { type: "string", default: "2000" },
+    clients: { type: "string", default: "50" },
+    transfers: { type: "string", default: "1000000" },
+    /** Households that get a card and points for the redemption run. */
+    cards: { type: "string", default: "300" },
+    /** Timed repetitions of each read, after a first (untimed-for-the-median) one. */
+    reads: { type: "string", default: "10" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+function count(name: keyof typeof flags, min: number, max: number): number {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}; got ${flags[name]}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const householdCount = count("households", 1, 20_000);
+const redemptionCount = count("redemptions", 1, 1_000_000);
+const clientCount = count("clients", 1, 1_000);
+const transferCount = count("transfers", 0, 50_000_000);
+const cardCount = Math.min(count("cards", 1, 20_000), householdCount);
+const readRepeats = count("reads", 1, 1_000);
+
+/** A new community's pinThreshold: baskets at or under it need no PIN. */
+const basketPointsMax = limits.pinThresholdDefault;
+const grantedPoints = 100_000;
+const clerkPassword = "bench-clerk-password";
+const goodsPrices = [3, 5, 8, 12];
+
+const results: string[] = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+
+function fail(message: string): never {
+  throw new Error(`BENCH FAILED: ${message}`);
+}
+
+const clockTicksPerSecond = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere.
+ * The server's CPU per request is the figure that the rest of the machine's load does not bend.
+ */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    // After the command name: state is field 3, utime 14 and stime 15 (proc(5)).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Runs `work` for every index from 0 to total - 1, at most `parallel` at a time. */
+async function pool(total: number, parallel: number, work: (index: number, worker: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, total) }, async (_, worker) => {
+      while (next < total) await work(next++, worker);
+    }),
+  );
+}
+
+async function expectStatus<T = any>(what: string, promise: Promise<{ status: number; body: T }>, status: number): Promise<T> {
+  const res = await promise;
+  if (res.status !== status) fail(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
+  return res.body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Import
+
+/** The register as an office keeps it (the generator of tests/import.test.ts). */
+function registerCsv(households: number): string {
+  const surnames = "吴董文戴沈钟何白武程范袁";
+  const lines = ["户号,户主姓名,楼栋,单元,房号,联系电话,家庭成员,人口数,户类型"];
+  for (let i = 0; i < households; i++) {
+    const surname = surnames[i % surnames.length];
+    const building = `${(i % 83) + 1}号楼`;
+    const memberList = [`${surname}建国`, `刘桂兰（配偶）`, `${surname}小明（长子）`, `${surname}小红（长女）`].join("、");
+    lines.push(`XXL-${String(i).padStart(5, "0")},${surname}建国,${building},${(i % 3) + 1}单元,${100 + (i % 40)},138${String(i).padStart(8, "0")},${memberList},4,一般户`);
+  }
+  return `\ufeff${lines.join("\r\n")}\r\n`;
+}
+
+async function benchImport(target: NodeTarget, adminToken: string) {
+  const form = new FormData();
+  form.append("file", new Blob([registerCsv(householdCount)]), "花名册.csv");
+  const started = performance.now();
+  const res = await target.call("POST", "/households/import", { token: adminToken, rawBody: form });
+  const elapsed = performance.now() - started;
+  if (res.status !== 201 || res.body.imported !== householdCount) fail(`import: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
+  console.log(`import: ${householdCount} households in ${seconds(elapsed)}`);
+  results.push(`| import ${fmt(householdCount)} households (${fmt(householdCount * 4)} members), CSV over HTTP | **${seconds(elapsed)}** |`);
+  return res.body.households as Array<{ id: string; householdNo: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Redemptions
+
+interface Counter {
+  token: string;
+  goodsIds: string[];
+}
+
+async function setUpShops(target: NodeTarget, adminToken: string): Promise<{ counters: Counter[]; shopIds: string[] }> {
+  const shopCount = Math.max(1, Math.ceil(clientCount / 10));
+  const shops: Array<{ id: string; goodsIds: string[] }> = [];
+  for (let s = 0; s < shopCount; s++) {
+    const shop = await expectStatus("POST /shops", target.call("POST", "/shops", { token: adminToken, body: { name: `驿站超市${s + 1}` } }), 201);
+    const goodsIds: string[] = [];
+    for (const [g, points] of goodsPrices.entries()) {
+      const goods = await expectStatus(
+        "POST /goods",
+        target.call("POST", "/goods", { token: adminToken, body: { shopId: shop.id, name: `商品${s + 1}-${g + 1}`, points, stock: 1_000_000, unit: "件" } }),
+        201,
+      );
+      goodsIds.push(goods.id);
+    }
+    shops.push({ id: shop.id, goodsIds });
+  }
+  const counters: Counter[] = new Array(clientCount);
+  await pool(clientCount, 4, async (c) => {
+    const shop = shops[c % shops.length];
+    const username = `bench-clerk-${c}`;
+    await expectStatus("POST /users", target.call("POST", "/users", { token: adminToken, body: { username, password: clerkPassword, name: `店员${c}`, role: "clerk", shopId: shop.id } }), 201);
+    const login = await expectStatus("clerk login", target.call("POST", "/auth/login", { body: { username, password: clerkPassword } }), 200);
+    counters[c] = { token: login.token, goodsIds: shop.goodsIds };
+  });
+  return { counters, shopIds: shops.map((s) => s.id) };
+}
+
+/**
+ * Basket i: 1–3 lines of distinct goods (by their index in `goodsPrices`), quantities 1–2, never
+ * over the PIN threshold (the dearest is 2 × (12 + 8 + 5) = 50).
+ */
+function basketLines(i: number) {
+  return Array.from({ length: 1 + (i % 3) }, (_, l) => ({ goods: (i + l) % goodsPrices.length, quantity: 1 + ((i + l) % 2) }));
+}
+
+function basket(i: number, goodsIds: string[]) {
+  if (basketTotal(i) > basketPointsMax) fail(`basket ${i} is over the PIN threshold`);
+  return basketLines(i).map((l) => ({ goodsId: goodsIds[l.goods], quantity: l.quantity }));
+}
+
+const basketTotal = (i: number) => basketLines(i).reduce((sum, l) => sum + l.quantity * goodsPrices[l.goods], 0);
+
+async function benchRedemptions(target: NodeTarget, adminToken: string, communityId: string, households: Array<{ id: string }>) {
+  const setupStarted = performance.now();
+  const { counters, shopIds } = await setUpShops(target, adminToken);
+  const step = Math.max(1, Math.floor(households.length / cardCount));
+  const holders = Array.from({ length: cardCount }, (_, i) => households[(i * step) % households.length]);
+  const qrs: string[] = new Array(holders.length);
+  await pool(holders.length, 4, async (i) => {
+    const card = await expectStatus("POST card", target.call("POST", `/households/${holders[i].id}/card`, { token: adminToken, body: { pin: "123456" } }), 201);
+    qrs[i] = card.qr;
+  });
+  const opened = await openDatabase(`file:${target.databaseFile}`);
+  for (const holder of holders) await grantPoints(opened.db, communityId, holder.id, grantedPoints);
+  opened.close();
+  console.log(`redemptions: ${shopIds.length} shops, ${clientCount} clerks, ${holders.length} cards with ${fmt(grantedPoints)} points each, set up in ${seconds(performance.now() - setupStarted)}`);
+
+  const latencies: number[] = [];
+  const failures = new Map<string, number>();
+  const runId = Date.now().toString(36);
+  const receipts: Array<{ key: string; id: string; counter: number; i: number }> = [];
+  const serverCpuBefore = cpuMsOf(target.pid);
+  const benchCpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await pool(redemptionCount, clientCount, async (i, worker) => {
+    const counter = counters[worker];
+    const key = `bench-${runId}-${i}`;
+    const t0 = performance.now();
+    const res = await target.call("POST", "/redemptions", {
+      token: counter.token,
+      headers: { "idempotency-key": key },
+      body: { qr: qrs[i % qrs.length], items: basket(i, counter.goodsIds) },
+    });
+    latencies.push(performance.now() - t0);
+    if (res.status === 201) {
+      if (i % 100 === 0) receipts.push({ key, id: res.body.id, counter: worker, i });
+    } else {
+      const code = `${res.status} ${res.body?.error?.code ?? JSON.stringify(res.body).slice(0, 200)}`;
+      failures.set(code, (failures.get(code) ?? 0) + 1);
+    }
+  });
+  const elapsed = performance.now() - started;
+  const serverCpuAfter = cpuMsOf(target.pid);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const serverCpuPerRedemption = serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / redemptionCount;
+  const benchCpuPerRedemption = (benchCpu.user + benchCpu.system) / 1000 / redemptionCount;
+  if (failures.size > 0) fail(`redemptions failed: ${JSON.stringify(Object.fromEntries(failures))}`);
+
+  // Replaying a key answers the first receipt and debits nothing more.
+  for (const r of receipts) {
+    const counter = counters[r.counter];
+    const again = await target.call("POST", "/redemptions", {
+      token: counter.token,
+      headers: { "idempotency-key": r.key },
+      body: { qr: qrs[r.i % qrs.length], items: basket(r.i, counter.goodsIds) },
+    });
+    if (again.status !== 201 || again.body.id !== r.id) fail(`replay of ${r.key} answered ${again.status} ${again.body?.id} instead of ${r.id}`);
+  }
+  const check = await expectStatus("GET /ledger/check", target.call("GET", "/ledger/check", { token: adminToken }), 200);
+  if (!check.ok) fail(`ledger check after the redemptions: ${JSON.stringify(check)}`);
+  let expectedRedeemed = 0;
+  for (let i = 0; i < redemptionCount; i++) expectedRedeemed += basketTotal(i);
+  if (check.redeemed !== expectedRedeemed) fail(`ledger says ${check.redeemed} points redeemed, the baskets add up to ${expectedRedeemed}`);
+
+  latencies.sort((a, b) => a - b);
+  const rate = redemptionCount / (elapsed / 1000);
+  const cpuNote =
+    serverCpuPerRedemption === null
+      ? `the bench's own HTTP clients: ${fmt(benchCpuPerRedemption, 1)} ms CPU per redemption`
+      : `server: ${fmt(serverCpuPerRedemption, 1)} ms CPU per redemption (one core's ceiling: ${fmt(1000 / serverCpuPerRedemption, 0)}/s); the bench's own HTTP clients: ${fmt(benchCpuPerRedemption, 1)} ms`;
+  console.log(`redemptions: ${cpuNote}`);
+  console.log(
+    `redemptions: ${redemptionCount} in ${seconds(elapsed)} = ${fmt(rate, 1)}/s; p50 ${fmt(percentile(latencies, 50), 1)} ms, p95 ${fmt(percentile(latencies, 95), 1)} ms, ` +
+      `p99 ${fmt(percentile(latencies, 99), 1)} ms, max ${fmt(latencies[latencies.length - 1] ?? 0, 1)} ms; ${receipts.length} replays identical; ledger check ok (${fmt(check.redeemed)} points redeemed)`,
+  );
+  results.push(
+    `| ${fmt(redemptionCount)} redemptions, ${clientCount} clerks at once (${shopIds.length} shops, ${holders.length} cards, 1–3 lines each) | **${fmt(rate, 0)} redemptions/s** (${seconds(elapsed)}) |`,
+    `| CPU per redemption | ${cpuNote} |`,
+    `| redemption latency p50 / p95 / p99 / max | ${fmt(percentile(latencies, 50), 0)} / ${fmt(percentile(latencies, 95), 0)} / ${fmt(percentile(latencies, 99), 0)} / ${fmt(latencies[latencies.length - 1] ?? 0, 0)} ms |`,
+    `| then \`GET /api/ledger/check\` | ok: true (${fmt(check.redeemed)} points redeemed = the baskets' sum; ${receipts.length} replayed keys gave the first receipt) |`,
+  );
+  return { shopId: shopIds[0], cardHolder: holders[0].id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. A million transfers
+
+/**
+ * Writes `total` transfers in chunks, each one transaction: transfer j of a chunk goes to
+ * household h = j mod H in round k = j div H; even rounds are awards of 10 points from the
+ * issuance account, odd rounds redemptions of 6 points to the shop. Rounds alternate, so no
+ * balance ever goes below zero, and every running balance has a closed form — which is what
+ * lets one INSERT … SELECT write the postings with their true `balance_after`. Chunks hold whole
+ * pairs of rounds, so a round's parity is the same inside a chunk as overall.
+ */
+async function fillLedger(client: Client, communityId: string, shopId: string) {
+  const issuance = `issuance:${communityId}`;
+  await client.execute("PRAGMA cache_size = -262144");
+  await client.batch(
+    [
+      "CREATE TEMP TABLE IF NOT EXISTS bench_households (h INTEGER PRIMARY KEY, id TEXT NOT NULL, base INTEGER NOT NULL DEFAULT 0)",
+      "CREATE TEMP TABLE IF NOT EXISTS bench_mark (seq INTEGER NOT NULL)",
+      "DELETE FROM bench_households",
+      {
+        sql: "INSERT INTO bench_households (h, id) SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, id FROM accounts WHERE community_id = ? AND kind = 'household'",
+        args: [communityId],
+      },
+    ],
+    "write",
+  );
+  const households = Number((await client.execute("SELECT COUNT(*) FROM bench_households")).rows[0]?.[0]);
+  if (households === 0) fail("no household accounts to fill");
+  const chunk = 2 * households * Math.max(1, Math.floor(100_000 / (2 * households)));
+  const spanSeconds = 730 * 86_400;
+  const stepSeconds = Math.max(1, Math.floor(spanSeconds / Math.max(1, transferCount)));
+  const startEpoch = Math.floor(Date.now() / 1000) - spanSeconds - 86_400;
+  const { rows } = await client.execute("SELECT COUNT(*) FROM transfers WHERE cause LIKE 'bench:%'");
+  let offset = Number(rows[0]?.[0] ?? 0);
+  if (offset !== 0) fail("this database already holds bench transfers");
+
+  const started = performance.now();
+  for (let done = 0; done < transferCount; done += chunk) {
+    const n = Math.min(chunk, transferCount - done);
+    // Whole numbers go in as BigInt: libSQL binds a JS number as REAL, and j / :H must divide integers.
+    const p = { n: BigInt(n), H: BigInt(households), off: BigInt(offset), cid: communityId, iss: issuance, shop: shopId, t0: BigInt(startEpoch), step: BigInt(stepSeconds) };
+    const generated = `WITH RECURSIVE seq(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM seq WHERE j + 1 < :n),
+      g AS (SELECT j, j / :H AS k, j % :H AS h, (j / :H) % 2 = 0 AS award FROM seq)`;
+    const at = "strftime('%Y-%m-%dT%H:%M:%S.000Z', :t0 + (:off + g.j) * :step, 'unixepoch')";
+    const statements: InStatement[] = [
+      "DELETE FROM bench_mark",
+      "INSERT INTO bench_mark SELECT COALESCE(MAX(seq), 0) FROM postings",
+      "UPDATE bench_households SET base = (SELECT balance FROM accounts WHERE accounts.id = bench_households.id)",
+      {
+        sql: `INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
+          ${generated}
+          SELECT printf('bench-%09d', :off + g.j), :cid,
+            CASE WHEN g.award THEN :iss ELSE b.id END, CASE WHEN g.award THEN b.id ELSE :shop END,
+            CASE WHEN g.award THEN 10 ELSE 6 END, CASE WHEN g.award THEN 'award' ELSE 'redemption' END,
+            printf('bench:%09d', :off + g.j), NULL, NULL, 'bench', ${at}
+          FROM g JOIN bench_households b ON b.h = g.h ORDER BY g.j`,
+        args: p,
+      },
+      {
+        sql: `INSERT INTO postings (community_id, transfer_id, account_id, amount, balance_after, kind, ref, created_at)
+          ${generated}
+          SELECT :cid, printf('bench-%09d', :off + g.j),
+            CASE WHEN s.side = 0 THEN (CASE WHEN g.award THEN :iss ELSE b.id END) ELSE (CASE WHEN g.award THEN b.id ELSE :shop END) END,
+            (CASE WHEN s.side = 0 THEN -1 ELSE 1 END) * (CASE WHEN g.award THEN 10 ELSE 6 END),
+            CASE
+              WHEN s.side = 0 AND g.award THEN (SELECT balance FROM accounts WHERE id = :iss) - 10 * (((g.k + 1) / 2) * :H + g.h + 1)
+              WHEN s.side = 1 AND NOT g.award THEN (SELECT balance FROM accounts WHERE id = :shop) + 6 * ((g.k / 2) * :H + g.h + 1)
+              ELSE b.base + 10 * (g.k / 2 + 1) - 6 * ((g.k + 1) / 2)
+            END,
+            CASE WHEN g.award THEN 'award' ELSE 'redemption' END, NULL, ${at}
+          FROM g JOIN bench_households b ON b.h = g.h CROSS JOIN (SELECT 0 AS side UNION ALL SELECT 1) s
+          ORDER BY g.j, s.side`,
+        args: p,
+      },
+      {
+        sql: `UPDATE accounts SET
+            balance = balance + COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = accounts.id AND p.seq > (SELECT seq FROM bench_mark)), 0),
+            score = score + CASE WHEN kind = 'household'
+              THEN COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = accounts.id AND p.seq > (SELECT seq FROM bench_mark) AND p.kind = 'award'), 0)
+              ELSE 0 END
+          WHERE id IN (SELECT id FROM bench_households) OR id IN (:iss, :shop)`,
+        args: { iss: issuance, shop: shopId },
+      },
+    ];
+    await client.batch(statements, "write");
+    offset += n;
+    process.stdout.write(`${process.stdout.isTTY ? "\r" : "\n"}ledger fill: ${fmt(offset)} / ${fmt(transferCount)} transfers`);
+  }
+  const fillMs = performance.now() - started;
+  process.stdout.write("\n");
+  await client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  return { fillMs, households };
+}
+
+/**
+ * The fill blocked this process's event loop (libSQL runs each statement synchronously), so the
+ * HTTP client could not notice the server closing its idle keep-alive sockets meanwhile. Let it
+ * drop them before anything is timed: otherwise the first read goes out on a dead socket.
+ */
+async function settle(target: NodeTarget) {
+  await new Promise((r) => setTimeout(r, 1500));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await fetch(`${target.baseUrl}/api/health`)).ok) return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function timeRead(target: NodeTarget, token: string, path: string, check: (body: any) => void, repeats: number) {
+  const times: number[] = [];
+  for (let r = 0; r <= repeats; r++) {
+    const t0 = performance.now();
+    const res = await target.call("GET", path, { token });
+    times.push(performance.now() - t0);
+    if (res.status !== 200) fail(`GET ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    check(res.body);
+  }
+  const [first, ...rest] = times;
+  rest.sort((a, b) => a - b);
+  return { first, median: percentile(rest, 50), max: rest[rest.length - 1] ?? first };
+}
+
+async function benchReads(target: NodeTarget, adminToken: string, communityId: string, shopId: string, householdId: string) {
+  const client = createClient({ url: `file:${target.databaseFile}`, timeout: 30_000, concurrency: 1 });
+  let fill = { fillMs: 0, households: 0 };
+  if (transferCount > 0) fill = await fillLedger(client, communityId, shopId);
+  const transfers = Number((await client.execute({ sql: "SELECT COUNT(*) FROM transfers WHERE community_id = ?", args: [communityId] })).rows[0]?.[0]);
+  const postings = Number((await client.execute({ sql: "SELECT COUNT(*) FROM postings WHERE community_id = ?", args: [communityId] })).rows[0]?.[0]);
+  const householdPostings = Number((await client.execute({ sql: "SELECT COUNT(*) FROM postings WHERE account_id = ?", args: [householdId] })).rows[0]?.[0]);
+  // Every posting's balance_after is the one before it plus its amount (accounts open at 0), and
+  // every account's last balance_after is its balance: the fill wrote a real ledger.
+  const walkStarted = performance.now();
+  const broken = await client.execute({
+    sql: `SELECT
+        (SELECT COUNT(*) FROM (SELECT balance_after - amount - COALESCE(LAG(balance_after) OVER (PARTITION BY account_id ORDER BY seq), 0) AS drift
+          FROM postings WHERE community_id = :cid) WHERE drift <> 0) AS drifting,
+        (SELECT COUNT(*) FROM accounts a WHERE a.community_id = :cid
+          AND a.balance <> COALESCE((SELECT p.balance_after FROM postings p WHERE p.account_id = a.id ORDER BY p.seq DESC LIMIT 1), 0)) AS stale`,
+    args: { cid: communityId },
+  });
+  const { drifting, stale } = broken.rows[0] as unknown as { drifting: number; stale: number };
+  if (Number(drifting) !== 0 || Number(stale) !== 0) fail(`balance_after walk: ${drifting} postings drift, ${stale} accounts disagree with their last posting`);
+  console.log(`balance_after walk over ${fmt(postings)} postings: consistent (${seconds(performance.now() - walkStarted)})`);
+  client.close();
+  const fileMb = statSync(target.databaseFile).size / 1024 / 1024;
+  if (transferCount > 0) {
+    console.log(`ledger fill: ${fmt(transferCount)} transfers (${fmt(transferCount * 2)} postings) in ${seconds(fill.fillMs)}; database ${fmt(fileMb, 0)} MB`);
+    results.push(
+      `| fill: ${fmt(transferCount)} transfers + ${fmt(transferCount * 2)} postings written with SQL (not timed over HTTP) | ${seconds(fill.fillMs)} (${fmt(transferCount / (fill.fillMs / 1000), 0)} transfers/s); database file ${fmt(fileMb, 0)} MB |`,
+    );
+  }
+
+  await settle(target);
+  const reads: Array<[string, string, (body: any) => void, number]> = [
+    ["household with balance", `/households/${householdId}`, (b) => typeof b.balance === "number" || fail("no balance"), readRepeats],
+    ["household ledger, first page", `/households/${householdId}/ledger`, (b) => b.items.length > 0 || fail("empty ledger page"), readRepeats],
+    ["reports/summary", "/reports/summary", (b) => typeof b.pointsOutstanding === "number" || fail("no summary"), readRepeats],
+    ["reports/ranking", "/reports/ranking", (b) => b.items.length > 0 || fail("empty ranking"), readRepeats],
+    ["ledger/check", "/ledger/check", (b) => b.ok === true || fail(`ledger check not ok: ${JSON.stringify(b).slice(0, 500)}`), Math.min(readRepeats, 3)],
+  ];
+  results.push(`| **reads** on ${fmt(transfers)} transfers / ${fmt(postings)} postings (this household: ${fmt(householdPostings)} postings) | first · median · max of the next runs |`);
+  for (const [label, path, check, repeats] of reads) {
+    const t = await timeRead(target, adminToken, path, check, repeats);
+    const slow = t.median > 1000 ? " ⚠ over 1 s" : "";
+    console.log(`read ${label} (GET /api${path}): first ${fmt(t.first, 1)} ms, median ${fmt(t.median, 1)} ms, max ${fmt(t.max, 1)} ms (${repeats} runs)${slow}`);
+    results.push(`| \`GET /api${path.replace(householdId, ":id")}\` (${label}) | ${fmt(t.first, 0)} · **${fmt(t.median, 0)}** · ${fmt(t.max, 0)} ms${slow} |`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${fmt(totalmem() / 1024 ** 3, 1)} GB RAM, Node ${process.version}, ${process.platform}`;
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`load average at start: ${load()}`);
+  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount}`;
+  console.log(`${new Date().toISOString()}  ${machine}\n${command}`);
+  const dir = mkdtempSync(join(tmpdir(), "shuangfu-bench-"));
+  let target: NodeTarget | null = null;
+  const started = performance.now();
+  try {
+    target = await startNodeTarget({ JOB_INTERVAL_SECONDS: "86400" }, { databaseFile: join(dir, "bench.db") });
+    const login = await expectStatus("admin login", target.call("POST", "/auth/login", { body: { username: "admin", password: targetPassword } }), 200);
+    const adminToken = login.token as string;
+    const communityId = login.user.communityId as string;
+
+    const households = await benchImport(target, adminToken);
+    const { shopId, cardHolder } = await benchRedemptions(target, adminToken, communityId, households);
+    await benchReads(target, adminToken, communityId, shopId, cardHolder);
+
+    console.log(`\nTotal ${seconds(performance.now() - started)}; load average at the end: ${load()}. For docs/bench.md:\n`);
+    console.log(`${new Date().toISOString().slice(0, 10)} · ${machine}\n\n\`${command}\`\n`);
+    console.log("| what | figure |\n|---|---|");
+    console.log(results.join("\n"));
+  } catch (err) {
+    const cause = (err as Error & { cause?: unknown }).cause;
+    console.error(`\n${(err as Error).message}${cause ? ` (${String(cause)})` : ""}`);
+    if (target) console.error(`--- server output ---\n${target.output().slice(-4000)}`);
+    process.exitCode = 1;
+  } finally {
+    await target?.stop();
+    if (flags.keep) console.log(`Database kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
