@@ -111,8 +111,9 @@ describe("residents and the public board", () => {
     await page.click("[data-testid=carrier-neighbour]");
     await page.click("[data-testid=rule-choice]:has-text('照顾独居老人')");
     await page.fill("#description", "每周两次陪楼下的孙大爷去医院");
-    // A tiny red PNG stands in for the phone's camera photo.
-    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==", "base64");
+    // A tiny red PNG (2×2, valid checksums, so the browser can decode it) stands in for the
+    // phone's camera photo.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR42mP4z8DwnwGMgRQAH+4D/a+/4gQAAAAASUVORK5CYII=", "base64");
     await page.setInputFiles("#photo", { name: "evidence.png", mimeType: "image/png", buffer: png });
     await page.waitForSelector("img[alt='证明照片']");
     expect(await axeProblems(page)).toEqual([]);
@@ -174,7 +175,19 @@ describe("residents and the public board", () => {
     const manifest = await (await page.request.get("/manifest.webmanifest")).json();
     expect(manifest.display).toBe("standalone");
     expect(manifest.icons.some((i: { sizes: string }) => i.sizes === "512x512")).toBe(true);
-    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Bounded: a service worker that never activates fails here and says so, not by a hang.
+    const ready = await page.evaluate(() =>
+      Promise.race([
+        navigator.serviceWorker.ready.then(() => "ready"),
+        new Promise<string>((done) =>
+          setTimeout(async () => {
+            const reg = await navigator.serviceWorker.getRegistration();
+            done(`service worker not active after 30 s: ${reg ? JSON.stringify({ installing: !!reg.installing, waiting: !!reg.waiting, active: !!reg.active }) : "never registered"}`);
+          }, 30_000),
+        ),
+      ]),
+    );
+    expect(ready).toBe("ready");
     await page.reload();
     await page.waitForFunction(() => !!navigator.serviceWorker.controller);
     await context.setOffline(true);

@@ -159,7 +159,10 @@ describe("staff journeys", () => {
     await screenshot(page, "reviewer-zh-desktop");
     const before = await page.locator("[data-testid=queue-item]").count();
 
-    const first = page.locator("[data-testid=queue-item]", { hasText: "楼道清扫" });
+    // Each queue item shows its rule's title too ("打扫楼道、清理小广告"), so an item is found by
+    // its description: the element whose whole text is exactly that description.
+    const queued = (description: string) => page.locator("[data-testid=queue-item]").filter({ has: page.getByText(description, { exact: true }) });
+    const first = queued("楼道清扫");
     await first.locator("input[type=number]").fill("99");
     await first.locator("[data-testid=approve]").click();
     await page.waitForSelector("text=分值不在该细则规定的范围内");
@@ -167,7 +170,7 @@ describe("staff journeys", () => {
     await first.locator("[data-testid=approve]").click();
     await page.waitForFunction((n) => document.querySelectorAll("[data-testid=queue-item]").length === n - 1, before);
 
-    const second = page.locator("[data-testid=queue-item]", { hasText: "清理小广告" });
+    const second = queued("清理小广告");
     await second.locator("[data-testid=reject]").click();
     await second.locator("input:not([type])").last().fill("当天没有参加");
     await second.locator("[data-testid=reject-confirm]").click();

@@ -70,7 +70,12 @@ export async function ensureWebBuilt(): Promise<void> {
   try {
     if (!stale()) return;
     const vite = resolve("node_modules/vite/bin/vite.js");
-    const result = spawnSync(process.execPath, [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { encoding: "utf8" });
+    // The production build that `npm start` serves. Vitest sets NODE_ENV=test, and a Vite build
+    // under it is not a production build (import.meta.env.PROD is false), so it is reset here.
+    const result = spawnSync(process.execPath, [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -161,10 +166,21 @@ export async function startWorld(): Promise<World> {
   return { target, admin, reviewer, volunteer, clerk, shopId: shop.id, rules: { clean, help }, notice, households, goods: { rice, oil, soap }, openPublicity };
 }
 
-/** A page whose UI language is set before the app starts (the app keeps it in localStorage). */
+/**
+ * A page whose UI language is set before the app first starts (the app keeps it in
+ * localStorage). The init script runs before every document, reloads included, so it sets the
+ * language only while none is stored: a choice made in the page (the language switch) is
+ * what the next visit must find.
+ */
 export async function newPage(browser: Browser, baseUrl: string, lang: "zh" | "en", viewport = phone): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: lang === "en" ? "en-GB" : "zh-CN" });
-  await context.addInitScript((l) => localStorage.setItem("sf-lang", l), lang);
+  await context.addInitScript((l) => {
+    try {
+      if (localStorage.getItem("sf-lang") === null) localStorage.setItem("sf-lang", l);
+    } catch {
+      /* about:blank and other opaque origins have no localStorage */
+    }
+  }, lang);
   const page = await context.newPage();
   return { context, page };
 }

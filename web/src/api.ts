@@ -8,7 +8,7 @@
  */
 import { hc } from "hono/client";
 import type { AppType } from "../../api/app";
-import type { Category, RuleKind } from "../../shared/domain";
+import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain";
 import { currentLang } from "./i18n/lang";
 
 /** A failed API call: the server's stable `code` and its message in the UI language. */
@@ -39,9 +39,9 @@ type Endpoint = {
 };
 
 /**
- * Walks the typed client by path ("households/:id/ledger"). Routes are being added to the
- * server one resource at a time; this keeps each call in this file, with its answer typed by
- * the interfaces below, while AppType grows.
+ * Walks the typed client by path ("households/:id/ledger"). Each call stays in this file, with
+ * its answer typed by the interfaces below; they follow the zod schemas of `api/routes/*.ts`
+ * (the contract), so keep them in step when a route's answer changes.
  */
 function at(path: string): Endpoint {
   let node: any = client.api;
@@ -140,60 +140,102 @@ export interface Rule {
   kind: RuleKind;
   minPoints: number;
   maxPoints: number;
+  /** Retired rules (false) take no new applications; GET /rules lists active ones unless `all=1`. */
+  active?: boolean;
 }
 export interface Notice {
   id: string;
   title: string;
   body: string;
-  ruleIds?: string[];
-  startsAt?: string | null;
-  endsAt?: string | null;
-  publishedAt?: string | null;
-  status?: string;
+  ruleIds: string[];
+  startsAt: string | null;
+  endsAt: string | null;
+  status: "draft" | "published";
+  createdAt: string;
+  publishedAt: string | null;
+}
+/** One step of an application: who moved it, when, from which status to which, and why. */
+export interface ApplicationEvent {
+  at: string;
+  from: ApplicationStatus | null;
+  to: ApplicationStatus;
+  by: string;
+  note: string | null;
 }
 export interface Application {
   id: string;
   householdId: string;
-  memberId?: string | null;
+  memberId: string | null;
+  memberName: string | null;
   ruleId: string;
-  noticeId?: string | null;
+  noticeId: string | null;
+  kind: RuleKind;
+  category: Category;
   description: string;
-  evidence?: string[];
-  status: string;
-  points?: number | null;
-  registerNo?: number | string | null;
-  reason?: string | null;
-  submittedBy?: string | null;
-  createdAt?: string;
-  household?: { id: string; householdNo: string; headName: string; building?: string };
-  rule?: Rule;
+  evidence: string[];
+  status: ApplicationStatus;
+  points: number | null;
+  registerNo: number | null;
+  reason: string | null;
+  /** `user:<id>` or `household:<id>`. */
+  submittedBy: string;
+  submittedByRole: string;
+  decidedBy: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  household: { id: string; householdNo: string; headName: string; building: string };
+  rule: { id: string; title: string; category: Category; kind: RuleKind; minPoints: number; maxPoints: number };
+  /** Only on GET /applications/:id. */
+  history?: ApplicationEvent[];
 }
 export interface PublicityItem {
   applicationId: string;
+  registerNo: number | null;
+  /** Masked: 张*华. */
   name: string;
   building: string;
   category: Category;
   rule: string;
+  kind: RuleKind;
   points: number;
-  kind?: RuleKind;
-  status: string;
-  registerNo?: number | string;
+  /** publicised; objected while an objection is open; cancelled (upheld objection); credited. */
+  status: ApplicationStatus | "objected";
 }
 export interface Publicity {
   id: string;
+  communityName: string;
   startsAt: string;
   endsAt: string;
-  status?: string;
+  /** open while the window runs; closed after it, topped up or not. */
+  status: "open" | "closed";
   items: PublicityItem[];
 }
 export interface Objection {
   id: string;
-  publicityId?: string;
+  publicityId: string;
   applicationId: string;
   reason: string;
-  status: string;
-  note?: string | null;
-  createdAt?: string;
+  status: "open" | "upheld" | "dismissed";
+  raisedByRole: string;
+  note: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  /** On GET /objections: the item objected to (staff see the household; a resident, a masked name). */
+  item?: { registerNo: number | null; householdNo: string; headName: string; building: string; rule: string; points: number; kind: RuleKind };
+}
+export interface TopUp {
+  id: string;
+  publicityId: string;
+  /** Items credited (awards and penalties). */
+  credited: number;
+  /** Points awarded to households. */
+  points: number;
+  /** Points penalties took from balances. */
+  deducted: number;
+  /** Items held back by an open objection. */
+  heldBack: number;
+  createdAt: string;
+  createdBy: string;
 }
 export interface Goods {
   id: string;
@@ -235,10 +277,14 @@ export interface Redemption {
   at?: string;
 }
 export interface Settings {
+  id: string;
+  name: string;
+  code: string;
   publicityDays: number;
   minPublicityHours: number;
   pinThreshold: number;
-  [key: string]: unknown;
+  dailyRedemptionCap: number | null;
+  autoTopUp: boolean;
 }
 export interface Summary {
   households: number;
@@ -302,7 +348,7 @@ export const cards = {
 
 export const rules = {
   list: () => get<List<Rule>>("rules"),
-  create: (body: Omit<Rule, "id">) => post<Rule>("rules", { json: body }),
+  create: (body: Omit<Rule, "id" | "active">) => post<Rule>("rules", { json: body }),
 };
 
 export const notices = {
@@ -312,8 +358,10 @@ export const notices = {
 };
 
 export const applications = {
-  list: (query: { status?: string; householdId?: string; mine?: string } = {}) =>
+  /** `mine: "1"`: only what the signed-in staff member submitted. */
+  list: (query: { status?: ApplicationStatus; householdId?: string; noticeId?: string; mine?: "1" } = {}) =>
     get<List<Application>>("applications", { query }),
+  get: (id: string) => get<Application>("applications/:id", { param: { id } }),
   create: (body: {
     householdId: string;
     memberId?: string;
@@ -327,6 +375,7 @@ export const applications = {
 };
 
 export const publicity = {
+  /** The running batch, or null when none is open. */
   current: () => get<Publicity | null>("publicity/current"),
   list: () => get<List<Publicity>>("publicity"),
   get: (id: string) => get<Publicity>("publicity/:id", { param: { id } }),
@@ -336,15 +385,14 @@ export const publicity = {
 };
 
 export const objections = {
-  list: (status = "open") => get<List<Objection>>("objections", { query: { status } }),
+  list: (status: Objection["status"] = "open") => get<List<Objection>>("objections", { query: { status } }),
   resolve: (id: string, upheld: boolean, note: string) =>
     post<Objection>("objections/:id/resolve", { param: { id }, json: { upheld, note } }),
 };
 
 export const topups = {
-  list: () => get<List<{ id: string; publicityId: string; credited: number; points: number; heldBack: number }>>("topups"),
-  create: (publicityId: string) =>
-    post<{ id: string; credited: number; points: number; heldBack: number }>("topups", { json: { publicityId } }),
+  list: () => get<List<TopUp>>("topups"),
+  create: (publicityId: string) => post<TopUp>("topups", { json: { publicityId } }),
 };
 
 export const shops = {
@@ -378,7 +426,7 @@ export const users = {
 
 export const settings = {
   get: () => get<Settings>("community/settings"),
-  update: (body: Partial<Settings>) => patch<Settings>("community/settings", { json: body }),
+  update: (body: Partial<Omit<Settings, "id" | "code">>) => patch<Settings>("community/settings", { json: body }),
 };
 
 export const reports = {

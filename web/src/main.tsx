@@ -49,8 +49,11 @@ render(
   document.getElementById("root")!,
 );
 
-// The service worker keeps the app shell for offline use; it is skipped in dev (Vite serves
-// modules that change on every edit).
-if ("serviceWorker" in navigator && import.meta.env.PROD) {
-  window.addEventListener("load", () => void navigator.serviceWorker.register("/sw.js"));
+// The service worker keeps the app shell for offline use; it is skipped on the dev server
+// (Vite serves modules that change on every edit). MODE, not PROD: PROD follows NODE_ENV, so a
+// build run with NODE_ENV=test (as under vitest) would otherwise ship without it.
+if ("serviceWorker" in navigator && import.meta.env.MODE !== "development") {
+  const register = () => void navigator.serviceWorker.register("/sw.js").catch(() => undefined);
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
 }

@@ -60,7 +60,7 @@ export const en: Dictionary = {
     cancelled: "Objection upheld, cancelled",
     credited: "Credited to the card",
   },
-  apps: { title: "My applications", empty: "No applications yet.", reason: "Reason: {{ reason }}", points: "Points decided: {{ n }}" },
+  apps: { title: "My applications", empty: "No applications yet.", reason: "Reason: {{ reason }}", member: "Done by: {{ name }}", points: "Points decided: {{ n }}" },
   notices: {
     title: "Notices",
     empty: "No notices right now.",
@@ -88,6 +88,7 @@ export const en: Dictionary = {
     photo: "Add a photo as evidence (optional)",
     photoPreview: "Evidence photo",
     photoTooBig: "This photo is too large; please choose another.",
+    photoUnreadable: "This photo cannot be opened; choose another, or send the application without one.",
     submit: "Send application",
     done: "Application sent. The certification group will review it soon.",
   },
@@ -198,6 +199,7 @@ export const en: Dictionary = {
     logged: "What I logged",
   },
   review: {
+    registerNo: "register no. {{ no }}",
     title: "Certify applications",
     count: "{{ n }} waiting",
     bulk: "Approve selected ({{ n }})",
@@ -294,7 +296,8 @@ export const en: Dictionary = {
   topup: {
     hint: "When publicity ends, credit the items without objections to the households' cards. Running it again never credits twice.",
     run: "Credit this batch",
-    done: "{{ credited }} items credited, {{ points }} points; {{ held }} held back (objections).",
+    done: "{{ credited }} items credited: {{ points }} points added, {{ deducted }} deducted; {{ held }} held back (objections).",
+    open: "Still on the board; credit it when publicity ends",
   },
   goodsAdmin: {
     shop: "Shop",

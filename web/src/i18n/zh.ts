@@ -60,7 +60,7 @@ export const zh = {
     cancelled: "异议成立，已取消",
     credited: "已充值到卡",
   },
-  apps: { title: "我的申请", empty: "还没有申请。", reason: "理由：{{ reason }}", points: "认定分值：{{ n }} 分" },
+  apps: { title: "我的申请", empty: "还没有申请。", reason: "理由：{{ reason }}", member: "做事的人：{{ name }}", points: "认定分值：{{ n }} 分" },
   notices: {
     title: "通知",
     empty: "暂时没有通知。",
@@ -88,6 +88,7 @@ export const zh = {
     photo: "拍张照片作证明（可不拍）",
     photoPreview: "证明照片",
     photoTooBig: "照片太大，请换一张。",
+    photoUnreadable: "这张照片打不开，请换一张，或者不拍照片也可以提交。",
     submit: "提交申请",
     done: "申请已提交，认定小组会尽快认定。",
   },
@@ -188,6 +189,7 @@ export const zh = {
     logged: "我登记过的",
   },
   review: {
+    registerNo: "登记号 {{ no }}",
     title: "认定申请",
     count: "待认定 {{ n }} 份",
     bulk: "批量通过所选（{{ n }}）",
@@ -284,7 +286,8 @@ export const zh = {
   topup: {
     hint: "公示期结束后，把没有异议的条目充值到各户积分卡。重复充值不会多充。",
     run: "充值这一期",
-    done: "已充值 {{ credited }} 条，共 {{ points }} 分；暂缓 {{ held }} 条（有异议）。",
+    done: "已充值 {{ credited }} 条：加 {{ points }} 分，扣 {{ deducted }} 分；暂缓 {{ held }} 条（有异议）。",
+    open: "公示中，结束后才能充值",
   },
   goodsAdmin: {
     shop: "超市",

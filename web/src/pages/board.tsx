@@ -123,9 +123,11 @@ function Item(props: { item: PublicityItem; batchId: string; canObject: boolean;
       <div>
         <span class="badge">{categoryName(props.item.category)}</span> {props.item.rule}
       </div>
-      <Show when={props.item.status && props.item.status !== "publicised" && props.item.status !== "open"}>
+      <Show when={props.item.status !== "publicised"}>
         <div class="small">
-          <span class="badge warn">{t(`itemStatus.${props.item.status}` as "itemStatus.objected") || props.item.status}</span>
+          <span class={`badge ${props.item.status === "credited" ? "ok" : props.item.status === "cancelled" ? "bad" : "warn"}`}>
+            {t(`itemStatus.${props.item.status}` as "itemStatus.objected") || props.item.status}
+          </span>
         </div>
       </Show>
       <Show when={sent()}>

@@ -2,7 +2,7 @@
  * The resident's phone: sign in with the card, see the balance and the card's QR, read the
  * history in words, follow applications through the seven steps, apply, browse goods, ranking.
  */
-import { A, useNavigate, useParams } from "@solidjs/router";
+import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, Show } from "solid-js";
 import type { Carrier } from "../../../shared/domain";
 import { carriers } from "../../../shared/domain";
@@ -16,7 +16,6 @@ import {
   notices,
   reports,
   rules,
-  type Application,
   type LedgerEntry,
   type Rule,
 } from "../api";
@@ -205,8 +204,6 @@ export function statusBadge(status: string) {
 export function MyApplications() {
   const householdId = useHouseholdId();
   const [list] = createResource(householdId, (id) => applications.list({ householdId: id }));
-  const [ruleList] = createResource(householdId, () => rules.list());
-  const ruleTitle = (a: Application) => a.rule?.title ?? ruleList()?.items.find((r) => r.id === a.ruleId)?.title ?? "";
   return (
     <>
       <BackLink href="/me" />
@@ -221,10 +218,13 @@ export function MyApplications() {
               {(a) => (
                 <li>
                   <div class="item-head">
-                    <strong>{ruleTitle(a)}</strong>
+                    <strong>{a.rule.title}</strong>
                     {statusBadge(a.status)}
                   </div>
                   <div>{a.description}</div>
+                  <Show when={a.memberName}>
+                    <div class="muted small">{t("apps.member", { name: a.memberName! })}</div>
+                  </Show>
                   <Steps status={a.status} />
                   <Show when={a.reason}>
                     <div class="muted small">{t("apps.reason", { reason: a.reason! })}</div>
@@ -278,7 +278,13 @@ export function Notices() {
 
 /** Shrinks a photo until its data URL fits the API's evidence limit (an upload service is future work). */
 async function photoToEvidence(file: File): Promise<string> {
-  const bitmap = await createImageBitmap(file);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    // Not an image the browser can decode (a damaged file, or a format it does not know).
+    throw new Error(t("apply.photoUnreadable"));
+  }
   const canvas = document.createElement("canvas");
   for (const size of [160, 128, 96, 72, 56]) {
     for (const quality of [0.6, 0.4, 0.25]) {
@@ -297,21 +303,32 @@ export function Apply() {
   const householdId = useHouseholdId();
   const [household] = createResource(householdId, households.get);
   const [ruleList] = createResource(householdId, () => rules.list());
-  const noticeId = new URLSearchParams(location.search).get("notice") ?? undefined;
+  // The router's search params: a link from the notices page renders this page before the
+  // browser's address changes, so window.location would still be the old one.
+  const [search] = useSearchParams();
+  const noticeId = () => (typeof search.notice === "string" && search.notice ? search.notice : undefined);
   const [carrier, setCarrier] = createSignal<Carrier | null>(null);
   const [rule, setRule] = createSignal<Rule | null>(null);
   const [memberId, setMemberId] = createSignal("");
   const [description, setDescription] = createSignal("");
   const [photo, setPhoto] = createSignal<string | null>(null);
   const [done, setDone] = createSignal(false);
-  const rulesOf = createMemo(() => (ruleList()?.items ?? []).filter((r) => r.category === carrier() && r.kind === "award"));
-  const photoAction = createAction(async (file: File) => setPhoto(await photoToEvidence(file)));
+  // Applying for a notice: only the rules that notice names (the API refuses any other).
+  const [noticeList] = createResource(() => (householdId() && noticeId() ? noticeId() : false), () => notices.list().catch(() => null));
+  const noticeRules = () => noticeList()?.items.find((n) => n.id === noticeId())?.ruleIds ?? [];
+  const rulesOf = createMemo(() =>
+    (ruleList()?.items ?? []).filter((r) => r.category === carrier() && r.kind === "award" && (!noticeRules().length || noticeRules().includes(r.id))),
+  );
+  const photoAction = createAction(async (file: File) => {
+    setPhoto(null);
+    setPhoto(await photoToEvidence(file));
+  });
   const submit = createAction(async () => {
     await applications.create({
       householdId: householdId()!,
       memberId: memberId() || undefined,
       ruleId: rule()!.id,
-      noticeId,
+      noticeId: noticeId(),
       description: description().trim(),
       evidence: photo() ? [photo()!] : undefined,
     });
@@ -407,7 +424,7 @@ export function Apply() {
               <img src={photo()!} alt={t("apply.photoPreview")} style={{ "max-width": "160px", "margin-top": "8px", "border-radius": "8px" }} />
             </Show>
             <ErrorBox error={photoAction.error() ?? submit.error()} />
-            <button class="big" type="submit" disabled={submit.busy() || !description().trim()} style={{ "margin-top": "16px" }}>
+            <button class="big" type="submit" disabled={submit.busy() || photoAction.busy() || !description().trim()} style={{ "margin-top": "16px" }}>
               <Icon name="check" /> {t("apply.submit")}
             </button>
             <button class="plain" type="button" onClick={() => setRule(null)} style={{ "margin-top": "12px" }}>

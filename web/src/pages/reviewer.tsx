@@ -4,7 +4,7 @@
  * reason, one by one or in bulk; then the objections to resolve.
  */
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
-import { applications, households, notices, objections, rules, type Application, type Rule } from "../api";
+import { applications, notices, objections, type Application, type Objection } from "../api";
 import { categoryName, fmtDate, t } from "../i18n";
 import { createAction, ErrorBox, Loading, Success } from "../ui/common";
 import { useStaffRole } from "../ui/guard";
@@ -13,15 +13,11 @@ import { Icon } from "../ui/icon";
 export default function Reviewer() {
   const user = useStaffRole("reviewer", "admin");
   const [queue, { refetch }] = createResource(user, () => applications.list({ status: "submitted" }));
-  const [ruleList] = createResource(user, () => rules.list());
   const [noticeList] = createResource(user, () => notices.list());
-  const [householdList] = createResource(user, () => households.list(undefined, undefined, "200"));
   const [objectionList, { refetch: refetchObjections }] = createResource(user, () => objections.list("open").catch(() => null));
   const [selected, setSelected] = createSignal<Set<string>>(new Set());
   const [done, setDone] = createSignal<string | null>(null);
 
-  const ruleOf = (a: Application): Rule | undefined => a.rule ?? ruleList()?.items.find((r) => r.id === a.ruleId);
-  const householdOf = (a: Application) => a.household ?? householdList()?.items.find((h) => h.id === a.householdId);
   const noticeTitle = (id: string | null | undefined) => (id ? noticeList()?.items.find((n) => n.id === id)?.title ?? id : t("review.noNotice"));
 
   /** notice → household → applications, in the order they came. */
@@ -80,9 +76,9 @@ export default function Reviewer() {
                   {([, apps]) => (
                     <div>
                       <h3>
-                        <Icon name="user" /> {householdOf(apps[0])?.headName ?? ""}{" "}
+                        <Icon name="user" /> {apps[0].household.headName}{" "}
                         <span class="muted small">
-                          {householdOf(apps[0])?.householdNo ?? ""} · {householdOf(apps[0])?.building ?? ""}
+                          {apps[0].household.householdNo} · {apps[0].household.building}
                         </span>
                       </h3>
                       <ul class="list">
@@ -90,7 +86,6 @@ export default function Reviewer() {
                           {(a) => (
                             <QueueItem
                               application={a}
-                              rule={ruleOf(a)}
                               checked={selected().has(a.id)}
                               onCheck={(on) => toggle(a.id, on)}
                               onDone={() => void refetch()}
@@ -120,13 +115,14 @@ export default function Reviewer() {
   );
 }
 
-function QueueItem(props: { application: Application; rule?: Rule; checked: boolean; onCheck: (on: boolean) => void; onDone: () => void }) {
+function QueueItem(props: { application: Application; checked: boolean; onCheck: (on: boolean) => void; onDone: () => void }) {
   const a = () => props.application;
-  const [points, setPoints] = createSignal<number>(props.rule?.minPoints ?? 0);
+  const rule = () => props.application.rule;
+  const [points, setPoints] = createSignal<number>(props.application.rule.minPoints);
   const [reason, setReason] = createSignal("");
   const [rejecting, setRejecting] = createSignal(false);
   const approve = createAction(async () => {
-    await applications.certify(a().id, { decision: "approve", points: points() || props.rule?.minPoints });
+    await applications.certify(a().id, { decision: "approve", points: points() || rule().minPoints });
     props.onDone();
   });
   const reject = createAction(async () => {
@@ -136,10 +132,13 @@ function QueueItem(props: { application: Application; rule?: Rule; checked: bool
   return (
     <li data-testid="queue-item">
       <div class="row" style={{ "flex-wrap": "nowrap", "align-items": "flex-start" }}>
-        <input type="checkbox" style={{ flex: "none" }} checked={props.checked} onChange={(e) => props.onCheck(e.currentTarget.checked)} aria-label={t("review.select", { what: props.rule?.title ?? "" })} />
+        <input type="checkbox" style={{ flex: "none" }} checked={props.checked} onChange={(e) => props.onCheck(e.currentTarget.checked)} aria-label={t("review.select", { what: rule().title })} />
         <div>
-          <strong>{props.rule?.title}</strong> <span class="badge">{categoryName(props.rule?.category ?? "")}</span>
+          <strong>{rule().title}</strong> <span class="badge">{categoryName(rule().category)}</span>
           <div>{a().description}</div>
+          <Show when={a().memberName}>
+            <div class="muted small">{t("apps.member", { name: a().memberName! })}</div>
+          </Show>
           <div class="muted small">{fmtDate(a().createdAt, true)}</div>
           <Show when={a().evidence?.length}>
             <div class="row" style={{ "margin-top": "6px" }}>
@@ -164,13 +163,13 @@ function QueueItem(props: { application: Application; rule?: Rule; checked: bool
           id={`pts-${a().id}`}
           type="number"
           style={{ "max-width": "110px", flex: "none" }}
-          min={props.rule?.minPoints}
-          max={props.rule?.maxPoints}
+          min={rule().minPoints}
+          max={rule().maxPoints}
           value={points()}
           onInput={(e) => setPoints(Number(e.currentTarget.value))}
         />
         <span class="muted small" style={{ flex: "none" }}>
-          {t("apply.range", { min: props.rule?.minPoints ?? "?", max: props.rule?.maxPoints ?? "?" })}
+          {t("apply.range", { min: rule().minPoints, max: rule().maxPoints })}
         </span>
         <button class="ok" style={{ flex: "none" }} disabled={approve.busy()} onClick={() => void approve.run()} data-testid="approve">
           <Icon name="check" /> {t("review.approve")}
@@ -193,7 +192,7 @@ function QueueItem(props: { application: Application; rule?: Rule; checked: bool
   );
 }
 
-function ObjectionItem(props: { objection: import("../api").Objection & Record<string, any>; onDone: () => void }) {
+function ObjectionItem(props: { objection: Objection; onDone: () => void }) {
   const [note, setNote] = createSignal("");
   const resolve = createAction(async (upheld: boolean) => {
     await objections.resolve(props.objection.id, upheld, note().trim());
@@ -202,9 +201,26 @@ function ObjectionItem(props: { objection: import("../api").Objection & Record<s
   const o = () => props.objection;
   return (
     <li data-testid="objection">
-      <div>
-        <strong>{o().item?.name ?? o().name ?? ""}</strong> {o().item?.rule ?? o().rule ?? ""}
-      </div>
+      <Show when={o().item}>
+        {(item) => (
+          <div>
+            <strong>{item().headName}</strong>{" "}
+            <span class="muted small">
+              {t("home.household", { no: item().householdNo })} · {item().building}
+            </span>
+            <div>
+              {item().rule} ·{" "}
+              <span class={`pts ${item().kind === "penalty" ? "minus" : "plus"}`}>
+                {item().kind === "penalty" ? "−" : "+"}
+                {item().points}
+              </span>
+              <Show when={item().registerNo != null}>
+                <span class="muted small"> · {t("review.registerNo", { no: item().registerNo! })}</span>
+              </Show>
+            </div>
+          </div>
+        )}
+      </Show>
       <div>{t("review.objectionReason", { reason: o().reason })}</div>
       <label for={`note-${o().id}`}>{t("review.note")}</label>
       <input id={`note-${o().id}`} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />

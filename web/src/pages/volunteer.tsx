@@ -18,7 +18,8 @@ export default function Volunteer() {
   const user = useStaffRole("volunteer", "admin");
   const [noticeList] = createResource(user, () => notices.list());
   const [ruleList] = createResource(user, () => rules.list());
-  const [logged, { refetch }] = createResource(user, () => applications.list());
+  // What this volunteer submitted (`mine=1`: the server knows who is signed in).
+  const [logged, { refetch }] = createResource(user, () => applications.list({ mine: "1" }));
   const [noticeId, setNoticeId] = createSignal("");
   const [ruleId, setRuleId] = createSignal("");
   const [description, setDescription] = createSignal("");
@@ -84,7 +85,7 @@ export default function Volunteer() {
     }
   });
 
-  const mine = () => (logged()?.items ?? []).filter((a) => !a.submittedBy || a.submittedBy === user()?.id).slice(0, 30);
+  const mine = () => (logged()?.items ?? []).slice(0, 30);
 
   return (
     <>
@@ -187,7 +188,7 @@ export default function Volunteer() {
             {(a) => (
               <li class="item-head">
                 <span>
-                  {a.household?.headName ?? a.householdId} · {a.description}
+                  {a.household.headName} · {a.description}
                   <br />
                   <span class="muted small">{fmtDate(a.createdAt, true)}</span>
                 </span>

@@ -3,7 +3,7 @@
  * publicity, top-ups, goods and stock, staff, settings, audit log. This whole area is one lazy
  * chunk; the dashboard's charts are a second one.
  */
-import { A, useNavigate, useParams } from "@solidjs/router";
+import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createResource, createSignal, For, lazy, Show, Suspense, type JSX } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import { carriers, categories } from "../../../../shared/domain";
@@ -24,6 +24,7 @@ import {
   users,
   type Household,
   type Publicity,
+  type TopUp,
 } from "../../api";
 import { categoryName, fmtDate, fmtPoints, t } from "../../i18n";
 import { createAction, ErrorBox, Loading, Success } from "../../ui/common";
@@ -385,8 +386,11 @@ function HouseholdsPage() {
 
 /** A4 sheet of cards to cut out: QR, 户号, 户主, building and room; corner cut marks. */
 function CardSheet() {
-  const ids = new URLSearchParams(location.search).get("ids")?.split(",").filter(Boolean) ?? [];
-  const [list] = createResource(() => Promise.all(ids.map((id) => households.get(id))));
+  // The router's search params, not window.location: navigating here from the households page
+  // renders this page before the browser's address changes.
+  const [search] = useSearchParams();
+  const ids = () => (typeof search.ids === "string" ? search.ids : "");
+  const [list] = createResource(ids, (text) => Promise.all(text.split(",").filter(Boolean).map((id) => households.get(id))));
   return (
     <>
       <style>{"@media print { @page { size: A4; margin: 10mm; } .admin { display: block; } }"}</style>
@@ -495,10 +499,10 @@ function RulesPage() {
         </Field>
         <div class="row">
           <Field id="r-min" label={t("rules.min")}>
-            <input id="r-min" type="number" min="0" value={form().minPoints} onInput={(e) => setForm({ ...form(), minPoints: Number(e.currentTarget.value) })} />
+            <input id="r-min" type="number" min="1" value={form().minPoints} onInput={(e) => setForm({ ...form(), minPoints: Number(e.currentTarget.value) })} />
           </Field>
           <Field id="r-max" label={t("rules.max")}>
-            <input id="r-max" type="number" min="0" value={form().maxPoints} onInput={(e) => setForm({ ...form(), maxPoints: Number(e.currentTarget.value) })} />
+            <input id="r-max" type="number" min="1" value={form().maxPoints} onInput={(e) => setForm({ ...form(), maxPoints: Number(e.currentTarget.value) })} />
           </Field>
         </div>
         <ErrorBox error={create.error()} />
@@ -682,14 +686,17 @@ function PublicityPage() {
 
 function TopupsPage() {
   const [current] = createResource(currentOrNull);
-  const [past] = createResource(() => publicity.list().catch(() => null));
-  const [done, setDone] = createSignal<{ credited: number; points: number; heldBack: number } | null>(null);
+  const [past, { refetch }] = createResource(() => publicity.list().catch(() => null));
+  const [done, setDone] = createSignal<TopUp | null>(null);
   const batches = () => {
     const all = [...(past()?.items ?? [])];
     if (current() && !all.some((b) => b.id === current()!.id)) all.unshift(current()!);
     return all;
   };
-  const run = createAction(async (id: string) => setDone(await topups.create(id)));
+  const run = createAction(async (id: string) => {
+    setDone(await topups.create(id));
+    await refetch();
+  });
   return (
     <>
       <h1>
@@ -697,7 +704,7 @@ function TopupsPage() {
       </h1>
       <p class="muted">{t("topup.hint")}</p>
       <Show when={done()}>
-        <Success>{t("topup.done", { credited: done()!.credited, points: done()!.points, held: done()!.heldBack })}</Success>
+        <Success>{t("topup.done", { credited: done()!.credited, points: done()!.points, deducted: done()!.deducted, held: done()!.heldBack })}</Success>
       </Show>
       <ErrorBox error={run.error()} />
       <ul class="list">
@@ -707,9 +714,14 @@ function TopupsPage() {
               <span>
                 {t("board.period", { from: fmtDate(b.startsAt, true), to: fmtDate(b.endsAt, true) })} · {t("board.count", { n: b.items?.length ?? 0 })}
               </span>
-              <button disabled={run.busy()} onClick={() => void run.run(b.id)} data-testid="run-topup">
-                <Icon name="trend" /> {t("topup.run")}
-              </button>
+              <Show
+                when={b.status === "closed"}
+                fallback={<span class="badge warn">{t("topup.open")}</span>}
+              >
+                <button disabled={run.busy()} onClick={() => void run.run(b.id)} data-testid="run-topup">
+                  <Icon name="trend" /> {t("topup.run")}
+                </button>
+              </Show>
             </li>
           )}
         </For>
