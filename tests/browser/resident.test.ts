@@ -76,10 +76,25 @@ describe("residents and the public board", () => {
     expect(await axeProblems(page)).toEqual([]);
     await screenshot(page, "resident-zh-phone");
 
+    // The phone shows a one-time code instead of the card: the shop can use it once, within 60 s.
+    const issued = page.waitForResponse((res) => res.url().endsWith("/api/cards/code") && res.status() === 201);
+    await page.click("[data-testid=get-code]");
+    const code = await (await issued).json();
+    await page.waitForFunction(() => (document.querySelector("[data-testid=code-qr]") as HTMLImageElement)?.naturalWidth > 0);
+    expect(await page.textContent("[data-testid=one-time-code]")).toMatch(/还剩 \d+ 秒/);
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshot(page, "resident-code-zh-phone");
+    const basket = { qr: code.qr, items: [{ goodsId: world.goods.soap.id, quantity: 1 }] };
+    const paid = await api(world.target, "POST", "/redemptions", world.clerk, basket, { "idempotency-key": `code-${Date.now()}` });
+    expect(paid.balanceAfter).toBe(45);
+    const again = await world.target.call("POST", "/redemptions", { token: world.clerk, body: basket, headers: { "idempotency-key": `code-again-${Date.now()}` } });
+    expect(again.body.error.code).toBe("CARD_INVALID");
+
     await page.click("text=积分明细");
     await page.waitForSelector("[data-testid=history] li");
     const history = await page.textContent("[data-testid=history]");
     expect(history).toContain("+50");
+    expect(history).toContain("香皂");
     expect(history).toMatch(/打扫楼道|大扫除|加分|积分/);
     expect(await axeProblems(page)).toEqual([]);
 

@@ -344,6 +344,8 @@ export const cards = {
   qrUrl: (cardNo: string) => url("cards/:cardNo/qr.svg", { param: { cardNo } }),
   revoke: (cardNo: string) => post<unknown>("cards/:cardNo/revoke", { param: { cardNo } }),
   resolve: (qr: string) => post<ResolvedCard>("cards/resolve", { json: { qr } }),
+  /** A one-time code for the shop: valid `seconds`, pays once; `svg` is its QR code. */
+  code: () => post<{ qr: string; expiresAt: string; seconds: number; svg: string }>("cards/code"),
 };
 
 export const rules = {

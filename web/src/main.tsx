@@ -18,6 +18,7 @@ const Notices = lazy(() => resident().then((m) => ({ default: m.Notices })));
 const Apply = lazy(() => resident().then((m) => ({ default: m.Apply })));
 const GoodsPage = lazy(() => resident().then((m) => ({ default: m.GoodsPage })));
 const Ranking = lazy(() => resident().then((m) => ({ default: m.Ranking })));
+const CodeLanding = lazy(() => resident().then((m) => ({ default: m.CodeLanding })));
 const Board = lazy(() => import("./pages/board"));
 const StaffLogin = lazy(() => import("./pages/staff-login"));
 const Volunteer = lazy(() => import("./pages/volunteer"));
@@ -32,6 +33,7 @@ render(
       <Route path="/board" component={Board} />
       <Route path="/login" component={CardLogin} />
       <Route path="/c/:payload" component={CardLogin} />
+      <Route path="/d/:code" component={CodeLanding} />
       <Route path="/staff" component={StaffLogin} />
       <Route path="/me" component={Home} />
       <Route path="/me/history" component={History} />

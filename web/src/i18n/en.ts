@@ -37,6 +37,13 @@ export const en: Dictionary = {
     ranking: "Ranking",
     noCard: "No points card yet. Please ask at the Shuangfu station.",
     showCard: "Show this code at the shop",
+    codeButton: "Use a one-time code",
+    codeHint: "No card needed: the clerk scans this code. Valid for 60 seconds, once.",
+    codeLeft: "{{ s }} seconds left",
+    codeExpired: "The code has expired. Get a new one.",
+    codeAlt: "One-time payment code",
+    codeLanding: "This is a resident's one-time payment code. The clerk at the Shuangfu shop scans it.",
+    codeHome: "Back to the start",
     qrAlt: "Points card QR code, card {{ no }}",
   },
   history: {

@@ -37,6 +37,13 @@ export const zh = {
     ranking: "积分排行",
     noCard: "还没有积分卡，请到双扶驿站办理。",
     showCard: "兑换时出示此码",
+    codeButton: "用一次性付款码",
+    codeHint: "不用带卡：店员扫这个码即可，60 秒内有效，只能用一次。",
+    codeLeft: "还剩 {{ s }} 秒",
+    codeExpired: "付款码已过期，请重新获取。",
+    codeAlt: "一次性付款码",
+    codeLanding: "这是居民的一次性付款码，请在双扶驿站超市由店员扫码使用。",
+    codeHome: "回到首页",
     qrAlt: "积分卡二维码，卡号 {{ no }}",
   },
   history: {

@@ -3,7 +3,7 @@
  * history in words, follow applications through the seven steps, apply, browse goods, ranking.
  */
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import type { Carrier } from "../../../shared/domain";
 import { carriers } from "../../../shared/domain";
 import { limits } from "../../../shared/limits";
@@ -130,6 +130,7 @@ export function Home() {
                 </h2>
                 <img src={cards.qrUrl(card().cardNo)} alt={t("home.qrAlt", { no: card().cardNo })} data-testid="card-qr" />
                 <div class="cardno">{card().cardNo}</div>
+                <OneTimeCode />
               </section>
             )}
           </Show>
@@ -504,5 +505,58 @@ export function Ranking() {
         </ol>
       </Show>
     </>
+  );
+}
+
+/**
+ * A one-time code instead of the printed card (a lost or photographed card is a bearer token):
+ * valid 60 seconds, used up by the first redemption. The QR comes from the API as SVG.
+ */
+function OneTimeCode() {
+  const [code, setCode] = createSignal<{ svg: string; expiresAt: string } | null>(null);
+  const [left, setLeft] = createSignal(0);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  onCleanup(() => clearInterval(timer));
+  const get = createAction(async () => {
+    const fresh = await cards.code();
+    setCode(fresh);
+    const tick = () => setLeft(Math.max(0, Math.round((Date.parse(fresh.expiresAt) - Date.now()) / 1000)));
+    tick();
+    clearInterval(timer);
+    timer = setInterval(() => {
+      tick();
+      if (left() === 0) clearInterval(timer);
+    }, 1000);
+  });
+  return (
+    <div data-testid="one-time-code" style={{ "margin-top": "12px" }}>
+      <Show when={code() && left() > 0}>
+        <p>{t("home.codeHint")}</p>
+        <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(code()!.svg)}`} alt={t("home.codeAlt")} data-testid="code-qr" />
+        <p class="days-left" aria-live="polite">{t("home.codeLeft", { s: left() })}</p>
+      </Show>
+      <Show when={code() && left() === 0}>
+        <p role="status">{t("home.codeExpired")}</p>
+      </Show>
+      <Show when={!code() || left() === 0}>
+        <button type="button" class="secondary" disabled={get.busy()} onClick={() => void get.run()} data-testid="get-code">
+          <Icon name="card" /> {t("home.codeButton")}
+        </button>
+      </Show>
+      <ErrorBox error={get.error()} />
+    </div>
+  );
+}
+
+/** Where a phone camera lands when it scans a one-time code: it is for the shop, not a link. */
+export function CodeLanding() {
+  return (
+    <section class="panel" role="status">
+      <h1>
+        <Icon name="card" /> {t("home.codeAlt")}
+      </h1>
+      <p>{t("home.codeLanding")}</p>
+      <A href="/">{t("home.codeHome")}</A>
+    </section>
   );
 }
