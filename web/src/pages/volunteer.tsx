@@ -56,16 +56,32 @@ export default function Volunteer() {
     }
   }
 
-  const lookup = createAction(async () => {
+  // Typed (or USB-scanned) numbers are looked up one after another, in the order entered, so a
+  // fast volunteer's list and the message under the field always follow what they typed.
+  let pending: Promise<void> = Promise.resolve();
+  const [looking, setLooking] = createSignal(0);
+  const [lookupError, setLookupError] = createSignal<unknown>(null);
+  function lookupTyped() {
     const q = typed().trim();
     if (!q) return;
-    const found = (await households.list(q)).items;
-    const exact = found.filter((h) => h.householdNo === q || h.card?.cardNo === q || h.headName === q);
-    const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : null;
-    if (!pick) throw new Error(found.length ? t("volunteer.many", { n: found.length }) : t("volunteer.notFound"));
-    addPerson({ householdId: pick.id, householdNo: pick.householdNo, headName: pick.headName, building: pick.building });
     setTyped("");
-  });
+    setLooking((n) => n + 1);
+    pending = pending.then(async () => {
+      try {
+        const found = (await households.list(q)).items;
+        const exact = found.filter((h) => h.householdNo === q || h.card?.cardNo === q || h.headName === q);
+        const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : null;
+        if (!pick) throw new Error(found.length ? t("volunteer.many", { n: found.length }) : t("volunteer.notFound"));
+        setLookupError(null);
+        addPerson({ householdId: pick.id, householdNo: pick.householdNo, headName: pick.headName, building: pick.building });
+      } catch (err) {
+        setLookupError(err);
+        if (!typed()) setTyped(q); // give the text back to correct it
+      } finally {
+        setLooking((n) => n - 1);
+      }
+    });
+  }
 
   const submit = createAction(async () => {
     const text = description().trim() || notice()?.title || "";
@@ -138,13 +154,13 @@ export default function Volunteer() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void lookup.run();
+            lookupTyped();
           }}
         >
           <label for="typed">{t("volunteer.typed")}</label>
           <div class="row">
             <input id="typed" data-testid="typed-household" value={typed()} onInput={(e) => setTyped(e.currentTarget.value)} />
-            <button type="submit" style={{ flex: "none" }} disabled={lookup.busy()}>
+            <button type="submit" style={{ flex: "none" }} aria-busy={looking() > 0}>
               <Icon name="plus" /> {t("volunteer.add")}
             </button>
           </div>
@@ -154,7 +170,7 @@ export default function Volunteer() {
             {message()}
           </p>
         </Show>
-        <ErrorBox error={problem() ?? lookup.error()} />
+        <ErrorBox error={problem() ?? lookupError()} />
         <h3>{t("volunteer.list", { n: people().length })}</h3>
         <ul class="list" data-testid="participants">
           <For each={people()} fallback={<li class="muted">{t("volunteer.listEmpty")}</li>}>
