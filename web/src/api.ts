@@ -8,6 +8,12 @@
  */
 import { hc } from "hono/client";
 import type { AppType } from "../../api/app";
+// The procedure routes answer the server's own view types (type-only: no server code ships).
+import type { ApplicationEvent, ApplicationView as Application } from "../../api/domain/applications";
+import type { CommunitySettings as Settings } from "../../api/domain/community";
+import type { NoticeView as Notice } from "../../api/domain/notices";
+import type { ObjectionView as Objection, PublicityItemView as PublicityItem, PublicityView as Publicity } from "../../api/domain/publicity";
+import type { TopUpView as TopUp } from "../../api/domain/topup";
 import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain";
 import { currentLang } from "./i18n/lang";
 
@@ -93,6 +99,8 @@ const url = (path: string, args: Args = {}) => {
   return u.pathname + u.search;
 };
 
+export type { Application, ApplicationEvent, Notice, Objection, Publicity, PublicityItem, Settings, TopUp };
+
 // ---- Answers, as API.md describes them --------------------------------------------------
 
 export interface List<T> {
@@ -143,100 +151,6 @@ export interface Rule {
   /** Retired rules (false) take no new applications; GET /rules lists active ones unless `all=1`. */
   active?: boolean;
 }
-export interface Notice {
-  id: string;
-  title: string;
-  body: string;
-  ruleIds: string[];
-  startsAt: string | null;
-  endsAt: string | null;
-  status: "draft" | "published";
-  createdAt: string;
-  publishedAt: string | null;
-}
-/** One step of an application: who moved it, when, from which status to which, and why. */
-export interface ApplicationEvent {
-  at: string;
-  from: ApplicationStatus | null;
-  to: ApplicationStatus;
-  by: string;
-  note: string | null;
-}
-export interface Application {
-  id: string;
-  householdId: string;
-  memberId: string | null;
-  memberName: string | null;
-  ruleId: string;
-  noticeId: string | null;
-  kind: RuleKind;
-  category: Category;
-  description: string;
-  evidence: string[];
-  status: ApplicationStatus;
-  points: number | null;
-  registerNo: number | null;
-  reason: string | null;
-  /** `user:<id>` or `household:<id>`. */
-  submittedBy: string;
-  submittedByRole: string;
-  decidedBy: string | null;
-  createdAt: string;
-  decidedAt: string | null;
-  household: { id: string; householdNo: string; headName: string; building: string };
-  rule: { id: string; title: string; category: Category; kind: RuleKind; minPoints: number; maxPoints: number };
-  /** Only on GET /applications/:id. */
-  history?: ApplicationEvent[];
-}
-export interface PublicityItem {
-  applicationId: string;
-  registerNo: number | null;
-  /** Masked: 张*华. */
-  name: string;
-  building: string;
-  category: Category;
-  rule: string;
-  kind: RuleKind;
-  points: number;
-  /** publicised; objected while an objection is open; cancelled (upheld objection); credited. */
-  status: ApplicationStatus | "objected";
-}
-export interface Publicity {
-  id: string;
-  communityName: string;
-  startsAt: string;
-  endsAt: string;
-  /** open while the window runs; closed after it, topped up or not. */
-  status: "open" | "closed";
-  items: PublicityItem[];
-}
-export interface Objection {
-  id: string;
-  publicityId: string;
-  applicationId: string;
-  reason: string;
-  status: "open" | "upheld" | "dismissed";
-  raisedByRole: string;
-  note: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  /** On GET /objections: the item objected to (staff see the household; a resident, a masked name). */
-  item?: { registerNo: number | null; householdNo: string; headName: string; building: string; rule: string; points: number; kind: RuleKind };
-}
-export interface TopUp {
-  id: string;
-  publicityId: string;
-  /** Items credited (awards and penalties). */
-  credited: number;
-  /** Points awarded to households. */
-  points: number;
-  /** Points penalties took from balances. */
-  deducted: number;
-  /** Items held back by an open objection. */
-  heldBack: number;
-  createdAt: string;
-  createdBy: string;
-}
 export interface Goods {
   id: string;
   shopId: string;
@@ -275,16 +189,6 @@ export interface Redemption {
   householdNo?: string;
   void?: unknown;
   at?: string;
-}
-export interface Settings {
-  id: string;
-  name: string;
-  code: string;
-  publicityDays: number;
-  minPublicityHours: number;
-  pinThreshold: number;
-  dailyRedemptionCap: number | null;
-  autoTopUp: boolean;
 }
 export interface Summary {
   households: number;
