@@ -21,17 +21,34 @@ type Action =
   | { do: "redeem"; household: number; goods: number; quantity: number; retries: number }
   | { do: "void"; pick: number };
 
-const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ do: fc.constant("apply" as const), household: fc.nat(2), penalty: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ do: fc.constant("certify" as const), pick: fc.nat(), approve: fc.boolean(), points: fc.integer({ min: 1, max: 10 }) }) },
-  { weight: 2, arbitrary: fc.record({ do: fc.constant("publicise" as const) }) },
-  { weight: 1, arbitrary: fc.record({ do: fc.constant("object" as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ do: fc.constant("resolve" as const), pick: fc.nat(), upheld: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ do: fc.constant("advance" as const) }) },
-  { weight: 2, arbitrary: fc.record({ do: fc.constant("topUp" as const), pick: fc.nat() }) },
-  { weight: 4, arbitrary: fc.record({ do: fc.constant("redeem" as const), household: fc.nat(2), goods: fc.nat(1), quantity: fc.integer({ min: 1, max: 4 }), retries: fc.nat(2) }) },
-  { weight: 1, arbitrary: fc.record({ do: fc.constant("void" as const), pick: fc.nat() }) },
-);
+const apply = fc.record({ do: fc.constant("apply" as const), household: fc.nat(2), penalty: fc.boolean() });
+const certify = fc.record({ do: fc.constant("certify" as const), pick: fc.nat(), approve: fc.boolean(), points: fc.integer({ min: 1, max: 10 }) });
+const object = fc.record({ do: fc.constant("object" as const), pick: fc.nat() });
+const resolve = fc.record({ do: fc.constant("resolve" as const), pick: fc.nat(), upheld: fc.boolean() });
+const topUp = fc.record({ do: fc.constant("topUp" as const), pick: fc.nat() });
+const redeem = fc.record({ do: fc.constant("redeem" as const), household: fc.nat(2), goods: fc.nat(1), quantity: fc.integer({ min: 1, max: 4 }), retries: fc.nat(2) });
+const voidOne = fc.record({ do: fc.constant("void" as const), pick: fc.nat() });
+const publicise = fc.constant({ do: "publicise" as const });
+const advance = fc.constant({ do: "advance" as const });
+
+/**
+ * A round of the scheme in its natural order, with everything else mixed in: deeds applied for
+ * and certified, a publicity batch (perhaps objected to), usually the window passing, top-ups
+ * (perhaps too early), and shopping and voids throughout and at the end. Any step may be refused; the model
+ * says which.
+ */
+const round: fc.Arbitrary<Action[]> = fc
+  .tuple(
+    fc.array(fc.oneof(apply, apply, certify, certify, redeem), { minLength: 2, maxLength: 8 }),
+    publicise,
+    fc.array(fc.oneof(object, resolve, redeem), { maxLength: 3 }),
+    fc.oneof({ weight: 4, arbitrary: fc.constant([{ do: "advance" as const }]) }, { weight: 1, arbitrary: fc.constant([]) }),
+    fc.array(fc.oneof(topUp, topUp, resolve, redeem, voidOne, advance), { minLength: 1, maxLength: 5 }),
+    fc.array(fc.oneof(redeem, redeem, voidOne), { maxLength: 5 }),
+  )
+  .map(([work, pub, objections, wait, after, shopping]) => [...work, pub, ...objections, ...wait, ...after, ...shopping] as Action[]);
+
+const scenario = fc.array(round, { minLength: 1, maxLength: 4 }).map((rounds) => rounds.flat());
 
 interface ModelApp {
   id: string;
@@ -65,6 +82,9 @@ async function setUp(): Promise<World> {
   const penalty = (await t.call("POST", "/rules", { token: c.tokens.admin, body: { category: "penalty", title: "乱扔垃圾", kind: "penalty", minPoints: 1, maxPoints: 10 } })).body.id;
   return { t, c, households, goods, rules: { award, penalty } };
 }
+
+/** What the runs exercised, so a generator that never reaches a top-up or a redemption fails. */
+const exercised = { awardsCredited: 0, penaltiesCredited: 0, redemptions: 0, refusals: 0, voids: 0, upheld: 0 };
 
 async function runSequence(actions: Action[]) {
   const w = await setUp();
@@ -123,7 +143,10 @@ async function runSequence(actions: Action[]) {
         const res = await t.call("POST", `/objections/${app.objection}/resolve`, { token: c.tokens.reviewer, body: { upheld: a.upheld, note: "核实" } });
         expect(res.status).toBe(200);
         app.objection = null;
-        if (a.upheld) app.status = "cancelled";
+        if (a.upheld) {
+          app.status = "cancelled";
+          exercised.upheld++;
+        }
       } else if (a.do === "advance") {
         t.clock.advanceHours(1.05);
       } else if (a.do === "topUp") {
@@ -143,8 +166,10 @@ async function runSequence(actions: Action[]) {
           score[x.household] += x.points;
           awarded += x.points;
           x.status = "credited";
+          exercised.awardsCredited++;
         }
         for (const x of due.filter((d) => d.kind === "penalty")) {
+          exercised.penaltiesCredited++;
           balance[x.household] -= Math.min(x.points, balance[x.household]);
           score[x.household] -= x.points;
           x.status = "credited";
@@ -160,6 +185,7 @@ async function runSequence(actions: Action[]) {
           const again = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": key }, body });
           if (first.status === 201) expect(again.body).toEqual(first.body);
         }
+        if (balance[a.household] < total || stock[a.goods] < a.quantity) exercised.refusals++;
         if (balance[a.household] < total) {
           expect(first.body.error.code).toBe("INSUFFICIENT_POINTS");
         } else if (stock[a.goods] < a.quantity) {
@@ -169,6 +195,7 @@ async function runSequence(actions: Action[]) {
           balance[a.household] -= total;
           stock[a.goods] -= a.quantity;
           expect(first.body.balanceAfter).toBe(balance[a.household]);
+          exercised.redemptions++;
           receipts.push({ id: first.body.id, household: a.household, goods: a.goods, quantity: a.quantity, voided: false });
         }
       } else if (a.do === "void") {
@@ -181,6 +208,7 @@ async function runSequence(actions: Action[]) {
         }
         expect(res.status).toBe(200);
         receipt.voided = true;
+        exercised.voids++;
         balance[receipt.household] += w.goods[receipt.goods].points * receipt.quantity;
         stock[receipt.goods] += receipt.quantity;
       }
@@ -200,6 +228,8 @@ async function runSequence(actions: Action[]) {
 
 describe("the seven procedures against a model", () => {
   it("agrees with the model of balances, scores and stock after every step of random sequences", async () => {
-    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 40 }), runSequence), { numRuns: Number(process.env.MODEL_RUNS ?? 25) });
+    await fc.assert(fc.asyncProperty(scenario, runSequence), { numRuns: Number(process.env.MODEL_RUNS ?? 25), seed: Number(process.env.MODEL_SEED ?? 20261126) });
+    // The random sequences did reach every money path (a fixed seed keeps this stable; MODEL_SEED varies it).
+    for (const [path, n] of Object.entries(exercised)) expect(n, path).toBeGreaterThan(0);
   }, 240_000);
 });
