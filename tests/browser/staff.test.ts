@@ -92,6 +92,18 @@ describe("staff journeys", () => {
       expect(await page.locator(".error").count(), path).toBe(0);
       expect(await axeProblems(page), path).toEqual([]);
     }
+    // Settings: a daily cap against stolen cards, and automatic top-up when a window ends.
+    await page.goto("/admin/settings");
+    await page.fill("#s-cap", "300");
+    await page.check("#s-auto");
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("text=已保存");
+    expect(await api(world.target, "GET", "/community/settings", world.admin)).toMatchObject({ dailyRedemptionCap: 300, autoTopUp: true });
+    await page.fill("#s-cap", "");
+    await page.uncheck("#s-auto");
+    await page.click("form button[type=submit]");
+    await page.waitForFunction(async () => (await (await fetch("/api/community/settings")).json()).dailyRedemptionCap === null);
+    expect(await api(world.target, "GET", "/community/settings", world.admin)).toMatchObject({ dailyRedemptionCap: null, autoTopUp: false });
     await context.close();
 
     for (const [lang, viewport, size] of [

@@ -329,6 +329,6 @@ export const en: Dictionary = {
     volunteer: "Volunteer / building head",
     clerk: "Shop clerk",
   },
-  settings: { publicityDays: "Publicity days", minPublicityHours: "Minimum publicity hours", pinThreshold: "Ask for the PIN above this many points", saved: "Saved." },
+  settings: { publicityDays: "Publicity days", minPublicityHours: "Minimum publicity hours", pinThreshold: "Ask for the PIN above this many points", dailyRedemptionCap: "Most points one household may redeem per day (limits a stolen card)", noCap: "No limit", autoTopUp: "Top up automatically when a publicity period ends", saved: "Saved." },
   audit: { at: "When", actor: "Who", action: "Action", target: "Target" },
 };

@@ -319,7 +319,7 @@ export const zh = {
     volunteer: "志愿者 / 楼长",
     clerk: "超市店员",
   },
-  settings: { publicityDays: "公示天数", minPublicityHours: "最短公示小时数", pinThreshold: "超过多少积分需要输入卡密码", saved: "已保存。" },
+  settings: { publicityDays: "公示天数", minPublicityHours: "最短公示小时数", pinThreshold: "超过多少积分需要输入卡密码", dailyRedemptionCap: "每户每天最多兑换积分（防止丢卡被盗刷）", noCap: "不限", autoTopUp: "公示期满后自动充值", saved: "已保存。" },
   audit: { at: "时间", actor: "操作人", action: "操作", target: "对象" },
 };
 

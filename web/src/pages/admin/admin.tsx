@@ -934,6 +934,9 @@ function SettingsPage() {
       publicityDays: Number(data.get("publicityDays")),
       minPublicityHours: Number(data.get("minPublicityHours")),
       pinThreshold: Number(data.get("pinThreshold")),
+      // Empty means no cap.
+      dailyRedemptionCap: String(data.get("dailyRedemptionCap") ?? "").trim() ? Number(data.get("dailyRedemptionCap")) : null,
+      autoTopUp: data.get("autoTopUp") === "on",
     });
     mutate(next);
     setSaved(true);
@@ -962,6 +965,13 @@ function SettingsPage() {
             <Field id="s-pin" label={t("settings.pinThreshold")}>
               <input id="s-pin" name="pinThreshold" type="number" min="0" value={s().pinThreshold} />
             </Field>
+            <Field id="s-cap" label={t("settings.dailyRedemptionCap")}>
+              <input id="s-cap" name="dailyRedemptionCap" type="number" min="1" value={s().dailyRedemptionCap ?? ""} placeholder={t("settings.noCap")} />
+            </Field>
+            <label style={{ display: "flex", gap: "10px", "align-items": "center", "margin-top": "12px" }}>
+              <input id="s-auto" name="autoTopUp" type="checkbox" checked={s().autoTopUp} style={{ width: "28px", height: "28px" }} />
+              {t("settings.autoTopUp")}
+            </label>
             <ErrorBox error={save.error()} />
             <Show when={saved()}>
               <Success>{t("settings.saved")}</Success>
