@@ -202,6 +202,11 @@ describe("staff journeys", () => {
     await page.click("[data-testid=dismiss]");
     await page.waitForSelector("text=没有待处理的异议");
     await context.close();
+    // The main screen as a reviewer usually finds it: a queue, and an objection to look into.
+    for (const [i, text] of ["帮助邻居搬家", "清理楼道杂物"].entries()) {
+      await api(world.target, "POST", "/applications", world.volunteer, { householdId: world.households[i + 1].id, ruleId: world.rules.clean.id, description: text });
+    }
+    await api(world.target, "POST", `/publicity/${world.openPublicity.id}/objections`, resident.token, { applicationId: item.applicationId, reason: "请再核实一次" });
     for (const [lang, viewport, size] of [
       ["zh", phone, "phone"],
       ["en", phone, "phone"],
@@ -209,7 +214,8 @@ describe("staff journeys", () => {
     ] as const) {
       const v = await newPage(browser, world.target.baseUrl, lang, viewport);
       await staffSignIn(v.page, "reviewer");
-      await v.page.waitForSelector("main h1");
+      await v.page.waitForSelector("[data-testid=queue-item]");
+      await v.page.waitForSelector("[data-testid=objection]");
       await v.page.waitForLoadState("networkidle");
       await screenshot(v.page, `reviewer-${lang}-${size}`);
       await v.context.close();
