@@ -2,6 +2,8 @@
  * Step 5, 公示 publicise: batches, the public board (no sign-in) and objections (异议).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { applicationStatuses, categories, ruleKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { createPublicity, currentPublicity, getPublicity, listObjections, listPublicity, publicCommunityId, raiseObjection, resolveObjection } from "../domain/publicity";
@@ -61,7 +63,7 @@ const ObjectionsQuery = z.object({
 });
 
 /** The community a board request is about: the signed-in user's, else the one asked for. */
-async function boardCommunity(c: { get: (k: "actor" | "db") => any }, code: string | undefined): Promise<string> {
+async function boardCommunity(c: Context<AppEnv>, code: string | undefined): Promise<string> {
   const actor = c.get("actor");
   return actor && !code ? actor.communityId : publicCommunityId(c.get("db"), code);
 }
