@@ -89,6 +89,12 @@ describe("residents and the public board", () => {
     expect(paid.balanceAfter).toBe(45);
     const again = await world.target.call("POST", "/redemptions", { token: world.clerk, body: basket, headers: { "idempotency-key": `code-again-${Date.now()}` } });
     expect(again.body.error.code).toBe("CARD_INVALID");
+    // The first screen lists the last redemptions, so a card used by someone else shows at once.
+    await page.reload();
+    await page.waitForSelector("[data-testid=recent-redemptions] li");
+    expect(await page.textContent("[data-testid=recent-redemptions]")).toContain("香皂×1");
+    expect(await page.textContent("[data-testid=balance]")).toBe("45");
+    expect(await axeProblems(page)).toEqual([]);
 
     await page.click("text=积分明细");
     await page.waitForSelector("[data-testid=history] li");

@@ -319,7 +319,7 @@ export const redemptions = {
   create: (idempotencyKey: string, body: { qr: string; items: { goodsId: string; quantity: number }[]; pin?: string }) =>
     post<Redemption>("redemptions", { json: body }, { "Idempotency-Key": idempotencyKey }),
   /** `date` (YYYY-MM-DD) adds the day's totals. */
-  list: (query: { date?: string; shopId?: string; householdId?: string } = {}) =>
+  list: (query: { date?: string; shopId?: string; householdId?: string; limit?: string } = {}) =>
     get<List<Redemption> & { totals: { count: number; points: number; netPoints: number } | null }>("redemptions", { query }),
   void: (id: string) => post<unknown>("redemptions/:id/void", { param: { id } }),
 };

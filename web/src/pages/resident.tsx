@@ -14,6 +14,7 @@ import {
   goods,
   households,
   notices,
+  redemptions,
   reports,
   rules,
   type LedgerEntry,
@@ -134,6 +135,7 @@ export function Home() {
               </section>
             )}
           </Show>
+          <RecentRedemptions />
         </>
       )}
     </Show>
@@ -558,5 +560,37 @@ export function CodeLanding() {
       <p>{t("home.codeLanding")}</p>
       <A href="/">{t("home.codeHome")}</A>
     </section>
+  );
+}
+
+/**
+ * The last few redemptions on the household's card, on the first screen: a card used by someone
+ * else shows up here at once (with the history page for the whole story).
+ */
+function RecentRedemptions() {
+  const [recent] = createResource(() => redemptions.list({ limit: "3" }).catch(() => null));
+  return (
+    <Show when={recent()?.items.length}>
+      <section class="panel" aria-labelledby="recent-title" data-testid="recent-redemptions">
+        <h2 id="recent-title" style={{ margin: "0 0 8px" }}>
+          <Icon name="gift" /> {t("home.recent")}
+        </h2>
+        <ul class="list">
+          <For each={recent()!.items}>
+            {(r) => (
+              <li>
+                <div>
+                  {fmtDate(r.createdAt, true)} · {t("history.receipt", { no: r.receiptNo })}
+                  {r.void ? ` · ${t("home.voided")}` : ""}
+                </div>
+                <div class="small">{r.items.map((l) => `${l.name ?? ""}×${l.quantity}`).join("、")}</div>
+                <b>−{fmtPoints(r.total)}</b>
+              </li>
+            )}
+          </For>
+        </ul>
+        <p class="small muted">{t("home.recentHint")}</p>
+      </section>
+    </Show>
   );
 }
