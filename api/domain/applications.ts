@@ -16,7 +16,7 @@ import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain"
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
-import { DomainError, violatedConstraint } from "./errors";
+import { DomainError, failedNotNull, violatedConstraint } from "./errors";
 import type { Statement } from "./ledger";
 import { getRule } from "./rules";
 
@@ -75,7 +75,7 @@ export function eventStatement(db: Db, e: { communityId: string; applicationId: 
 
 /** True when a batch failed because a guarded step found its application already moved on. */
 export function lostRace(err: unknown): boolean {
-  return /NOT NULL constraint failed: application_events\.to_status/.test(String(err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : err));
+  return failedNotNull(err) === "application_events.to_status";
 }
 
 /**

@@ -47,6 +47,14 @@ export function violatedConstraint(err: unknown): string | null {
   return null;
 }
 
+/**
+ * The column whose NOT NULL a failed statement violated (`application_events.to_status`), or
+ * null. Guarded statements use it to abort a whole batch when their condition does not hold.
+ */
+export function failedNotNull(err: unknown): string | null {
+  return /NOT NULL constraint failed: ([\w.]+)/.exec(errorText(err))?.[1] ?? null;
+}
+
 /** Maps the money invariants the schema holds to the errors a clerk understands. */
 export function invariantError(err: unknown): DomainError | null {
   const constraint = violatedConstraint(err);

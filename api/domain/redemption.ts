@@ -25,7 +25,7 @@ import { resolveCard } from "./cards";
 import { isoNow, newId, type Clock } from "./clock";
 import { getCommunity } from "./community";
 import { sha256Hex, verifySecret } from "./crypto";
-import { DomainError, invariantError, violatedConstraint } from "./errors";
+import { DomainError, failedNotNull, invariantError, violatedConstraint } from "./errors";
 import { transferStatements, type Statement } from "./ledger";
 
 /** The scope of redemption keys in `idempotency_keys`. */
@@ -178,7 +178,8 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
       const winner = await findKey(db, communityId, input.idempotencyKey);
       if (winner) return replay(db, communityId, winner, hash);
     }
-    if (violatedConstraint(err) === "card_code_uses.code_hash" || /NOT NULL constraint failed: card_code_uses/.test(String(err) + String((err as { cause?: unknown }).cause ?? ""))) {
+    // Used before (primary key) or expired (used_at stays NULL): the one-time code is spent.
+    if (violatedConstraint(err) === "card_code_uses.code_hash" || failedNotNull(err) === "card_code_uses.used_at") {
       throw new DomainError("CARD_INVALID", { reason: "one-time code used or expired" });
     }
     const mapped = invariantError(err);
