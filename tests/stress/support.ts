@@ -3,42 +3,13 @@
  * a community built through the API whose households already hold points (through the real
  * seven procedures, not a shortcut).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
-import { freePort, httpCaller, targetPassword, waitForHealth } from "../support/target";
-import type { Caller } from "../support/harness";
+import { startNodeTarget, targetPassword, type NodeTarget } from "../support/target";
 
-export interface Server {
-  baseUrl: string;
-  call: Caller;
-  kill(signal: NodeJS.Signals): Promise<void>;
-}
+export type Server = NodeTarget;
 
-export async function startServer(databaseFile: string): Promise<Server> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve("api/node.ts")], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${databaseFile}`, SEED_DEMO: "0", SEED_PASSWORD: targetPassword, PUBLIC_URL: baseUrl, JOB_INTERVAL_SECONDS: "3600" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let errors = "";
-  child.stderr?.on("data", (d) => (errors += d));
-  try {
-    await waitForHealth(baseUrl, child, 60_000);
-  } catch (err) {
-    child.kill("SIGKILL");
-    throw new Error(`${(err as Error).message}\n${errors}`);
-  }
-  return {
-    baseUrl,
-    call: httpCaller(baseUrl),
-    async kill(signal) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill(signal);
-      await exited;
-    },
-  };
+/** The server as `npm start` runs it, on `databaseFile` (kept across restarts); no timer jobs. */
+export function startServer(databaseFile: string): Promise<Server> {
+  return startNodeTarget({ JOB_INTERVAL_SECONDS: "3600" }, { databaseFile, healthTimeoutMs: 60_000 });
 }
 
 export async function must(res: Promise<{ status: number; body: any }>, status: number) {

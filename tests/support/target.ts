@@ -76,6 +76,8 @@ export interface NodeTargetOptions {
    * -wal) in place, to be read, backed up or served again.
    */
   databaseFile?: string;
+  /** How long the server may take to answer health (a loaded machine may need more). */
+  healthTimeoutMs?: number;
 }
 
 export interface NodeTarget extends Target {
@@ -85,6 +87,8 @@ export interface NodeTarget extends Target {
   output(): string;
   /** The server's process id (to read its CPU time, for instance). */
   pid: number | undefined;
+  /** Sends the server `signal` (SIGKILL for a crash) and waits until it has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** Starts `api/node.ts` as `npm start` does, on a fresh database file and a free port. */
@@ -110,10 +114,16 @@ export async function startNodeTarget(extraEnv: Record<string, string> = {}, opt
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   try {
-    await waitForHealth(baseUrl, child);
+    await waitForHealth(baseUrl, child, options.healthTimeoutMs);
   } catch (err) {
     child.kill("SIGKILL");
     throw new Error(`${(err as Error).message}\n${output}`);
+  }
+  async function kill(signal: NodeJS.Signals) {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await exited;
   }
   return {
     name: "node+libsql",
@@ -123,9 +133,9 @@ export async function startNodeTarget(extraEnv: Record<string, string> = {}, opt
     databaseFile,
     output: () => output,
     pid: child.pid,
+    kill,
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));
+      await kill("SIGTERM");
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
