@@ -10,7 +10,7 @@
  * its `credits` row has the application as primary key. Every statement of an item is gated in
  * SQL on the item still being eligible, so a retried or concurrent top-up moves nothing more.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { publicityBatches, topUps } from "../../db/schema";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
@@ -41,9 +41,12 @@ interface Eligible {
   points: number;
 }
 
-const eligibleSql = (applicationId: string) => sql`(EXISTS (SELECT 1 FROM applications a WHERE a.id = ${applicationId} AND a.status = 'publicised'
-    AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open'))
-  AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.application_id = ${applicationId}))`;
+/** An objection on application `a` is open: the item is held back. */
+const objected = sql`EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open')`;
+/** Application `a` stands to be credited: publicised, no open objection, not yet credited. */
+const standing = sql`a.status = 'publicised' AND NOT ${objected} AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.application_id = a.id)`;
+
+const eligibleSql = (applicationId: string) => sql`EXISTS (SELECT 1 FROM applications a WHERE a.id = ${applicationId} AND ${standing})`;
 
 /** The statements that credit (or debit) one item, gated on it still being eligible. */
 function creditStatements(db: Db, communityId: string, topUpId: string, item: Eligible, by: string, at: string): Statement[] {
@@ -94,9 +97,7 @@ export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta:
   const at = now.toISOString();
   const by = actor === "system" ? "system" : actorRef(actor);
   const eligible = await db.all<Eligible>(sql`SELECT a.id, a.household_id, a.kind, a.points FROM publicity_items pi JOIN applications a ON a.id = pi.application_id
-    WHERE pi.publicity_id = ${publicityId} AND a.status = 'publicised'
-      AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open')
-      AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.application_id = a.id)
+    WHERE pi.publicity_id = ${publicityId} AND ${standing}
     ORDER BY CASE a.kind WHEN 'award' THEN 0 ELSE 1 END, a.register_no`);
   const id = newId();
   const statements: Statement[] = [
@@ -106,8 +107,7 @@ export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta:
         credited = (SELECT COUNT(*) FROM credits WHERE top_up_id = ${id}),
         points = (SELECT COALESCE(SUM(amount), 0) FROM credits WHERE top_up_id = ${id} AND kind = 'award'),
         held_back = (SELECT COUNT(*) FROM publicity_items pi JOIN applications a ON a.id = pi.application_id
-          WHERE pi.publicity_id = ${publicityId} AND a.status = 'publicised'
-            AND EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open'))
+          WHERE pi.publicity_id = ${publicityId} AND a.status = 'publicised' AND ${objected})
       WHERE id = ${id}`),
     auditStatement(db, actor, meta, at, { action: "topup.run", targetType: "publicity", targetId: publicityId, details: { topUpId: id, items: eligible.length } }, communityId),
   ];
@@ -122,25 +122,31 @@ export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta:
   return getTopUp(db, communityId, id);
 }
 
-export async function getTopUp(db: Db, communityId: string, topUpId: string): Promise<TopUpView> {
-  const row = await db.query.topUps.findFirst({ where: and(eq(topUps.id, topUpId), eq(topUps.communityId, communityId)) });
-  if (!row) throw new DomainError("NOT_FOUND", { topUpId });
-  const deducted = await db.all<{ n: number }>(sql`SELECT COALESCE(SUM(amount), 0) AS n FROM credits WHERE top_up_id = ${topUpId} AND kind = 'penalty'`);
-  return {
-    id: row.id,
-    publicityId: row.publicityId,
-    credited: row.credited,
-    points: row.points,
-    deducted: Number(deducted[0]?.n ?? 0),
-    heldBack: row.heldBack,
-    createdAt: row.createdAt,
-    createdBy: row.createdBy,
-  };
+/** Top-ups with what their penalties took, newest first (one query, however many). */
+async function topUpViews(db: Db, where: SQL, limit: number): Promise<TopUpView[]> {
+  const rows = await db.all<Record<string, string | number>>(sql`SELECT t.id, t.publicity_id, t.credited, t.points, t.held_back, t.created_at, t.created_by,
+      (SELECT COALESCE(SUM(c.amount), 0) FROM credits c WHERE c.top_up_id = t.id AND c.kind = 'penalty') AS deducted
+    FROM top_ups t WHERE ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT ${limit}`);
+  return rows.map((r) => ({
+    id: String(r.id),
+    publicityId: String(r.publicity_id),
+    credited: Number(r.credited),
+    points: Number(r.points),
+    deducted: Number(r.deducted),
+    heldBack: Number(r.held_back),
+    createdAt: String(r.created_at),
+    createdBy: String(r.created_by),
+  }));
 }
 
-export async function listTopUps(db: Db, communityId: string, limit: number): Promise<TopUpView[]> {
-  const rows = await db.query.topUps.findMany({ where: eq(topUps.communityId, communityId), orderBy: [desc(topUps.createdAt), desc(topUps.id)], limit });
-  return Promise.all(rows.map((r) => getTopUp(db, communityId, r.id)));
+export async function getTopUp(db: Db, communityId: string, topUpId: string): Promise<TopUpView> {
+  const [view] = await topUpViews(db, sql`t.id = ${topUpId} AND t.community_id = ${communityId}`, 1);
+  if (!view) throw new DomainError("NOT_FOUND", { topUpId });
+  return view;
+}
+
+export function listTopUps(db: Db, communityId: string, limit: number): Promise<TopUpView[]> {
+  return topUpViews(db, sql`t.community_id = ${communityId}`, limit);
 }
 
 /** Batches whose window has ended and that still hold items to credit, for the scheduled job. */
@@ -149,8 +155,7 @@ export async function batchesDue(db: Db, clock: Clock, communityId: string): Pro
   const rows = await db.all<{ id: string }>(sql`SELECT b.id FROM publicity_batches b
     WHERE b.community_id = ${communityId} AND b.ends_at <= ${now}
       AND EXISTS (SELECT 1 FROM publicity_items pi JOIN applications a ON a.id = pi.application_id
-        WHERE pi.publicity_id = b.id AND a.status = 'publicised'
-          AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open'))
+        WHERE pi.publicity_id = b.id AND ${standing})
     ORDER BY b.ends_at`);
   return rows.map((r) => r.id);
 }
