@@ -81,27 +81,33 @@ export async function createPublicity(db: Db, clock: Clock, actor: Actor, meta: 
   return getPublicity(db, clock, id);
 }
 
+type Batch = typeof publicityBatches.$inferSelect;
+
 /** A batch as the public board shows it (no sign-in): masked names, no ids of people. */
-export async function getPublicity(db: Db, clock: Clock, publicityId: string, communityId?: string): Promise<PublicityView> {
-  const batch = await db.query.publicityBatches.findFirst({
-    where: communityId ? and(eq(publicityBatches.id, publicityId), eq(publicityBatches.communityId, communityId)) : eq(publicityBatches.id, publicityId),
-  });
+export async function getPublicity(db: Db, clock: Clock, publicityId: string): Promise<PublicityView> {
+  const batch = await db.query.publicityBatches.findFirst({ where: eq(publicityBatches.id, publicityId) });
   if (!batch) throw new DomainError("NOT_FOUND", { publicityId });
-  const [community, rows] = await Promise.all([
-    db.query.communities.findFirst({ where: eq(communities.id, batch.communityId) }),
-    db.all<Row>(sql`SELECT a.id, a.register_no, a.kind, a.category, a.points, a.status, h.building, COALESCE(m.name, h.head_name) AS name, r.title,
-        EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open') AS objected
-      FROM publicity_items pi
-      JOIN applications a ON a.id = pi.application_id
-      JOIN households h ON h.id = a.household_id
-      JOIN rules r ON r.id = a.rule_id
-      LEFT JOIN members m ON m.id = a.member_id
-      WHERE pi.publicity_id = ${publicityId}
-      ORDER BY a.register_no`),
-  ]);
+  return boardView(db, clock, batch, await communityName(db, batch.communityId));
+}
+
+async function communityName(db: Db, communityId: string): Promise<string> {
+  return (await db.query.communities.findFirst({ where: eq(communities.id, communityId) }))?.name ?? "";
+}
+
+/** The board's view of a batch already read: its items, masked. */
+async function boardView(db: Db, clock: Clock, batch: Batch, community: string): Promise<PublicityView> {
+  const rows = await db.all<Row>(sql`SELECT a.id, a.register_no, a.kind, a.category, a.points, a.status, h.building, COALESCE(m.name, h.head_name) AS name, r.title,
+      EXISTS (SELECT 1 FROM objections o WHERE o.application_id = a.id AND o.status = 'open') AS objected
+    FROM publicity_items pi
+    JOIN applications a ON a.id = pi.application_id
+    JOIN households h ON h.id = a.household_id
+    JOIN rules r ON r.id = a.rule_id
+    LEFT JOIN members m ON m.id = a.member_id
+    WHERE pi.publicity_id = ${batch.id}
+    ORDER BY a.register_no`);
   return {
     id: batch.id,
-    communityName: community?.name ?? "",
+    communityName: community,
     startsAt: batch.startsAt,
     endsAt: batch.endsAt,
     status: Date.parse(batch.endsAt) > clock.now().getTime() ? "open" : "closed",
@@ -138,13 +144,14 @@ export async function currentPublicity(db: Db, clock: Clock, communityId: string
     where: and(eq(publicityBatches.communityId, communityId), sql`${publicityBatches.endsAt} > ${now}`),
     orderBy: [desc(publicityBatches.startsAt)],
   });
-  return batch ? getPublicity(db, clock, batch.id) : null;
+  return batch ? boardView(db, clock, batch, await communityName(db, communityId)) : null;
 }
 
 /** Batches newest first, each with its items (the board's past batches). */
 export async function listPublicity(db: Db, clock: Clock, communityId: string, limit: number): Promise<PublicityView[]> {
   const batches = await db.query.publicityBatches.findMany({ where: eq(publicityBatches.communityId, communityId), orderBy: [desc(publicityBatches.startsAt), desc(publicityBatches.id)], limit });
-  return Promise.all(batches.map((b) => getPublicity(db, clock, b.id)));
+  const community = await communityName(db, communityId);
+  return Promise.all(batches.map((b) => boardView(db, clock, b, community)));
 }
 
 export interface ObjectionView {
