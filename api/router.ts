@@ -6,6 +6,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Role } from "../shared/domain";
 import type { Actor } from "./domain/actor";
+import { base64url } from "./domain/crypto";
 import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { validationHook } from "./middleware/errors";
@@ -78,3 +79,26 @@ export function listOf<T extends z.ZodType>(item: T) {
 }
 
 export const security = [{ bearer: [] }];
+
+/** A keyset cursor (the sort key and the id of a page's last row) as an opaque URL-safe text. */
+export function encodeCursor(key: [string, string]): string {
+  return base64url(new TextEncoder().encode(JSON.stringify(key)));
+}
+
+/** The key inside a cursor this API gave out; anything else is a 400 naming `cursor`. */
+export function decodeCursor(c: Context<AppEnv>, text: string | undefined): [string, string] | null {
+  if (!text) return null;
+  try {
+    const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
+    const [sortKey, id] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
+    if (typeof sortKey === "string" && typeof id === "string") return [sortKey, id];
+  } catch {
+    /* falls through to the validation error */
+  }
+  throw badCursor(c);
+}
+
+export function badCursor(c: Context<AppEnv>): DomainError {
+  return new DomainError("VALIDATION_FAILED", { fields: { cursor: c.get("lang") === "en" ? "not a cursor this list gave out" : "分页游标无效" } });
+}

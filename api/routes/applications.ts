@@ -5,10 +5,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { applicationStatuses, categories, ruleKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import { base64url } from "../domain/crypto";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { certifyApplication, createApplication, getApplication, listApplications } from "../domain/applications";
-import { DomainError } from "../domain/errors";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, badCursor, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
 
 const EventSchema = z.object({
   at: z.string(),
@@ -71,20 +71,12 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault),
 });
 
-function encodeCursor(cursor: { createdAt: string; id: string } | null): string | null {
-  return cursor ? base64url(new TextEncoder().encode(`${cursor.createdAt}|${cursor.id}`)) : null;
-}
-
-function decodeCursor(text: string | undefined): { createdAt: string; id: string } | null {
-  if (!text) return null;
-  try {
-    const decoded = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    const [createdAt, id] = decoded.split("|");
-    if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new Error("bad cursor");
-    return { createdAt, id };
-  } catch {
-    throw new DomainError("VALIDATION_FAILED", { fields: { cursor: "not a cursor this list gave out" } });
-  }
+/** The cursor holds the last row's `createdAt` and id (newest first). */
+function applicationCursor(c: Context<AppEnv>, text: string | undefined) {
+  const key = decodeCursor(c, text);
+  if (!key) return null;
+  if (Number.isNaN(Date.parse(key[0]))) throw badCursor(c);
+  return { createdAt: key[0], id: key[1] };
 }
 
 export const applicationsRoutes = createRouter()
@@ -119,10 +111,10 @@ export const applicationsRoutes = createRouter()
         householdId: q.householdId,
         noticeId: q.noticeId,
         mine: q.mine === "1" || q.mine === "true",
-        cursor: decodeCursor(q.cursor),
+        cursor: applicationCursor(c, q.cursor),
         limit: q.limit,
       });
-      return c.json({ items, nextCursor: encodeCursor(next) }, 200);
+      return c.json({ items, nextCursor: next ? encodeCursor([next.createdAt, next.id]) : null }, 200);
     },
   )
   .openapi(

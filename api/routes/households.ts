@@ -3,11 +3,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { limits } from "../../shared/limits";
 import type { AppEnv } from "../env";
-import { base64url } from "../domain/crypto";
 import { DomainError } from "../domain/errors";
 import { createHousehold, getHousehold, listHouseholds, normalizePhone, updateHousehold } from "../domain/households";
 import { importHouseholds, templateCsv, templateXlsx } from "../domain/import";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../router";
+import { actorOf, allow, anyRole, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../router";
 
 const phoneProblem = "7 to 15 digits (spaces, dashes and brackets are fine); one number only";
 
@@ -106,21 +105,9 @@ const ImportResult = z
   })
   .openapi("HouseholdImportResult");
 
-function encodeCursor(key: { householdNo: string; id: string }): string {
-  return base64url(new TextEncoder().encode(JSON.stringify([key.householdNo, key.id])));
-}
-
-function decodeCursor(c: Context<AppEnv>, text: string | undefined): { householdNo: string; id: string } | null {
-  if (!text) return null;
-  try {
-    const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-    const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
-    const [householdNo, id] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
-    if (typeof householdNo === "string" && typeof id === "string") return { householdNo, id };
-  } catch {
-    /* falls through to the validation error */
-  }
-  throw new DomainError("VALIDATION_FAILED", { fields: { cursor: c.get("lang") === "en" ? "not a cursor this list gave out" : "分页游标无效" } });
+function householdCursor(c: Context<AppEnv>, text: string | undefined) {
+  const key = decodeCursor(c, text);
+  return key ? { householdNo: key[0], id: key[1] } : null;
 }
 
 /** The uploaded file: the `file` field of a multipart form, or the raw body (text/csv, .xlsx). */
@@ -189,10 +176,10 @@ export const householdsRoutes = createRouter()
       const page = await listHouseholds(c.get("db"), staff.communityId, {
         q: query.q,
         building: query.building?.trim() || undefined,
-        cursor: decodeCursor(c, query.cursor),
+        cursor: householdCursor(c, query.cursor),
         limit: query.limit ?? limits.listLimitDefault,
       });
-      return c.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
+      return c.json({ items: page.items, nextCursor: page.next ? encodeCursor([page.next.householdNo, page.next.id]) : null }, 200);
     },
   )
   .openapi(
