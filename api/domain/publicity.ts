@@ -16,7 +16,7 @@ import { auditStatement } from "./audit";
 import { addHours, isoNow, newId, type Clock } from "./clock";
 import { DomainError } from "./errors";
 import type { Statement } from "./ledger";
-import { maskName } from "./reports";
+import { maskName } from "../../shared/names";
 
 export interface PublicityItemView {
   applicationId: string;

@@ -18,6 +18,7 @@ import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { accounts, cards, goods, idempotencyKeys, redemptionLines, redemptions, stockMovements, transfers } from "../../db/schema";
 import { limits } from "../../shared/limits";
+import { chinaDay, chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { recordWrongPin } from "./auth";
 import { auditStatement } from "./audit";
@@ -269,11 +270,6 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
   return statements;
 }
 
-/** The calendar day in China (UTC+8) of an instant, `YYYY-MM-DD`. */
-export function chinaDay(at: string): string {
-  return new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 async function dayTotal(db: Db, householdId: string, at: string) {
   const [row] = await db.all<{ points: number; cap: number | null }>(sql`SELECT points, cap FROM redemption_days WHERE household_id = ${householdId} AND day = ${chinaDay(at)}`);
   return { redeemedToday: Number(row?.points ?? 0), dailyCap: row?.cap ?? null };
@@ -359,13 +355,6 @@ async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<Re
       },
     ];
   });
-}
-
-/** `[start, end)` in UTC of a calendar day in China (UTC+8), the day a shop works by. */
-export function chinaDayRange(date: string): { start: string; end: string } {
-  const [y, m, d] = date.split("-").map(Number);
-  const start = Date.UTC(y, m - 1, d) - 8 * 3_600_000;
-  return { start: new Date(start).toISOString(), end: new Date(start + 24 * 3_600_000).toISOString() };
 }
 
 export interface RedemptionListQuery {

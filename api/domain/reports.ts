@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { maskName } from "../../shared/names";
 
 export interface CategoryTotal {
   category: string;
@@ -122,14 +123,6 @@ export async function ranking(db: Db, communityId: string, query: RankingQuery):
     previous = score;
     return { rank, householdId: String(r.id), householdNo: String(r.household_no), headName: String(r.head_name), building: String(r.building), score };
   });
-}
-
-/** 张三华 → 张*华, 李四 → 李*: how a name appears on anything residents read. */
-export function maskName(name: string): string {
-  const chars = [...name.trim()];
-  if (chars.length <= 1) return chars.join("");
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
 /**

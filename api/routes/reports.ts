@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
-import { chinaDayRange } from "../domain/redemption";
+import { chinaDayRange } from "../../shared/time";
 import { ranking, rankingForResident, summary } from "../domain/reports";
 import { actorOf, allow, anyRole, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
 
