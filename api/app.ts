@@ -3,14 +3,14 @@
  * Runs unchanged on Node (`api/node.ts`) and on Cloudflare Workers (`api/worker.ts`).
  */
 import { bodyLimit } from "hono/body-limit";
-import { csrf } from "hono/csrf";
-import { secureHeaders } from "hono/secure-headers";
 import { limits } from "../shared/limits";
 import { DomainError } from "./domain/errors";
 import type { AppDeps } from "./env";
-import { getCookie } from "hono/cookie";
-import { authMiddleware, contextMiddleware, sessionCookieName } from "./middleware/context";
+import type { Context } from "hono";
+import { authMiddleware, contextMiddleware } from "./middleware/context";
 import { handleError } from "./middleware/errors";
+import { sameOriginWrites } from "./middleware/cross-site";
+import { securityHeaders } from "./middleware/security-headers";
 import { createRouter } from "./router";
 import { applicationsRoutes } from "./routes/applications";
 import { auditRoutes } from "./routes/audit";
@@ -28,16 +28,15 @@ import { settingsRoutes } from "./routes/settings";
 import { shopsRoutes } from "./routes/shops";
 import { topupsRoutes } from "./routes/topups";
 import { userRoutes } from "./routes/users";
-import { docsPage } from "./docs-page";
+import { docsPage, docsScript } from "./docs-page";
 
 function buildApi(deps: AppDeps) {
   const api = createRouter();
-  api.use("*", secureHeaders());
+  api.use("*", securityHeaders());
   api.use("*", contextMiddleware(deps));
   // CSRF only concerns requests that carry the session cookie: a bearer token cannot be sent by
   // another site, and a request with neither is simply unauthenticated (401, not 403).
-  const csrfCheck = csrf();
-  api.use("*", (c, next) => (!c.req.header("authorization") && getCookie(c, sessionCookieName) ? csrfCheck(c, next) : next()));
+  api.use("*", sameOriginWrites);
   // The import route takes files; everything else is small JSON.
   api.use("*", async (c, next) => {
     const maxSize = c.req.path.endsWith("/households/import")
@@ -76,7 +75,14 @@ function buildApi(deps: AppDeps) {
     servers: [{ url: "/api" }],
   });
   api.get("/docs", (c) => c.html(docsPage));
+  // The page's script is served, not inline: the CSP allows script from our origin only.
+  api.get("/docs.js", (c) => c.body(docsScript, 200, { "content-type": "text/javascript; charset=utf-8" }));
   return routes;
+}
+
+/** The answer to an unknown `/api` path: the JSON 404 of the error shape, never the app shell. */
+export function apiNotFound(c: Context) {
+  return handleError(new DomainError("NOT_FOUND", { path: c.req.path }), c);
 }
 
 /** Builds the whole API, mounted at `/api`. */
@@ -84,7 +90,7 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   const api = buildApi(deps);
   app.onError(handleError);
-  app.notFound((c) => handleError(new DomainError("NOT_FOUND", { path: c.req.path }), c));
+  app.notFound(apiNotFound);
   return app.route("/api", api);
 }
 

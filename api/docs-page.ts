@@ -1,6 +1,7 @@
 /**
  * `/api/docs`: a plain page that renders `/api/openapi.json` with no script from a CDN
- * (CDN-hosted Swagger UI renders blank offline). It lists every operation with its schema.
+ * (CDN-hosted Swagger UI renders blank offline) and no inline script (the CSP forbids it). It lists
+ * every operation with its schema.
  */
 export const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -16,8 +17,11 @@ details pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 <h1>Shuangfu (双扶) points API</h1>
 <p>Generated from the same zod schemas that validate requests: <a href="/api/openapi.json">/api/openapi.json</a>.</p>
 <div id="ops">Loading…</div>
-<script>
-fetch('/api/openapi.json').then(r=>r.json()).then(spec=>{
+<script src="/api/docs.js" defer></script>
+</body></html>`;
+
+/** The page's script, served as `/api/docs.js`: the CSP allows no inline script. */
+export const docsScript = `fetch('/api/openapi.json').then(r=>r.json()).then(spec=>{
   const byTag={};
   for(const [path,ops] of Object.entries(spec.paths||{}))for(const [method,op] of Object.entries(ops)){
     const tag=(op.tags&&op.tags[0])||'other';(byTag[tag]=byTag[tag]||[]).push({path,method,op});}
@@ -26,4 +30,4 @@ fetch('/api/openapi.json').then(r=>r.json()).then(spec=>{
     '<div class="op"><span class="m '+method+'">'+method+'</span> <code>/api'+esc(path)+'</code> — '+esc(op.summary||'')+
     '<details><summary>schema</summary><pre>'+esc(JSON.stringify({request:op.requestBody,parameters:op.parameters,responses:op.responses},null,1))+'</pre></details></div>').join('')).join('');
 });
-</script></body></html>`;
+`;

@@ -9,10 +9,11 @@ import { resolve } from "node:path";
 import { Hono } from "hono";
 import { openDatabase } from "../db/migrate-node";
 import { seedIfEmpty } from "../db/seed";
-import { createApp } from "./app";
+import { apiNotFound, createApp } from "./app";
 import { parseEnv } from "./config";
 import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
+import { securityHeaders } from "./middleware/security-headers";
 
 const env = parseEnv(process.env);
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
@@ -39,7 +40,12 @@ const api = createApp({
 
 const webRoot = resolve("web/dist");
 const server = new Hono();
+// The web app's pages and files carry the same security headers as the API (CSP, DENY framing).
+server.use("*", securityHeaders());
 server.route("/", api);
+// An unknown API path is a JSON 404, never the app shell below.
+server.all("/api", apiNotFound);
+server.all("/api/*", apiNotFound);
 if (existsSync(webRoot)) {
   const indexHtml = readFileSync(resolve(webRoot, "index.html"), "utf8");
   server.use("/*", serveStatic({ root: "web/dist" }));

@@ -167,7 +167,7 @@ describe("cookies and headers", () => {
     expect(login.headers.get("set-cookie")).toMatch(/HttpOnly/i);
     expect(login.headers.get("set-cookie")).toMatch(/SameSite=Strict/i);
     for (const res of [login, await t.call("GET", "/health"), await t.call("GET", "/nope"), await t.call("POST", "/rules", { token: c.tokens.clerk, body: {} })]) {
-      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");

@@ -4,12 +4,18 @@
  */
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { staticHeadersFile } from "../api/middleware/security-headers.ts";
 
 const apiPort = process.env.API_PORT ?? "8787";
 
 export default defineConfig({
   root: "web",
-  plugins: [solid()],
+  plugins: [
+    solid(),
+    // Cloudflare serves web/dist itself (not through the worker): its `_headers` file gives the
+    // pages the same security headers (CSP, no framing) as the Node server sends.
+    { name: "security-headers", async generateBundle() { this.emitFile({ type: "asset", fileName: "_headers", source: await staticHeadersFile() }); } },
+  ],
   build: {
     outDir: "dist",
     emptyOutDir: true,
