@@ -10,8 +10,12 @@ export interface AppConfig {
   cardSigningKey: string;
   /** Mark cookies `Secure` (true behind HTTPS). */
   secureCookies: boolean;
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /**
+   * Where the client's address comes from: the socket (Node, the default), X-Forwarded-For
+   * (Node behind a proxy that sets it, `TRUST_PROXY=1`) or CF-Connecting-IP (Workers, where
+   * Cloudflare sets it). A header no one vouches for is never read: a client could forge it.
+   */
+  addressFrom?: "socket" | "forwarded" | "cloudflare";
 }
 
 export interface AppDeps {

@@ -10,12 +10,17 @@ import { Hono } from "hono";
 import { openDatabase } from "../db/migrate-node";
 import { seedIfEmpty } from "../db/seed";
 import { apiNotFound, createApp } from "./app";
-import { parseEnv } from "./config";
+import { parseEnv, productionProblems } from "./config";
 import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
 import { securityHeaders } from "./middleware/security-headers";
 
 const env = parseEnv(process.env);
+const problems = productionProblems(env);
+if (problems.length > 0) {
+  console.error(`Refusing to start with PUBLIC_URL=${env.PUBLIC_URL}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  process.exit(1);
+}
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 const { db } = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
 const seeded = await seedIfEmpty(db, systemClock, {
@@ -34,7 +39,7 @@ const api = createApp({
     publicUrl,
     cardSigningKey: env.CARD_SIGNING_KEY,
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === "1" : publicUrl.startsWith("https:"),
-    trustProxy: env.TRUST_PROXY === "1",
+    addressFrom: env.TRUST_PROXY === "1" ? "forwarded" : "socket",
   }),
 });
 

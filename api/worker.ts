@@ -104,6 +104,7 @@ function configOf(env: WorkerEnv): AppConfig {
     publicUrl,
     cardSigningKey: settings.CARD_SIGNING_KEY,
     secureCookies: settings.SECURE_COOKIES ? settings.SECURE_COOKIES === "1" : publicUrl.startsWith("https:"),
+    addressFrom: "cloudflare",
   };
 }
 

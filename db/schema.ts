@@ -38,8 +38,6 @@ export const users = sqliteTable(
     role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk"] }).notNull(),
     shopId: text("shop_id"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
-    failedLogins: integer("failed_logins").notNull().default(0),
-    lockedUntil: text("locked_until"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_username_uq").on(t.username), index("users_community_idx").on(t.communityId)],
@@ -109,8 +107,6 @@ export const cards = sqliteTable(
     version: integer("version").notNull(),
     pinHash: text("pin_hash").notNull(),
     status: text("status", { enum: ["active", "revoked"] }).notNull(),
-    failedPins: integer("failed_pins").notNull().default(0),
-    lockedUntil: text("locked_until"),
     issuedAt: text("issued_at").notNull(),
     revokedAt: text("revoked_at"),
   },
@@ -538,10 +534,12 @@ export const cardCodes = sqliteTable(
     communityId: communityId(),
     cardId: text("card_id").notNull(),
     householdId: text("household_id").notNull(),
+    /** The session that asked for the code: signing that session out ends the code at once. */
+    sessionId: text("session_id"),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
   },
-  (t) => [index("card_codes_household_idx").on(t.householdId, t.createdAt)],
+  (t) => [index("card_codes_session_idx").on(t.sessionId), index("card_codes_household_idx").on(t.householdId, t.createdAt)],
 );
 
 /**
@@ -556,13 +554,18 @@ export const cardCodeUses = sqliteTable("card_code_uses", {
   usedAt: text("used_at").notNull(),
 });
 
-/** Failed sign-ins per client address in a fixed window: throttles guessing across accounts. */
-export const signInFailures = sqliteTable(
-  "sign_in_failures",
-  {
-    address: text("address").notNull(),
-    windowStart: text("window_start").notNull(),
-    failures: integer("failures").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.address, t.windowStart] })],
-);
+/**
+ * Attempts at a secret (a staff password, a card's PIN at sign-in, a card's PIN at the counter),
+ * counted *before* the secret is checked, in one guarded upsert: parallel guesses cannot slip
+ * past the limit. `subject` names what is guessed at (`login:<username>`, `card:<cardNo>`,
+ * `counter:<cardId>`), whether or not it exists, so a lock answers alike for unknown names.
+ * A success deletes the row; the attempt that reaches the limit sets `locked_until`.
+ */
+export const signInAttempts = sqliteTable("sign_in_attempts", {
+  subject: text("subject").primaryKey(),
+  /** The community of the account or card, when it exists (the locked-cards list reads it). */
+  communityId: text("community_id"),
+  attempts: integer("attempts").notNull(),
+  lockedUntil: text("locked_until"),
+  updatedAt: text("updated_at").notNull(),
+});

@@ -16,7 +16,7 @@ let resident = "";
 let operations: Array<{ method: string; path: string; schema: any }> = [];
 
 /** Tables that refused requests legitimately touch: sign-in counters and sessions. */
-const counterTables = new Set(["sessions", "sign_in_failures", "users", "cards", "__drizzle_migrations"]);
+const counterTables = new Set(["sessions", "sign_in_attempts", "users", "cards", "__drizzle_migrations"]);
 
 async function rowCounts(): Promise<Record<string, number>> {
   const tables = await t.db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);

@@ -151,12 +151,33 @@ describe("the PIN", () => {
     const locked = await redeem(c, { ...basket, pin: card.pin });
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe("TOO_MANY_ATTEMPTS");
-    // the lock is the card's: resident sign-in with it is locked too
+    // The counter keeps its own count: a lock at the counter does not lock the resident's own
+    // sign-in (and the reverse, below), so a stranger cannot shut a household out of both.
     const login = await t.call("POST", "/auth/card-login", { body: { cardNo: card.cardNo, pin: card.pin } });
-    expect(login.status).toBe(429);
+    expect(login.status).toBe(200);
     t.clock.advanceHours(0.26);
     const after = await redeem(c, { ...basket, pin: card.pin });
     expect(after.status).toBe(201);
+    await t.ledgerOk(c.communityId);
+  });
+
+  it("still takes the right PIN at the counter while a stranger has locked the card's remote sign-in", async () => {
+    const { c, card, oil } = await setup(1000);
+    for (let i = 0; i < 5; i++) await t.call("POST", "/auth/card-login", { body: { cardNo: card.cardNo, pin: "9999" } });
+    expect((await t.call("POST", "/auth/card-login", { body: { cardNo: card.cardNo, pin: card.pin } })).status).toBe(429);
+    const paid = await redeem(c, { qr: card.qr, items: [{ goodsId: oil.id, quantity: 3 }], pin: card.pin });
+    expect(paid.status).toBe(201);
+  });
+
+  it("checks the PIN at most five times when sixty baskets race with wrong PINs", async () => {
+    const { c, card, oil } = await setup(1000);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "Idempotency-Key": `race-${i}` }, body: { qr: card.qr, items: [{ goodsId: oil.id, quantity: 3 }], pin: i === 40 ? card.pin : "9999" } })),
+    );
+    const codes = answers.map((a) => a.body.error?.code ?? String(a.status));
+    const checked = codes.filter((code) => code === "PIN_WRONG" || code === "201").length;
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(codes.filter((code) => code === "TOO_MANY_ATTEMPTS").length).toBeGreaterThanOrEqual(55);
     await t.ledgerOk(c.communityId);
   });
 

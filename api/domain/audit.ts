@@ -14,10 +14,17 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-export function auditStatement(db: Db, actor: Actor | "system", meta: RequestMeta | null, at: string, event: AuditEvent, communityId?: string): Statement {
+/** Someone who is not signed in, named by what they tried (a failed sign-in, a lock). */
+export interface AuditSubject {
+  ref: string;
+  role: string;
+  communityId: string;
+}
+
+export function auditStatement(db: Db, actor: Actor | AuditSubject | "system", meta: RequestMeta | null, at: string, event: AuditEvent, communityId?: string): Statement {
   const community = actor === "system" ? communityId : actor.communityId;
   if (!community) throw new Error("assertion failed: an audit event needs a community");
-  const who = actor === "system" ? "system" : actorRef(actor);
+  const who = actor === "system" ? "system" : "ref" in actor ? actor.ref : actorRef(actor);
   const role = actor === "system" ? "system" : actor.role;
   return db.run(sql`INSERT INTO audit_log (community_id, actor, actor_role, action, target_type, target_id, details, ip, user_agent, created_at)
     VALUES (${community}, ${who}, ${role}, ${event.action}, ${event.targetType}, ${event.targetId ?? null},

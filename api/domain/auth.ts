@@ -9,10 +9,12 @@ import { cards, households, sessions, users } from "../../db/schema";
 import type { Role, StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
-import { auditStatement } from "./audit";
-import { addHours, addMinutes, isoNow, type Clock } from "./clock";
+import { claimAddressAttempt, claimAttempt, clearAttemptsStatement, cardSubject, loginSubject, releaseAddressAttemptStatement, type ClaimedAttempt } from "./attempts";
+import { auditStatement, type AuditSubject } from "./audit";
+import { addHours, isoNow, type Clock } from "./clock";
 import { decoyHash, randomToken, sha256Hex, verifySecret } from "./crypto";
 import { DomainError } from "./errors";
+import type { Statement } from "./ledger";
 
 export interface StaffUser {
   id: string;
@@ -21,6 +23,8 @@ export interface StaffUser {
   role: StaffRole;
   communityId: string;
   shopId: string | null;
+  /** False once the admin has disabled the account. */
+  active: boolean;
 }
 
 function sessionHours(role: Role) {
@@ -48,98 +52,81 @@ async function newSession(db: Db, clock: Clock, s: { communityId: string; role: 
 }
 
 export function toStaffUser(u: typeof users.$inferSelect): StaffUser {
-  return { id: u.id, username: u.username, name: u.name, role: u.role, communityId: u.communityId, shopId: u.shopId };
-}
-
-function addressWindow(clock: Clock): string {
-  const windowMs = limits.addressWindowMinutes * 60_000;
-  return new Date(Math.floor(clock.now().getTime() / windowMs) * windowMs).toISOString();
+  return { id: u.id, username: u.username, name: u.name, role: u.role, communityId: u.communityId, shopId: u.shopId, active: u.active };
 }
 
 /**
- * Refuses sign-in from an address that has failed too often in this window, whichever accounts
- * or cards it tried (per-account and per-card locks alone let one client guess across many).
+ * A failed attempt at a known account or card, in its community's audit log. Attempts are
+ * claimed before they are checked and a locked subject claims none, so at most `max` failures
+ * and one lock per subject and window reach the log: a flood of guesses cannot fill it.
  */
-async function assertAddressAllowed(db: Db, clock: Clock, meta: RequestMeta) {
-  if (!meta.ip) return;
-  const rows = await db.all<{ failures: number }>(sql`SELECT failures FROM sign_in_failures WHERE address = ${meta.ip} AND window_start = ${addressWindow(clock)}`);
-  if (Number(rows[0]?.failures ?? 0) >= limits.addressFailuresMax) {
-    const windowEnd = new Date(Date.parse(addressWindow(clock)) + limits.addressWindowMinutes * 60_000).toISOString();
-    throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: windowEnd, scope: "address" });
-  }
+async function auditFailure(db: Db, clock: Clock, meta: RequestMeta, who: AuditSubject, target: { type: string; id: string }, claimed: ClaimedAttempt, max: number) {
+  const at = isoNow(clock);
+  const statements: Statement[] = [
+    auditStatement(db, who, meta, at, { action: who.role === "resident" ? "auth.card_login_failed" : "auth.login_failed", targetType: target.type, targetId: target.id, details: { attempt: claimed.attempt, of: max } }),
+  ];
+  if (claimed.last) statements.push(auditStatement(db, who, meta, at, { action: "auth.locked", targetType: target.type, targetId: target.id, details: { lockedUntil: claimed.lockedUntil } }));
+  await db.batch(statements as [Statement, ...Statement[]]);
 }
 
-async function recordAddressFailure(db: Db, clock: Clock, meta: RequestMeta) {
-  if (!meta.ip) return;
-  await db.run(sql`INSERT INTO sign_in_failures (address, window_start, failures) VALUES (${meta.ip}, ${addressWindow(clock)}, 1)
-    ON CONFLICT (address, window_start) DO UPDATE SET failures = failures + 1`);
-}
-
-/** Staff sign-in by username and password; too many failures lock the account for a while. */
+/**
+ * Staff sign-in by username and password. The attempt is counted before the password is
+ * checked (see attempts.ts); too many lock the username for a while, known or not.
+ */
 export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, username: string, password: string) {
-  await assertAddressAllowed(db, clock, meta);
+  await claimAddressAttempt(db, clock, meta);
   const user = await db.query.users.findFirst({ where: eq(users.username, username) });
-  const now = clock.now();
-  if (user?.lockedUntil && user.lockedUntil > now.toISOString()) {
-    throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: user.lockedUntil });
-  }
+  const subject = loginSubject(username, user?.communityId ?? null);
+  const claimed = await claimAttempt(db, clock, subject);
   const ok = await verifySecret(password, user?.passwordHash ?? decoyHash);
   if (!user || !ok || !user.active) {
-    if (user) {
-      const lockedUntil = addMinutes(now, limits.loginLockoutMinutes).toISOString();
-      await db.run(sql`UPDATE users SET failed_logins = failed_logins + 1,
-          locked_until = CASE WHEN failed_logins + 1 >= ${limits.loginAttemptsMax} THEN ${lockedUntil} ELSE locked_until END
-        WHERE id = ${user.id}`);
-    }
-    await recordAddressFailure(db, clock, meta);
+    if (user) await auditFailure(db, clock, meta, { ref: `user:${user.id}`, role: user.role, communityId: user.communityId }, { type: "user", id: user.id }, claimed, subject.max);
     throw new DomainError("BAD_CREDENTIALS");
   }
   const session = await newSession(db, clock, { communityId: user.communityId, role: user.role, userId: user.id });
   const staff = toStaffUser(user);
   const actor: Actor = { kind: "user", id: user.id, communityId: user.communityId, role: user.role, shopId: user.shopId, name: user.name, sessionId: session.row.id };
-  await db.batch([
+  await db.batch(withoutNulls([
     session.statement,
-    db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id)),
+    clearAttemptsStatement(db, subject),
+    releaseAddressAttemptStatement(db, meta),
     auditStatement(db, actor, meta, isoNow(clock), { action: "auth.login", targetType: "user", targetId: user.id }),
-  ]);
+  ]));
   return { token: session.token, user: staff };
 }
 
 /**
- * Resident sign-in with card number and PIN. Five wrong PINs lock the card's sign-in for
- * fifteen minutes (the lock applies to the card, whoever tries it).
+ * Resident sign-in with card number and PIN. Five attempts in a row without success lock the
+ * card's remote sign-in for fifteen minutes, whoever tries it; the counter's PIN keeps its own
+ * count (attempts.ts).
  */
 export async function loginCard(db: Db, clock: Clock, meta: RequestMeta, cardNo: string, pin: string) {
-  await assertAddressAllowed(db, clock, meta);
+  await claimAddressAttempt(db, clock, meta);
   const card = await db.query.cards.findFirst({ where: and(eq(cards.cardNo, cardNo), eq(cards.status, "active")) });
-  const now = clock.now().toISOString();
-  if (card?.lockedUntil && card.lockedUntil > now) {
-    throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: card.lockedUntil });
-  }
+  const subject = cardSubject(cardNo, card?.communityId ?? null);
+  const claimed = await claimAttempt(db, clock, subject);
   const ok = await verifySecret(pin, card?.pinHash ?? decoyHash);
   if (!card || !ok) {
-    if (card) await recordWrongPin(db, clock, card.id);
-    await recordAddressFailure(db, clock, meta);
+    if (card) await auditFailure(db, clock, meta, { ref: `card:${card.cardNo}`, role: "resident", communityId: card.communityId }, { type: "card", id: card.id }, claimed, subject.max);
     throw new DomainError("PIN_WRONG");
   }
   const household = await db.query.households.findFirst({ where: eq(households.id, card.householdId) });
   if (!household) throw new DomainError("CARD_INVALID");
   const session = await newSession(db, clock, { communityId: card.communityId, role: "resident", householdId: household.id, cardId: card.id });
   const actor: Actor = { kind: "household", id: household.id, communityId: card.communityId, role: "resident", householdId: household.id, cardId: card.id, sessionId: session.row.id };
-  await db.batch([
+  await db.batch(withoutNulls([
     session.statement,
-    db.update(cards).set({ failedPins: 0, lockedUntil: null }).where(eq(cards.id, card.id)),
-    auditStatement(db, actor, meta, now, { action: "auth.card_login", targetType: "card", targetId: card.id }),
-  ]);
+    clearAttemptsStatement(db, subject),
+    releaseAddressAttemptStatement(db, meta),
+    auditStatement(db, actor, meta, isoNow(clock), { action: "auth.card_login", targetType: "card", targetId: card.id }),
+  ]));
   return { token: session.token, household: { id: household.id, householdNo: household.householdNo } };
 }
 
-/** Counts a wrong PIN against the card; the fifth in a row locks it. Shared with redemption. */
-export async function recordWrongPin(db: Db, clock: Clock, cardId: string): Promise<void> {
-  const lockedUntil = addMinutes(clock.now(), limits.pinLockoutMinutes).toISOString();
-  await db.run(sql`UPDATE cards SET failed_pins = failed_pins + 1,
-      locked_until = CASE WHEN failed_pins + 1 >= ${limits.pinAttemptsMax} THEN ${lockedUntil} ELSE locked_until END
-    WHERE id = ${cardId}`);
+function withoutNulls(statements: (Statement | null)[]): [Statement, ...Statement[]] {
+  const kept = statements.filter((s): s is Statement => s !== null);
+  if (kept.length === 0) throw new Error("assertion failed: an empty batch");
+  return kept as [Statement, ...Statement[]];
 }
 
 /** Finds the actor behind a bearer token, or null when the token is unknown, expired or revoked. */
@@ -171,7 +158,14 @@ async function actorOfSession(db: Db, session: typeof sessions.$inferSelect): Pr
   return { kind: "user", id: user.id, communityId: user.communityId, role: user.role, shopId: user.shopId, name: user.name, sessionId: session.id };
 }
 
-/** Signs out: the session stops working at once. */
+/**
+ * Signs out: the session stops working at once, and so does any one-time payment code it made
+ * (a code shown on a phone must not outlive the sign-out of that phone).
+ */
 export async function revokeSession(db: Db, clock: Clock, sessionId: string): Promise<void> {
-  await db.update(sessions).set({ revokedAt: isoNow(clock) }).where(eq(sessions.id, sessionId));
+  const at = isoNow(clock);
+  await db.batch([
+    db.update(sessions).set({ revokedAt: at }).where(eq(sessions.id, sessionId)),
+    db.run(sql`UPDATE card_codes SET expires_at = ${at} WHERE session_id = ${sessionId} AND expires_at > ${at}`),
+  ]);
 }

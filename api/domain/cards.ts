@@ -116,8 +116,6 @@ export interface ResolvedCard {
   cardId: string;
   cardNo: string;
   pinHash: string;
-  failedPins: number;
-  lockedUntil: string | null;
   /** Set when a one-time code was scanned: the redemption's batch uses it up. */
   codeHash: string | null;
   household: { id: string; householdNo: string; headName: string; building: string };
@@ -152,7 +150,7 @@ export async function createCardCode(db: Db, clock: Clock, actor: Actor, publicU
   const code = randomToken(24);
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + limits.cardCodeSeconds * 1000).toISOString();
-  await db.insert(cardCodes).values({ codeHash: await sha256Hex(code), communityId: actor.communityId, cardId: card.id, householdId: card.householdId, createdAt: now.toISOString(), expiresAt });
+  await db.insert(cardCodes).values({ codeHash: await sha256Hex(code), communityId: actor.communityId, cardId: card.id, householdId: card.householdId, sessionId: actor.sessionId, createdAt: now.toISOString(), expiresAt });
   return { qr: `${publicUrl.replace(/\/+$/, "")}${codePathPrefix}${code}`, expiresAt, seconds: limits.cardCodeSeconds };
 }
 
@@ -199,8 +197,6 @@ export async function resolveCard(db: Db, communityId: string, signingKey: strin
     cardId: card.id,
     cardNo: card.cardNo,
     pinHash: card.pinHash,
-    failedPins: card.failedPins,
-    lockedUntil: card.lockedUntil,
     codeHash,
     household: { id: household.id, householdNo: household.householdNo, headName: household.headName, building: household.building },
     balance: account.balance,

@@ -117,6 +117,8 @@ export interface HouseholdListQuery {
   building?: string;
   cursor?: { householdNo: string; id: string } | null;
   limit: number;
+  /** False for staff who may not see phone and card numbers (see `seesContacts`). */
+  contacts?: boolean;
 }
 
 /** Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`. */
@@ -135,7 +137,7 @@ export async function listHouseholds(db: Db, communityId: string, query: Househo
   if (q) {
     const pattern = likePattern(q);
     const digits = q.replace(/\D/g, "");
-    const phoneMatch = digits.length >= 3 && /^[\d\s\-+]+$/.test(q) ? sql` OR h.phone LIKE ${likePattern(digits)} ESCAPE '\\'` : sql``;
+    const phoneMatch = query.contacts !== false && digits.length >= 3 && /^[\d\s\-+]+$/.test(q) ? sql` OR h.phone LIKE ${likePattern(digits)} ESCAPE '\\'` : sql``;
     conditions.push(sql`(h.household_no LIKE ${pattern} ESCAPE '\\' OR h.head_name LIKE ${pattern} ESCAPE '\\'${phoneMatch}
       OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id AND m.name LIKE ${pattern} ESCAPE '\\'))`);
   }
@@ -168,6 +170,7 @@ export async function listHouseholds(db: Db, communityId: string, query: Househo
     card: r.card_no === null ? null : { cardNo: String(r.card_no), status: "active" as const },
   }));
   const last = page[page.length - 1];
+  if (query.contacts === false) page.forEach((h, i) => (page[i] = withoutContacts(h)));
   const next = rows.length > query.limit && last ? { householdNo: last.householdNo, id: last.id } : null;
   return { items: page, next };
 }
@@ -220,4 +223,14 @@ export async function updateHousehold(db: Db, clock: Clock, actor: Actor, meta: 
   );
   await db.batch(statements as [Statement, ...Statement[]]);
   return getHousehold(db, actor.communityId, householdId);
+}
+
+/** Staff who see households' phone numbers and card numbers: the office, not the volunteers or the shop. */
+export function seesContacts(role: string): boolean {
+  return role === "admin" || role === "reviewer" || role === "resident";
+}
+
+/** A household as a volunteer or a clerk sees it: no phone, and only the last 4 digits of its card. */
+export function withoutContacts<T extends { phone: string | null; card: { cardNo: string; status: "active" | "revoked" } | null }>(household: T): T {
+  return { ...household, phone: null, card: household.card ? { ...household.card, cardNo: `…${household.card.cardNo.slice(-4)}` } : null };
 }

@@ -20,7 +20,7 @@ import { accounts, cards, goods, idempotencyKeys, redemptionLines, redemptions, 
 import { limits } from "../../shared/limits";
 import { chinaDay, chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
-import { recordWrongPin } from "./auth";
+import { claimAttempt, clearAttemptsStatement, counterSubject } from "./attempts";
 import { auditStatement } from "./audit";
 import { resolveCard } from "./cards";
 import { isoNow, newId, type Clock } from "./clock";
@@ -129,18 +129,16 @@ async function priceBasket(db: Db, communityId: string, shopId: string, basket: 
 }
 
 /**
- * A basket over the community's threshold needs the card's PIN. A wrong PIN counts towards the
- * card's lockout (shared with card sign-in); a locked card cannot be used with a PIN until the
- * lock ends. Answers whether a PIN was checked (a right PIN resets the count).
+ * A basket over the community's threshold needs the card's PIN. The attempt is counted before
+ * the PIN is checked, on the counter's own count for the card (attempts.ts): five in a row
+ * without success lock the card at the counter for a while. Answers whether a PIN was checked
+ * (the redemption's batch then clears the count).
  */
-async function checkPin(db: Db, clock: Clock, card: { cardId: string; pinHash: string; lockedUntil: string | null }, total: number, pinThreshold: number, pin: string | null | undefined) {
+async function checkPin(db: Db, clock: Clock, card: { cardId: string; pinHash: string }, communityId: string, total: number, pinThreshold: number, pin: string | null | undefined) {
   if (total <= pinThreshold) return false;
-  if (card.lockedUntil && card.lockedUntil > isoNow(clock)) throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: card.lockedUntil });
   if (!pin) throw new DomainError("PIN_REQUIRED", { total, pinThreshold });
-  if (!(await verifySecret(pin, card.pinHash))) {
-    await recordWrongPin(db, clock, card.cardId);
-    throw new DomainError("PIN_WRONG");
-  }
+  await claimAttempt(db, clock, counterSubject(card.cardId, communityId));
+  if (!(await verifySecret(pin, card.pinHash))) throw new DomainError("PIN_WRONG", { total });
   return true;
 }
 
@@ -163,7 +161,7 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
   const card = await resolveCard(db, communityId, config.cardSigningKey, input.qr, isoNow(clock));
   const priced = await priceBasket(db, communityId, shopId, basket);
   const community = await getCommunity(db, communityId);
-  const pinChecked = await checkPin(db, clock, card, priced.total, community.pinThreshold, input.pin);
+  const pinChecked = await checkPin(db, clock, card, communityId, priced.total, community.pinThreshold, input.pin);
   const shopAccount = await db.query.accounts.findFirst({ where: eq(accounts.id, shopId) });
   if (!shopAccount) throw new Error("assertion failed: a shop without a ledger account");
 
@@ -258,7 +256,7 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
         (SELECT daily_redemption_cap FROM communities WHERE id = ${communityId}))
       ON CONFLICT (household_id, day) DO UPDATE SET points = points + excluded.points, cap = excluded.cap`),
   );
-  if (plan.pinChecked) statements.push(db.update(cards).set({ failedPins: 0, lockedUntil: null }).where(eq(cards.id, plan.cardId)));
+  if (plan.pinChecked) statements.push(clearAttemptsStatement(db, counterSubject(plan.cardId, communityId)));
   statements.push(
     auditStatement(db, actor, meta, plan.at, {
       action: "redemption.create",

@@ -2,11 +2,11 @@
  * Per-request context: the database, the clock, the config, the language, where the request
  * came from, and who is signed in (bearer token or session cookie).
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { resolveSession } from "../domain/auth";
 import { newId } from "../domain/clock";
-import type { AppDeps, AppEnv, Lang } from "../env";
+import type { AppConfig, AppDeps, AppEnv, Lang } from "../env";
 
 export const sessionCookieName = "sf_session";
 
@@ -15,15 +15,17 @@ export function languageOf(acceptLanguage: string | undefined): Lang {
 }
 
 /**
- * Where a request came from: Cloudflare's header on Workers, X-Forwarded-For only when the
- * deployment says a proxy sets it (a client could forge it otherwise), else the socket's address
- * (@hono/node-server passes the Node request as `env.incoming`).
+ * Where a request came from, by the source the deployment vouches for (`AppConfig.addressFrom`):
+ * Cloudflare's header only on Workers, X-Forwarded-For only behind a proxy that sets it, else the
+ * socket's address (@hono/node-server passes the Node request as `env.incoming`).
  */
-function clientAddress(cloudflare: string | undefined, forwarded: string | undefined, env: unknown): string | null {
-  if (cloudflare) return cloudflare;
-  const first = forwarded?.split(",")[0]?.trim();
-  if (first) return first;
-  const socket = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
+function clientAddress(c: Context<AppEnv>, from: AppConfig["addressFrom"]): string | null {
+  if (from === "cloudflare") return c.req.header("cf-connecting-ip")?.trim() || null;
+  if (from === "forwarded") {
+    const first = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
   return socket?.remoteAddress ?? null;
 }
 
@@ -36,7 +38,7 @@ export function contextMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set("config", config);
     c.set("db", await deps.db(c.env));
     c.set("meta", {
-      ip: clientAddress(c.req.header("cf-connecting-ip"), config.trustProxy ? c.req.header("x-forwarded-for") : undefined, c.env),
+      ip: clientAddress(c, config.addressFrom),
       userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
     });
     c.set("actor", null);

@@ -19,6 +19,7 @@ export const StaffUserSchema = z
     role: z.enum(["admin", "reviewer", "volunteer", "clerk"]),
     communityId: z.string(),
     shopId: z.string().nullable(),
+    active: z.boolean(),
   })
   .openapi("StaffUser");
 

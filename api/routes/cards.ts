@@ -7,6 +7,7 @@ import { and, eq } from "drizzle-orm";
 import QRCode from "qrcode";
 import { cards } from "../../db/schema";
 import { limits } from "../../shared/limits";
+import { lockedCards, unlockCard } from "../domain/attempts";
 import { createCardCode, issueCard, qrOfCard, resolveCard, revokeCard } from "../domain/cards";
 import { DomainError } from "../domain/errors";
 import { actorOf, allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf, staffRoles } from "../router";
@@ -112,6 +113,37 @@ export const cardsRoutes = createRouter()
       const { cardNo } = c.req.valid("param");
       return c.json(await revokeCard(c.get("db"), c.get("clock"), admin, c.get("meta"), cardNo), 200);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/cards/locked",
+      tags: ["cards"],
+      summary: "Cards whose sign-in is locked by wrong PINs, and until when (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      responses: {
+        200: jsonResponse(
+          z.object({ items: z.array(z.object({ cardNo: z.string(), householdNo: z.string(), lockedUntil: z.string() })), nextCursor: z.string().nullable() }),
+          "Locked cards, the soonest unlocked first",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json({ items: await lockedCards(c.get("db"), c.get("clock"), staffOf(c).communityId), nextCursor: null }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/cards/{cardNo}/unlock",
+      tags: ["cards"],
+      summary: "Lift a card's sign-in lock at once (admin, audited)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: CardNoParam },
+      responses: { 200: jsonResponse(z.object({ cardNo: z.string(), unlocked: z.boolean() }), "Unlocked (`unlocked` is false when it was not locked)"), ...errorResponses },
+    }),
+    async (c) => c.json(await unlockCard(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").cardNo), 200),
   )
   .openapi(
     createRoute({

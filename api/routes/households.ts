@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { limits } from "../../shared/limits";
 import type { AppEnv } from "../env";
 import { DomainError } from "../domain/errors";
-import { createHousehold, getHousehold, listHouseholds, normalizePhone, updateHousehold } from "../domain/households";
+import { createHousehold, getHousehold, listHouseholds, normalizePhone, seesContacts, updateHousehold, withoutContacts } from "../domain/households";
 import { importHouseholds, templateCsv, templateXlsx } from "../domain/import";
 import { actorOf, allow, anyRole, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../router";
 
@@ -164,8 +164,8 @@ export const householdsRoutes = createRouter()
       method: "get",
       path: "/households",
       tags: ["households"],
-      summary: "Households of the community, by 户号 (staff)",
-      middleware: [allow(...staffRoles)] as const,
+      summary: "Households of the community, by 户号 (admin, reviewer; volunteers without phone and card numbers; not the shop's clerk)",
+      middleware: [allow("admin", "reviewer", "volunteer")] as const,
       security,
       request: { query: ListQuery },
       responses: { 200: jsonResponse(listOf(HouseholdListItem), "One page"), ...errorResponses },
@@ -178,6 +178,7 @@ export const householdsRoutes = createRouter()
         building: query.building?.trim() || undefined,
         cursor: householdCursor(c, query.cursor),
         limit: query.limit ?? limits.listLimitDefault,
+        contacts: seesContacts(staff.role),
       });
       return c.json({ items: page.items, nextCursor: page.next ? encodeCursor([page.next.householdNo, page.next.id]) : null }, 200);
     },
@@ -265,7 +266,8 @@ export const householdsRoutes = createRouter()
       const actor = actorOf(c);
       const { id } = c.req.valid("param");
       if (actor.kind === "household" && actor.householdId !== id) throw new DomainError("FORBIDDEN");
-      return c.json(await getHousehold(c.get("db"), actor.communityId, id), 200);
+      const household = await getHousehold(c.get("db"), actor.communityId, id);
+      return c.json(seesContacts(actor.role) ? household : withoutContacts(household), 200);
     },
   )
   .openapi(

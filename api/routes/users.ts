@@ -1,16 +1,12 @@
-/** Staff accounts: the admin creates reviewers, volunteers, clerks and other admins. */
+/** Staff accounts: the admin creates, disables and re-enables them, resets passwords, ends sessions. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { shops, users } from "../../db/schema";
 import { staffRoles } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import { auditStatement } from "../domain/audit";
-import { isoNow, newId } from "../domain/clock";
-import { hashSecret } from "../domain/crypto";
-import { DomainError, violatedConstraint } from "../domain/errors";
-import { allow, createRouter, errorResponses, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
-import { toStaffUser } from "../domain/auth";
+import { createUser, endUserSessions, listUsers, resetUserPassword, setUserActive } from "../domain/users";
+import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
 import { StaffUserSchema } from "./auth";
+
+const Password = z.string().min(limits.passwordLengthMin).max(limits.passwordLengthMax);
 
 export const NewUserBody = z.object({
   username: z
@@ -18,11 +14,13 @@ export const NewUserBody = z.object({
     .min(limits.usernameLengthMin)
     .max(limits.usernameLengthMax)
     .regex(/^[a-zA-Z0-9_.-]+$/, "letters, digits, _ . - only"),
-  password: z.string().min(limits.passwordLengthMin).max(limits.passwordLengthMax),
+  password: Password,
   name: z.string().trim().min(1).max(limits.nameLengthMax),
   role: z.enum(staffRoles),
   shopId: z.string().min(1).max(100).optional(),
 });
+
+const UserPatch = z.object({ active: z.boolean() });
 
 export const userRoutes = createRouter()
   .openapi(
@@ -37,37 +35,8 @@ export const userRoutes = createRouter()
       responses: { 201: jsonResponse(StaffUserSchema, "Created"), ...errorResponses },
     }),
     async (c) => {
-      const admin = staffOf(c);
-      const body = c.req.valid("json");
-      const db = c.get("db");
-      if (body.role === "clerk" && !body.shopId) {
-        throw new DomainError("VALIDATION_FAILED", { fields: { shopId: c.get("lang") === "en" ? "a clerk needs a shop" : "店员必须指定所属超市" } });
-      }
-      if (body.shopId) {
-        const shop = await db.query.shops.findFirst({ where: and(eq(shops.id, body.shopId), eq(shops.communityId, admin.communityId)) });
-        if (!shop) throw new DomainError("NOT_FOUND", { shopId: body.shopId });
-      }
-      const at = isoNow(c.get("clock"));
-      const row = {
-        id: newId(),
-        communityId: admin.communityId,
-        username: body.username,
-        passwordHash: await hashSecret(body.password),
-        name: body.name,
-        role: body.role,
-        shopId: body.role === "clerk" ? (body.shopId ?? null) : null,
-        createdAt: at,
-      };
-      try {
-        await db.batch([
-          db.insert(users).values(row),
-          auditStatement(db, admin, c.get("meta"), at, { action: "user.create", targetType: "user", targetId: row.id, details: { username: row.username, role: row.role } }),
-        ]);
-      } catch (err) {
-        if (violatedConstraint(err) === "users.username") throw new DomainError("DUPLICATE", { username: body.username });
-        throw err;
-      }
-      return c.json(toStaffUser({ ...row, active: true, failedLogins: 0, lockedUntil: null }), 201);
+      const user = await createUser(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json"), c.get("lang"));
+      return c.json(user, 201);
     },
   )
   .openapi(
@@ -80,9 +49,50 @@ export const userRoutes = createRouter()
       security,
       responses: { 200: jsonResponse(listOf(StaffUserSchema), "Staff"), ...errorResponses },
     }),
+    async (c) => c.json({ items: await listUsers(c.get("db"), staffOf(c).communityId), nextCursor: null }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/users/{id}",
+      tags: ["users"],
+      summary: "Disable or re-enable a staff account (admin); disabling ends its sessions at once",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(UserPatch) },
+      responses: { 200: jsonResponse(StaffUserSchema, "The account"), ...errorResponses },
+    }),
     async (c) => {
-      const admin = staffOf(c);
-      const rows = await c.get("db").query.users.findMany({ where: eq(users.communityId, admin.communityId), orderBy: asc(users.username), limit: limits.listLimitMax });
-      return c.json({ items: rows.map(toStaffUser), nextCursor: null }, 200);
+      const user = await setUserActive(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").active);
+      return c.json(user, 200);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/users/{id}/password",
+      tags: ["users"],
+      summary: "Reset a staff account's password (admin); its sessions end at once",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(z.object({ password: Password })) },
+      responses: { 200: jsonResponse(StaffUserSchema, "The account"), ...errorResponses },
+    }),
+    async (c) => {
+      const user = await resetUserPassword(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").password);
+      return c.json(user, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/users/{id}/sessions/end",
+      tags: ["users"],
+      summary: "End every session of a staff account (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam },
+      responses: { 200: jsonResponse(z.object({ ended: z.number().int() }), "Sessions ended"), ...errorResponses },
+    }),
+    async (c) => c.json(await endUserSessions(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id), 200),
   );

@@ -26,6 +26,7 @@ export interface HouseholdOptions {
   householdNo?: string;
   headName?: string;
   building?: string;
+  phone?: string;
   members?: Array<{ name: string; relation?: string }>;
 }
 
@@ -36,6 +37,7 @@ export async function addHousehold(t: TestApp, community: TestCommunity, options
     householdNo: options.householdNo ?? `H${String(householdCounter).padStart(5, "0")}`,
     headName: options.headName ?? `张${householdCounter}华`,
     building: options.building ?? "1",
+    phone: options.phone ?? null,
     members: options.members ?? [{ name: `张${householdCounter}华`, relation: "户主" }],
   });
   return { id: prepared.id, householdNo: prepared.householdNo, members: prepared.members };

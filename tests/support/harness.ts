@@ -80,7 +80,8 @@ export async function createTestApp(): Promise<TestApp> {
   const app = createApp({
     db: () => db,
     clock,
-    config: () => ({ publicUrl: "http://localhost:8787", cardSigningKey: "test-card-signing-key-0123456789", secureCookies: false }),
+    // In process there is no socket: addresses come as on Workers (CF-Connecting-IP).
+    config: () => ({ publicUrl: "http://localhost:8787", cardSigningKey: "test-card-signing-key-0123456789", secureCookies: false, addressFrom: "cloudflare" }),
   });
 
   const call: Caller = async (method, path, options = {}) => {
