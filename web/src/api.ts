@@ -1,20 +1,15 @@
 /**
  * The one module that talks to the server. Every call goes through the typed Hono client
- * (`hc<AppType>`), so a route that changes shape on the server breaks the typecheck here.
+ * (`hc<AppType>`), and every answer type below is inferred from the server's own route
+ * definitions (their zod schemas), so a route that changes shape breaks the typecheck here and
+ * in the pages that read it. Only types cross over from `api/`: no server code is bundled.
  *
  * The session is the HttpOnly `sf_session` cookie set at sign-in (same origin), so no token is
  * kept in script-readable storage. Every request carries `Accept-Language` for the chosen UI
  * language, so API error messages come back in words the user reads.
  */
-import { hc } from "hono/client";
+import { hc, type ClientResponse } from "hono/client";
 import type { AppType } from "../../api/app";
-// The procedure routes answer the server's own view types (type-only: no server code ships).
-import type { ApplicationEvent, ApplicationView as Application } from "../../api/domain/applications";
-import type { CommunitySettings as Settings } from "../../api/domain/community";
-import type { NoticeView as Notice } from "../../api/domain/notices";
-import type { ObjectionView as Objection, PublicityItemView as PublicityItem, PublicityView as Publicity } from "../../api/domain/publicity";
-import type { TopUpView as TopUp } from "../../api/domain/topup";
-import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain";
 import { currentLang } from "./i18n/lang";
 
 /** A failed API call: the server's stable `code` and its message in the UI language. */
@@ -33,314 +28,248 @@ const client = hc<AppType>(typeof location === "undefined" ? "http://localhost" 
   headers: () => ({ "Accept-Language": currentLang() === "en" ? "en" : "zh-CN" }),
   init: { credentials: "same-origin" },
 });
+const api = client.api;
 
-/** The typed root: `api.auth.login.$post(...)`. */
-export const api = client.api;
+// ---- Sending ---------------------------------------------------------------------------------
 
-type Endpoint = {
-  $get: (args?: unknown, options?: unknown) => Promise<Response>;
-  $post: (args?: unknown, options?: unknown) => Promise<Response>;
-  $patch: (args?: unknown, options?: unknown) => Promise<Response>;
-  $url: (args?: unknown) => URL;
-};
+type SuccessStatus = 200 | 201;
+/** What a call answers when it succeeds (the JSON of its 200 or 201 response). */
+type Success<R> = R extends ClientResponse<infer T, infer S, infer _F> ? (S extends SuccessStatus ? T : never) : never;
+type AnyResponse = ClientResponse<unknown, number, "json" | "text" | string>;
 
-/**
- * Walks the typed client by path ("households/:id/ledger"). Each call stays in this file, with
- * its answer typed by the interfaces below; they follow the zod schemas of `api/routes/*.ts`
- * (the contract), so keep them in step when a route's answer changes.
- */
-function at(path: string): Endpoint {
-  let node: any = client.api;
-  for (const segment of path.split("/")) node = node[segment];
-  return node as Endpoint;
+interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-async function unwrap<T>(res: Response): Promise<T> {
-  const text = await res.text();
-  let body: any = null;
+function isErrorBody(body: unknown): body is ErrorBody {
+  if (typeof body !== "object" || body === null || !("error" in body)) return false;
+  const error = body.error;
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string";
+}
+
+function networkError(): ApiError {
+  return new ApiError(0, "NETWORK", currentLang() === "en" ? "No network connection. Try again when online." : "网络连接不上，请联网后再试。");
+}
+
+/** Sends one request; a failure becomes an `ApiError` (status 0 when the network failed). */
+async function send<R extends AnyResponse>(request: () => Promise<R>): Promise<Success<R>> {
+  let res: R;
+  let text: string;
+  try {
+    res = await request();
+    text = await res.text();
+  } catch {
+    throw networkError();
+  }
+  let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
-    body = text;
+    /* not JSON (a proxy's error page): keep the text */
   }
   if (!res.ok) {
-    const error = body?.error;
-    throw new ApiError(res.status, error?.code ?? "NETWORK", error?.message ?? `HTTP ${res.status}`, error?.details ?? {});
+    if (isErrorBody(body)) throw new ApiError(res.status, body.error.code, body.error.message, body.error.details ?? {});
+    throw new ApiError(res.status, res.status >= 500 ? "SERVER" : "HTTP", `HTTP ${res.status}`);
   }
-  return body as T;
+  return body as Success<R>;
 }
 
-async function send<T>(call: () => Promise<Response>): Promise<T> {
-  let res: Response;
-  try {
-    res = await call();
-  } catch {
-    throw new ApiError(0, "NETWORK", currentLang() === "en" ? "No network connection. Try again when online." : "网络连接不上，请联网后再试。");
-  }
-  return unwrap<T>(res);
+// ---- Ids in paths ----------------------------------------------------------------------------
+
+/** The server's ids (UUIDs, card numbers, cursors): letters, digits, `_` and `-`, at most 100. */
+const idPattern = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** Whether `text` (read from a URL, a form or a scan) can be an id; check before using it. */
+export function isId(text: unknown): text is string {
+  return typeof text === "string" && idPattern.test(text);
 }
 
-type Args = { param?: Record<string, string>; query?: Record<string, string | undefined>; json?: unknown; form?: unknown };
-
-function clean(args: Args): Args {
-  if (!args.query) return args;
-  const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args.query)) if (v !== undefined && v !== "") query[k] = v;
-  return { ...args, query };
+/**
+ * An id as one path segment. The typed client pastes parameters into the path as they are, so
+ * an id is checked and escaped here: `../users` must never turn into another endpoint.
+ */
+function segment(id: string): string {
+  if (!isId(id)) throw new ApiError(400, "VALIDATION_FAILED", currentLang() === "en" ? "Not a valid id." : "编号格式不对。", { fields: { id } });
+  return encodeURIComponent(id);
 }
 
-const get = <T>(path: string, args: Args = {}) => send<T>(() => at(path).$get(clean(args)));
-const post = <T>(path: string, args: Args = {}, headers?: Record<string, string>) =>
-  send<T>(() => at(path).$post(clean(args), headers ? { headers } : undefined));
-const patch = <T>(path: string, args: Args = {}) => send<T>(() => at(path).$patch(clean(args)));
-/** A same-origin URL for an endpoint, for <img src> and downloads. */
-const url = (path: string, args: Args = {}) => {
-  const u = at(path).$url(clean(args));
-  return u.pathname + u.search;
-};
-
-export type { Application, ApplicationEvent, Notice, Objection, Publicity, PublicityItem, Settings, TopUp };
-
-// ---- Answers, as API.md describes them --------------------------------------------------
-
-export interface List<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-export interface StaffUser {
-  id: string;
-  username: string;
-  name: string;
-  role: "admin" | "reviewer" | "volunteer" | "clerk";
-  communityId: string;
-  shopId: string | null;
-}
-export interface Me {
-  kind: "user" | "household";
-  role: string;
-  communityId: string;
-  user?: StaffUser;
-  household?: { id: string; householdNo: string; headName: string };
-}
-export interface Member {
-  id: string;
-  name: string;
-  relation?: string | null;
-}
-export interface Household {
-  id: string;
-  householdNo: string;
-  headName: string;
-  building: string;
-  unit?: string | null;
-  room?: string | null;
-  phone?: string | null;
-  members: Member[];
-  balance: number;
-  score: number;
-  rank?: number | null;
-  card: { cardNo: string; status: string } | null;
-}
-export interface Rule {
-  id: string;
-  category: Category;
-  title: string;
-  kind: RuleKind;
-  minPoints: number;
-  maxPoints: number;
-  /** Retired rules (false) take no new applications; GET /rules lists active ones unless `all=1`. */
-  active?: boolean;
-}
-export interface Goods {
-  id: string;
-  shopId: string;
-  name: string;
-  points: number;
-  stock: number;
-  unit?: string | null;
-}
-export interface Shop {
-  id: string;
-  name: string;
-}
-export interface LedgerEntry {
-  id: string;
-  at: string;
-  kind: "award" | "penalty" | "redemption" | "reversal" | "adjustment";
-  amount: number;
-  balanceAfter: number;
-  ref?: unknown;
-  description?: string;
-}
-export interface ResolvedCard {
-  cardNo: string;
-  household: { id: string; householdNo: string; headName: string; building: string };
-  balance: number;
-}
-export interface Redemption {
-  id: string;
-  receiptNo: string | number;
-  householdId: string;
-  total: number;
-  balanceAfter: number;
-  items: { goodsId: string; name?: string; quantity: number; points?: number; subtotal?: number }[];
-  createdAt?: string;
-  headName?: string;
-  householdNo?: string;
-  void?: unknown;
-  at?: string;
-}
-export interface Summary {
-  households: number;
-  participatingHouseholds: number;
-  participationRate: number;
-  pointsAwarded: number;
-  pointsDeducted: number;
-  pointsRedeemed: number;
-  pointsOutstanding: number;
-  byCategory: { category: Category; points: number; applications: number }[];
-}
-export interface RankingRow {
-  householdId?: string;
-  householdNo?: string;
-  name?: string;
-  headName?: string;
-  building?: string;
-  score: number;
-  rank: number;
-}
-export interface AuditRow {
-  id: string;
-  at: string;
-  actor?: string | null;
-  action: string;
-  target?: string | null;
-  details?: unknown;
+/** Leaves out empty query values, so `?q=` is not sent as a search for nothing. */
+function query<Q extends Record<string, string | undefined>>(values: Q): Q {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== "") kept[key] = value;
+  return kept as Q;
 }
 
-// ---- Calls ---------------------------------------------------------------------------------
+/** A same-origin path for <img src> and downloads. */
+function pathOf(url: URL): string {
+  return url.pathname + url.search;
+}
+
+// ---- Calls -----------------------------------------------------------------------------------
 
 export const auth = {
-  login: (username: string, password: string) =>
-    send<{ token: string; user: StaffUser }>(() => client.api.auth.login.$post({ json: { username, password } })),
-  cardLogin: (cardNo: string, pin: string) =>
-    send<{ token: string; household: { id: string; householdNo: string } }>(() =>
-      client.api.auth["card-login"].$post({ json: { cardNo, pin } }),
-    ),
-  logout: () => send<{ ok: boolean }>(() => client.api.auth.logout.$post()),
-  me: () => send<Me>(() => client.api.me.$get()),
+  login: (username: string, password: string) => send(() => api.auth.login.$post({ json: { username, password } })),
+  cardLogin: (cardNo: string, pin: string) => send(() => api.auth["card-login"].$post({ json: { cardNo, pin } })),
+  logout: () => send(() => api.auth.logout.$post()),
+  me: () => send(() => api.me.$get()),
 };
 
+export type HouseholdQuery = { q?: string; building?: string; cursor?: string; limit?: string };
+type NewHousehold = Parameters<typeof api.households.$post>[0]["json"];
+type HouseholdPatch = Parameters<(typeof api.households)[":id"]["$patch"]>[0]["json"];
+
 export const households = {
-  list: (q?: string, building?: string, limit = "50") => get<List<Household>>("households", { query: { q, building, limit } }),
-  get: (id: string) => get<Household>("households/:id", { param: { id } }),
-  create: (body: unknown) => post<Household>("households", { json: body }),
-  update: (id: string, body: unknown) => patch<Household>("households/:id", { param: { id }, json: body }),
-  ledger: (id: string) => get<List<LedgerEntry>>("households/:id/ledger", { param: { id } }),
-  issueCard: (id: string, pin: string) =>
-    post<{ cardNo: string; qr: string; status: string }>("households/:id/card", { param: { id }, json: { pin } }),
+  /**
+   * One page of the register, by 户号. The string form (a search text) is a shim for
+   * `pages/volunteer.tsx` while issue 13 changes that page; remove it once it passes `{ q }`.
+   */
+  list: (search: HouseholdQuery | string = {}) =>
+    send(() => api.households.$get({ query: query(typeof search === "string" ? { q: search } : search) })),
+  get: (id: string) => send(() => api.households[":id"].$get({ param: { id: segment(id) } })),
+  create: (body: NewHousehold) => send(() => api.households.$post({ json: body })),
+  update: (id: string, body: HouseholdPatch) => send(() => api.households[":id"].$patch({ param: { id: segment(id) }, json: body })),
+  ledger: (id: string, cursor?: string) =>
+    send(() => api.households[":id"].ledger.$get({ param: { id: segment(id) }, query: query({ cursor }) })),
+  issueCard: (id: string, pin: string) => send(() => api.households[":id"].card.$post({ param: { id: segment(id) }, json: { pin } })),
   /** All or nothing: a bad file answers IMPORT_INVALID with `details.rows` = [{line, field, column, problem}]. */
-  import: (file: File) => post<{ imported: number }>("households/import", { form: { file } }),
-  templateUrl: (format: "csv" | "xlsx") => url("households/import/template", { query: { format } }),
+  import: (file: File) => send(() => api.households.import.$post({ form: { file } })),
+  templateUrl: (format: "csv" | "xlsx") => pathOf(api.households.import.template.$url({ query: { format } })),
 };
 
 export const cards = {
-  qrUrl: (cardNo: string) => url("cards/:cardNo/qr.svg", { param: { cardNo } }),
-  revoke: (cardNo: string) => post<unknown>("cards/:cardNo/revoke", { param: { cardNo } }),
-  resolve: (qr: string) => post<ResolvedCard>("cards/resolve", { json: { qr } }),
+  qrUrl: (cardNo: string) => pathOf(api.cards[":cardNo"]["qr.svg"].$url({ param: { cardNo: segment(cardNo) } })),
+  revoke: (cardNo: string) => send(() => api.cards[":cardNo"].revoke.$post({ param: { cardNo: segment(cardNo) } })),
+  resolve: (qr: string) => send(() => api.cards.resolve.$post({ json: { qr } })),
   /** A one-time code for the shop: valid `seconds`, pays once; `svg` is its QR code. */
-  code: () => post<{ qr: string; expiresAt: string; seconds: number; svg: string }>("cards/code"),
+  code: () => send(() => api.cards.code.$post()),
 };
+
+type NewRule = Parameters<typeof api.rules.$post>[0]["json"];
 
 export const rules = {
-  list: () => get<List<Rule>>("rules"),
-  create: (body: Omit<Rule, "id" | "active">) => post<Rule>("rules", { json: body }),
+  list: () => send(() => api.rules.$get({ query: {} })),
+  create: (body: NewRule) => send(() => api.rules.$post({ json: body })),
 };
 
+type NewNotice = Parameters<typeof api.notices.$post>[0]["json"];
+
 export const notices = {
-  list: () => get<List<Notice>>("notices"),
-  create: (body: { title: string; body: string; ruleIds?: string[] }) => post<Notice>("notices", { json: body }),
-  publish: (id: string) => post<Notice>("notices/:id/publish", { param: { id } }),
+  list: () => send(() => api.notices.$get({ query: {} })),
+  create: (body: NewNotice) => send(() => api.notices.$post({ json: body })),
+  publish: (id: string) => send(() => api.notices[":id"].publish.$post({ param: { id: segment(id) } })),
 };
+
+type ApplicationQuery = Parameters<typeof api.applications.$get>[0]["query"];
+type NewApplication = Parameters<typeof api.applications.$post>[0]["json"];
+type Certification = Parameters<(typeof api.applications)[":id"]["certify"]["$post"]>[0]["json"];
 
 export const applications = {
   /** `mine: "1"`: only what the signed-in staff member submitted. */
-  list: (query: { status?: ApplicationStatus; householdId?: string; noticeId?: string; mine?: "1" } = {}) =>
-    get<List<Application>>("applications", { query }),
-  get: (id: string) => get<Application>("applications/:id", { param: { id } }),
-  create: (body: {
-    householdId: string;
-    memberId?: string;
-    ruleId: string;
-    noticeId?: string;
-    description: string;
-    evidence?: string[];
-  }) => post<Application>("applications", { json: body }),
-  certify: (id: string, body: { decision: "approve" | "reject"; points?: number; reason?: string }) =>
-    post<Application>("applications/:id/certify", { param: { id }, json: body }),
+  list: (filter: ApplicationQuery = {}) => send(() => api.applications.$get({ query: filter })),
+  get: (id: string) => send(() => api.applications[":id"].$get({ param: { id: segment(id) } })),
+  create: (body: NewApplication) => send(() => api.applications.$post({ json: body })),
+  certify: (id: string, body: Certification) => send(() => api.applications[":id"].certify.$post({ param: { id: segment(id) }, json: body })),
 };
 
 export const publicity = {
   /** The running batch, or null when none is open. */
-  current: () => get<Publicity | null>("publicity/current"),
-  list: () => get<List<Publicity>>("publicity"),
-  get: (id: string) => get<Publicity>("publicity/:id", { param: { id } }),
-  create: (endsAt?: string) => post<Publicity>("publicity", { json: endsAt ? { endsAt } : {} }),
+  current: () => send(() => api.publicity.current.$get({ query: {} })),
+  list: () => send(() => api.publicity.$get({ query: {} })),
+  get: (id: string) => send(() => api.publicity[":id"].$get({ param: { id: segment(id) } })),
+  create: (endsAt?: string) => send(() => api.publicity.$post({ json: endsAt ? { endsAt } : {} })),
   object: (id: string, applicationId: string, reason: string) =>
-    post<Objection>("publicity/:id/objections", { param: { id }, json: { applicationId, reason } }),
+    send(() => api.publicity[":id"].objections.$post({ param: { id: segment(id) }, json: { applicationId, reason } })),
 };
 
+type ObjectionStatus = NonNullable<Parameters<typeof api.objections.$get>[0]["query"]["status"]>;
+
 export const objections = {
-  list: (status: Objection["status"] = "open") => get<List<Objection>>("objections", { query: { status } }),
+  list: (status: ObjectionStatus = "open") => send(() => api.objections.$get({ query: { status } })),
   resolve: (id: string, upheld: boolean, note: string) =>
-    post<Objection>("objections/:id/resolve", { param: { id }, json: { upheld, note } }),
+    send(() => api.objections[":id"].resolve.$post({ param: { id: segment(id) }, json: { upheld, note } })),
 };
 
 export const topups = {
-  list: () => get<List<TopUp>>("topups"),
-  create: (publicityId: string) => post<TopUp>("topups", { json: { publicityId } }),
+  list: () => send(() => api.topups.$get({ query: {} })),
+  create: (publicityId: string) => send(() => api.topups.$post({ json: { publicityId } })),
 };
 
 export const shops = {
-  list: () => get<List<Shop>>("shops"),
-  create: (name: string) => post<Shop>("shops", { json: { name } }),
+  list: () => send(() => api.shops.$get()),
+  create: (name: string) => send(() => api.shops.$post({ json: { name } })),
 };
 
+type NewGoods = Parameters<typeof api.goods.$post>[0]["json"];
+
 export const goods = {
-  list: (shopId?: string) => get<List<Goods>>("goods", { query: { shopId } }),
-  create: (body: { shopId: string; name: string; points: number; stock: number; unit?: string }) =>
-    post<Goods>("goods", { json: body }),
-  stock: (id: string, delta: number, reason: string) =>
-    post<Goods>("goods/:id/stock", { param: { id }, json: { delta, reason } }),
+  list: (shopId?: string) => send(() => api.goods.$get({ query: query({ shopId }) })),
+  create: (body: NewGoods) => send(() => api.goods.$post({ json: body })),
+  stock: (id: string, delta: number, reason: string) => send(() => api.goods[":id"].stock.$post({ param: { id: segment(id) }, json: { delta, reason } })),
 };
+
+type Basket = Parameters<typeof api.redemptions.$post>[0]["json"];
+export type RedemptionQuery = { date?: string; shopId?: string; householdId?: string; cursor?: string; limit?: string };
 
 export const redemptions = {
   /** One `idempotencyKey` per basket: a retry with the same key never charges twice. */
-  create: (idempotencyKey: string, body: { qr: string; items: { goodsId: string; quantity: number }[]; pin?: string }) =>
-    post<Redemption>("redemptions", { json: body }, { "Idempotency-Key": idempotencyKey }),
-  /** `date` (YYYY-MM-DD) adds the day's totals. */
-  list: (query: { date?: string; shopId?: string; householdId?: string; limit?: string } = {}) =>
-    get<List<Redemption> & { totals: { count: number; points: number; netPoints: number } | null }>("redemptions", { query }),
-  void: (id: string) => post<unknown>("redemptions/:id/void", { param: { id } }),
+  create: (idempotencyKey: string, basket: Basket) =>
+    send(() => api.redemptions.$post({ json: basket, header: { "idempotency-key": idempotencyKey } })),
+  /** `date` (YYYY-MM-DD, a day in China) adds the day's totals. */
+  list: (filter: RedemptionQuery = {}) => send(() => api.redemptions.$get({ query: query(filter) })),
+  void: (id: string) => send(() => api.redemptions[":id"].void.$post({ param: { id: segment(id) }, json: {} })),
 };
+
+type NewUser = Parameters<typeof api.users.$post>[0]["json"];
 
 export const users = {
-  list: () => get<List<StaffUser>>("users"),
-  create: (body: { username: string; password: string; name: string; role: string; shopId?: string }) =>
-    post<StaffUser>("users", { json: body }),
+  list: () => send(() => api.users.$get({ query: {} })),
+  create: (body: NewUser) => send(() => api.users.$post({ json: body })),
 };
 
+type SettingsPatch = Parameters<typeof api.community.settings.$patch>[0]["json"];
+
 export const settings = {
-  get: () => get<Settings>("community/settings"),
-  update: (body: Partial<Omit<Settings, "id" | "code">>) => patch<Settings>("community/settings", { json: body }),
+  get: () => send(() => api.community.settings.$get()),
+  update: (body: SettingsPatch) => send(() => api.community.settings.$patch({ json: body })),
 };
 
 export const reports = {
-  summary: () => get<Summary>("reports/summary"),
-  ranking: () => get<List<RankingRow>>("reports/ranking"),
-  ledgerCheck: () => get<Record<string, unknown>>("ledger/check"),
+  summary: () => send(() => api.reports.summary.$get({ query: {} })),
+  ranking: () => send(() => api.reports.ranking.$get({ query: {} })),
+  ledgerCheck: () => send(() => api.ledger.check.$get()),
 };
 
+export type AuditQuery = { action?: string; actor?: string; cursor?: string; limit?: string };
+
 export const audit = {
-  list: () => get<List<AuditRow>>("audit"),
+  list: (filter: AuditQuery = {}) => send(() => api.audit.$get({ query: query(filter) })),
 };
+
+// ---- Answers, as the server defines them -----------------------------------------------------
+
+type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
+type ItemOf<F extends (...args: never[]) => Promise<{ items: unknown[] }>> = Answer<F>["items"][number];
+
+/** One page of a list: `{ items, nextCursor }`. */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+export type Me = Answer<typeof auth.me>;
+export type StaffUser = ItemOf<typeof users.list>;
+export type Household = Answer<typeof households.get>;
+export type HouseholdRow = ItemOf<typeof households.list>;
+export type LedgerEntry = ItemOf<typeof households.ledger>;
+export type ResolvedCard = Answer<typeof cards.resolve>;
+export type Rule = ItemOf<typeof rules.list>;
+export type Notice = ItemOf<typeof notices.list>;
+export type Application = ItemOf<typeof applications.list>;
+export type Publicity = ItemOf<typeof publicity.list>;
+export type PublicityItem = Publicity["items"][number];
+export type Objection = ItemOf<typeof objections.list>;
+export type TopUp = Answer<typeof topups.create>;
+export type Shop = ItemOf<typeof shops.list>;
+export type Goods = ItemOf<typeof goods.list>;
+export type Receipt = Answer<typeof redemptions.create>;
+export type Redemption = ItemOf<typeof redemptions.list>;
+export type Settings = Answer<typeof settings.get>;
+export type Summary = Answer<typeof reports.summary>;
+export type RankingRow = ItemOf<typeof reports.ranking>;
+export type AuditEntry = ItemOf<typeof audit.list>;

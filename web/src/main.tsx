@@ -1,6 +1,6 @@
 /**
  * The app: routes for every role. Only the shell and the start page ship in the entry chunk;
- * each role's pages (and the admin area and its charts) load when first opened.
+ * each page (each admin section, and the dashboard's charts) loads when first opened.
  */
 import { Route, Router } from "@solidjs/router";
 import { lazy } from "solid-js";
@@ -9,22 +9,22 @@ import { Shell } from "./shell";
 import { Start } from "./pages/start";
 import "./styles.css";
 
-const resident = () => import("./pages/resident");
-const CardLogin = lazy(() => resident().then((m) => ({ default: m.CardLogin })));
-const Home = lazy(() => resident().then((m) => ({ default: m.Home })));
-const History = lazy(() => resident().then((m) => ({ default: m.History })));
-const MyApplications = lazy(() => resident().then((m) => ({ default: m.MyApplications })));
-const Notices = lazy(() => resident().then((m) => ({ default: m.Notices })));
-const Apply = lazy(() => resident().then((m) => ({ default: m.Apply })));
-const GoodsPage = lazy(() => resident().then((m) => ({ default: m.GoodsPage })));
-const Ranking = lazy(() => resident().then((m) => ({ default: m.Ranking })));
-const CodeLanding = lazy(() => resident().then((m) => ({ default: m.CodeLanding })));
+// Each resident page is its own chunk: the card sign-in and home load first, the rest on use.
+const CardLogin = lazy(() => import("./pages/resident/card-login"));
+const Home = lazy(() => import("./pages/resident/home"));
+const History = lazy(() => import("./pages/resident/history"));
+const MyApplications = lazy(() => import("./pages/resident/applications"));
+const Notices = lazy(() => import("./pages/resident/notices"));
+const Apply = lazy(() => import("./pages/resident/apply"));
+const GoodsPage = lazy(() => import("./pages/resident/goods"));
+const Ranking = lazy(() => import("./pages/resident/ranking"));
+const CodeLanding = lazy(() => import("./pages/resident/code-landing"));
 const Board = lazy(() => import("./pages/board"));
 const StaffLogin = lazy(() => import("./pages/staff-login"));
 const Volunteer = lazy(() => import("./pages/volunteer"));
 const Reviewer = lazy(() => import("./pages/reviewer"));
 const Clerk = lazy(() => import("./pages/clerk"));
-const Admin = lazy(() => import("./pages/admin/admin"));
+const Admin = lazy(() => import("./pages/admin"));
 
 render(
   () => (

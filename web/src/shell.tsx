@@ -3,7 +3,7 @@ import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/ro
 import { Show, Suspense } from "solid-js";
 import { currentLang, setLang, t } from "./i18n";
 import { session, signOut } from "./session";
-import { createOnline, Loading } from "./ui/common";
+import { createOnline, ErrorBox, Loading } from "./ui/common";
 import { Icon } from "./ui/icon";
 
 export function Shell(props: RouteSectionProps) {
@@ -49,8 +49,23 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </Show>
       <main classList={{ wide: wide() }}>
-        <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        <Show when={!session.failure()} fallback={<SessionProblem />}>
+          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        </Show>
       </main>
     </>
+  );
+}
+
+/** The session could not be read (no network, a server error): say so, and offer to try again. */
+function SessionProblem() {
+  return (
+    <section class="panel" data-testid="session-failed">
+      <p style={{ "margin-top": 0 }}>{t("session.failed")}</p>
+      <ErrorBox error={session.failure()} />
+      <button type="button" disabled={session.me.loading} onClick={() => session.retry()} data-testid="session-retry">
+        <Icon name="globe" /> {t("session.retry")}
+      </button>
+    </section>
   );
 }

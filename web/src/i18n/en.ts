@@ -333,5 +333,31 @@ export const en: Dictionary = {
     clerk: "Shop clerk",
   },
   settings: { publicityDays: "Publicity days", minPublicityHours: "Minimum publicity hours", pinThreshold: "Ask for the PIN above this many points", dailyRedemptionCap: "Most points one household may redeem per day (limits a stolen card)", noCap: "No limit", autoTopUp: "Top up automatically when a publicity period ends", saved: "Saved." },
+  table: {
+    filter: "Filter the rows loaded so far",
+    shown: "Showing {{ n }}",
+    shownMore: "Showing {{ n }}, more to load",
+    more: "Load more",
+    sortBy: "Sort by “{{ column }}”",
+    empty: "Nothing matches.",
+  },
+  session: {
+    failed: "Cannot reach the server, so we cannot tell whether you are signed in. Check the network and try again.",
+    retry: "Try again",
+  },
+  check: {
+    pin: "The card PIN is {{ min }} to {{ max }} digits.",
+    tooLong: "“{{ field }}” takes at most {{ max }} characters.",
+    password: "The password needs {{ min }} to {{ max }} characters.",
+    username: "The username needs {{ min }} to {{ max }} characters.",
+    range: "“{{ field }}” must be between {{ min }} and {{ max }}.",
+    minOverMax: "The lowest points cannot be above the highest.",
+    badIds: "The link held household ids that are not valid; {{ n }} ignored.",
+  },
   audit: { at: "When", actor: "Who", action: "Action", target: "Target" },
+  office: {
+    openBatches: "{{ n }} batches are on the board at once; each takes objections until its own end.",
+    duplicateRefused: "{{ names }}: already applied for this activity and rule; not submitted again.",
+    likelyDuplicate: "Possible duplicate: this household has {{ n }} other application(s) for the same rule (the same day or activity). Check before deciding.",
+  },
 };

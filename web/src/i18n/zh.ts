@@ -323,7 +323,33 @@ export const zh = {
     clerk: "超市店员",
   },
   settings: { publicityDays: "公示天数", minPublicityHours: "最短公示小时数", pinThreshold: "超过多少积分需要输入卡密码", dailyRedemptionCap: "每户每天最多兑换积分（防止丢卡被盗刷）", noCap: "不限", autoTopUp: "公示期满后自动充值", saved: "已保存。" },
+  table: {
+    filter: "在已加载的条目里筛选",
+    shown: "显示 {{ n }} 条",
+    shownMore: "显示 {{ n }} 条，还有更多",
+    more: "加载更多",
+    sortBy: "按“{{ column }}”排序",
+    empty: "没有符合的条目。",
+  },
+  session: {
+    failed: "连不上服务器，暂时不知道您是否已登录。请检查网络后重试。",
+    retry: "重试",
+  },
+  check: {
+    pin: "卡密码要 {{ min }} 到 {{ max }} 位数字。",
+    tooLong: "“{{ field }}”最多 {{ max }} 个字。",
+    password: "密码至少 {{ min }} 位，最多 {{ max }} 位。",
+    username: "用户名要 {{ min }} 到 {{ max }} 个字符。",
+    range: "“{{ field }}”要在 {{ min }} 到 {{ max }} 之间。",
+    minOverMax: "最低分不能高于最高分。",
+    badIds: "链接里的住户编号不对，已忽略 {{ n }} 个。",
+  },
   audit: { at: "时间", actor: "操作人", action: "操作", target: "对象" },
+  office: {
+    openBatches: "现在有 {{ n }} 期同时在公示，每期按自己的截止时间接受异议。",
+    duplicateRefused: "{{ names }} 已经为这个活动、这条细则申请过，没有重复提交。",
+    likelyDuplicate: "可能重复：这一户已有 {{ n }} 份相同细则的申请（同一天或同一活动），请核对后再认定。",
+  },
 };
 
 export type Dictionary = typeof zh;

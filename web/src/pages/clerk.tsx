@@ -8,20 +8,23 @@
  */
 import { createMemo, createResource, createSignal, For, onMount, Show } from "solid-js";
 import { limits } from "../../../shared/limits";
-import { ApiError, cards, goods, redemptions, settings, type Goods, type Redemption, type ResolvedCard } from "../api";
+import { chinaDay } from "../../../shared/time";
+import { ApiError, cards, goods, redemptions, settings, type Goods, type Receipt, type Redemption, type ResolvedCard } from "../api";
 import { fmtDate, fmtPoints, t } from "../i18n";
-import { createAction, ErrorBox, newKey } from "../ui/common";
+import { CameraToggle } from "../ui/camera-toggle";
+import { createAction, ErrorBox, newKey, ready } from "../ui/common";
 import { useStaffRole } from "../ui/guard";
 import { Icon } from "../ui/icon";
-import { Scanner } from "../ui/scanner";
 
 type Line = { goods: Goods; quantity: number };
+/** A receipt in the day's list: one just made at this counter, or one the server listed. */
+type DayRow = Pick<Redemption, "id" | "receiptNo" | "total" | "createdAt">;
 
 export default function Clerk() {
   const user = useStaffRole("clerk", "admin");
   const [goodsList, { refetch: refetchGoods }] = createResource(user, (u) => goods.list(u.shopId ?? undefined));
   const [communitySettings] = createResource(user, () => settings.get().catch(() => null));
-  const [today, setToday] = createSignal<Redemption[]>([]);
+  const [today, setToday] = createSignal<DayRow[]>([]);
   const [card, setCard] = createSignal<ResolvedCard | null>(null);
   const [qr, setQr] = createSignal("");
   const [scanText, setScanText] = createSignal("");
@@ -30,17 +33,17 @@ export default function Clerk() {
   const [key, setKey] = createSignal(newKey());
   const [pinOpen, setPinOpen] = createSignal(false);
   const [pin, setPin] = createSignal("");
-  const [receipt, setReceipt] = createSignal<Redemption | null>(null);
+  const [receipt, setReceipt] = createSignal<Receipt | null>(null);
   let scanInput!: HTMLInputElement;
 
-  // The API counts days in UTC (`?date=YYYY-MM-DD`).
-  const [dayList, { refetch: refetchDay }] = createResource(user, () =>
-    redemptions.list({ date: new Date().toISOString().slice(0, 10) }).catch(() => null),
-  );
-  const dayItems = () => [...today().filter((r) => !(dayList()?.items ?? []).some((x) => x.id === r.id)), ...(dayList()?.items ?? [])];
+  // The server counts a community's days in China time (`?date=YYYY-MM-DD`); so does the counter,
+  // or from 00:00 to 08:00 Beijing time "today" would be yesterday's UTC date.
+  const [dayList, { refetch: refetchDay }] = createResource(user, () => redemptions.list({ date: chinaDay(new Date()) }).catch(() => null));
+  const listed = () => ready(dayList)?.items ?? [];
+  const dayItems = (): DayRow[] => [...today().filter((r) => !listed().some((x) => x.id === r.id)), ...listed()];
 
   const total = createMemo(() => basket().reduce((sum, line) => sum + line.goods.points * line.quantity, 0));
-  const threshold = () => communitySettings()?.pinThreshold ?? limits.pinThresholdDefault;
+  const threshold = () => ready(communitySettings)?.pinThreshold ?? limits.pinThresholdDefault;
 
   const resolve = createAction(async (text: string) => {
     const resolved = await cards.resolve(text.trim());
@@ -60,11 +63,7 @@ export default function Clerk() {
     };
     try {
       const done = await redemptions.create(key(), body);
-      const names = new Map(basket().map((l) => [l.goods.id, l.goods]));
-      setReceipt({
-        ...done,
-        items: done.items.map((i) => ({ ...i, name: i.name ?? names.get(i.goodsId)?.name, points: i.points ?? names.get(i.goodsId)?.points })),
-      });
+      setReceipt(done);
       setToday([done, ...today()]);
       void refetchDay();
       setPinOpen(false);
@@ -144,19 +143,7 @@ export default function Clerk() {
                     <p class="muted small">{t("clerk.usbHint")}</p>
                   </form>
                   <ErrorBox error={resolve.error()} />
-                  <Show
-                    when={camera()}
-                    fallback={
-                      <button class="big secondary" onClick={() => setCamera(true)} data-testid="camera-start">
-                        <Icon name="camera" /> {t("clerk.useCamera")}
-                      </button>
-                    }
-                  >
-                    <Scanner onCode={(text) => void resolve.run(text)} />
-                    <button class="plain" onClick={() => setCamera(false)}>
-                      <Icon name="x" /> {t("clerk.stopCamera")}
-                    </button>
-                  </Show>
+                  <CameraToggle open={camera()} onOpenChange={setCamera} onCode={(text) => void resolve.run(text)} />
                 </>
               }
             >
@@ -217,7 +204,7 @@ export default function Clerk() {
             </h2>
             <ErrorBox error={goodsList.error} />
             <div class="goods-grid">
-              <For each={goodsList()?.items ?? []}>
+              <For each={ready(goodsList)?.items ?? []}>
                 {(g) => (
                   <button disabled={!card() || g.stock <= 0} onClick={() => add(g)} data-testid="goods-button">
                     <span>{g.name}</span>
@@ -230,7 +217,7 @@ export default function Clerk() {
           </section>
         </div>
       }>
-        {(r) => <Receipt redemption={r()} customer={card()} onNext={nextCustomer} />}
+        {(r) => <ReceiptSlip redemption={r()} customer={card()} onNext={nextCustomer} />}
       </Show>
       <Show when={pinOpen()}>
         <PinPad
@@ -257,7 +244,7 @@ export default function Clerk() {
             {(r) => (
               <li class="item-head">
                 <span>
-                  {t("clerk.receiptNo", { no: r.receiptNo })} <span class="muted small">{fmtDate(r.createdAt ?? r.at, true)}</span>
+                  {t("clerk.receiptNo", { no: r.receiptNo })} <span class="muted small">{fmtDate(r.createdAt, true)}</span>
                 </span>
                 <b>{fmtPoints(r.total)}</b>
               </li>
@@ -308,7 +295,7 @@ function PinPad(props: { value: string; onInput: (v: string) => void; onOk: () =
   );
 }
 
-function Receipt(props: { redemption: Redemption; customer: ResolvedCard | null; onNext: () => void }) {
+function ReceiptSlip(props: { redemption: Receipt; customer: ResolvedCard | null; onNext: () => void }) {
   const r = () => props.redemption;
   return (
     <>
@@ -320,7 +307,7 @@ function Receipt(props: { redemption: Redemption; customer: ResolvedCard | null;
       <article class="receipt" data-testid="receipt" aria-label={t("clerk.receipt")}>
         <h2 style={{ "text-align": "center", margin: "0 0 6px" }}>{t("app.name")}</h2>
         <div>{t("clerk.receiptNo", { no: r().receiptNo })}</div>
-        <div>{fmtDate(r().createdAt ?? r().at ?? new Date().toISOString(), true)}</div>
+        <div>{fmtDate(r().createdAt, true)}</div>
         <Show when={props.customer}>
           <div>
             {t("home.household", { no: props.customer!.household.householdNo })} {props.customer!.household.headName}
@@ -331,9 +318,9 @@ function Receipt(props: { redemption: Redemption; customer: ResolvedCard | null;
           {(i) => (
             <div class="line">
               <span>
-                {i.name ?? i.goodsId} ×{i.quantity}
+                {i.name} ×{i.quantity}
               </span>
-              <span>{i.points != null ? fmtPoints(i.points * i.quantity) : ""}</span>
+              <span>{fmtPoints(i.subtotal)}</span>
             </div>
           )}
         </For>

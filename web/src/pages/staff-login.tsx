@@ -13,7 +13,7 @@ export default function StaffLogin() {
   const [password, setPassword] = createSignal("");
   const action = createAction(async () => {
     await auth.login(username().trim(), password());
-    const me = await session.refetch();
+    const me = await session.signedIn();
     navigate(homeFor(me), { replace: true });
   });
   return (

@@ -1,6 +1,6 @@
 /** Small building blocks shared by every page. */
 import { A } from "@solidjs/router";
-import { createSignal, onCleanup, Show, type JSX } from "solid-js";
+import { createSignal, onCleanup, Show, type JSX, type Resource } from "solid-js";
 import { ApiError } from "../api";
 import { t } from "../i18n";
 import { Icon, type IconName } from "./icon";
@@ -14,6 +14,15 @@ export function ErrorBox(props: { error: unknown }) {
       </div>
     </Show>
   );
+}
+
+/**
+ * A resource's value, or undefined while it loads or when it failed. Reading a failed resource
+ * directly throws (Solid rethrows its error), so pages read through this and show the error
+ * with `<ErrorBox error={resource.error} />`.
+ */
+export function ready<T>(resource: Resource<T>): T | undefined {
+  return resource.error ? undefined : resource();
 }
 
 export function describeError(error: unknown): string {

@@ -8,9 +8,11 @@ import { t } from "../i18n";
 import { Icon } from "./icon";
 
 type Decode = (video: HTMLVideoElement) => Promise<string | null>;
+/** The Shape Detection API's BarcodeDetector, where the browser has one (not yet in TypeScript's DOM types). */
+type BarcodeDetectorClass = new (options: { formats: string[] }) => { detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]> };
 
 async function makeDecoder(): Promise<Decode> {
-  const Detector = (globalThis as any).BarcodeDetector;
+  const Detector = (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector;
   if (Detector) {
     try {
       const detector = new Detector({ formats: ["qr_code"] });

@@ -1,0 +1,57 @@
+/**
+ * The station office (admin, desktop first): a menu of sections, each its own lazy chunk
+ * (the dashboard's charts a further one), so opening one section loads only that section.
+ */
+import { A, useParams } from "@solidjs/router";
+import { For, lazy, Show, Suspense, type Component } from "solid-js";
+import { Dynamic } from "solid-js/web";
+import type { Dictionary } from "../../i18n/zh";
+import { t } from "../../i18n";
+import { Loading } from "../../ui/common";
+import { useStaffRole } from "../../ui/guard";
+import { Icon, type IconName } from "../../ui/icon";
+
+const Dashboard = lazy(() => import("./dashboard"));
+const CardSheet = lazy(() => import("./cards"));
+
+const sections: { path: string; icon: IconName; key: Exclude<keyof Dictionary["admin"], "nav">; page: Component }[] = [
+  { path: "", icon: "chart", key: "dashboard", page: Dashboard },
+  { path: "households", icon: "home", key: "households", page: lazy(() => import("./households")) },
+  { path: "rules", icon: "file", key: "rules", page: lazy(() => import("./rules")) },
+  { path: "notices", icon: "bell", key: "notices", page: lazy(() => import("./notices")) },
+  { path: "publicity", icon: "flag", key: "publicity", page: lazy(() => import("./publicity")) },
+  { path: "topups", icon: "trend", key: "topups", page: lazy(() => import("./topups")) },
+  { path: "goods", icon: "gift", key: "goods", page: lazy(() => import("./goods")) },
+  { path: "users", icon: "users", key: "users", page: lazy(() => import("./users")) },
+  { path: "settings", icon: "settings", key: "settings", page: lazy(() => import("./settings")) },
+  { path: "audit", icon: "list", key: "audit", page: lazy(() => import("./audit")) },
+];
+
+export default function Admin() {
+  const user = useStaffRole("admin");
+  const params = useParams();
+  const section = () => (params.section ?? "").split("/")[0];
+  // The card sheet is reached from the households page, not from the menu.
+  const page = () => (section() === "cards" ? CardSheet : sections.find((s) => s.path === section())?.page ?? Dashboard);
+  return (
+    <Show when={user()} fallback={<Loading />}>
+      <div class="admin">
+        <nav aria-label={t("admin.nav")}>
+          <For each={sections}>
+            {(s) => (
+              <A href={`/admin/${s.path}`} end>
+                <Icon name={s.icon} size={20} />
+                {t(`admin.${s.key}`)}
+              </A>
+            )}
+          </For>
+        </nav>
+        <div>
+          <Suspense fallback={<Loading />}>
+            <Dynamic component={page()} />
+          </Suspense>
+        </div>
+      </div>
+    </Show>
+  );
+}

@@ -1,0 +1,75 @@
+/** 积分卡登录: the card number and its PIN; a phone camera scanning the card fills the number. */
+import { useNavigate, useParams } from "@solidjs/router";
+import { createSignal } from "solid-js";
+import { limits } from "../../../../shared/limits";
+import { auth, isId } from "../../api";
+import { t } from "../../i18n";
+import { session } from "../../session";
+import { check, pinProblem } from "../../ui/checks";
+import { createAction, ErrorBox } from "../../ui/common";
+import { Icon } from "../../ui/icon";
+
+/**
+ * A phone camera scanning the card opens /c/<cardNo>.<version>.<sig>: the card number is the
+ * part before the first dot (anything that is not a card number is left out). The PIN is still
+ * needed, so a lost card alone is not enough.
+ */
+function cardNoOf(payload: string | undefined): string {
+  if (!payload) return "";
+  let text: string;
+  try {
+    text = decodeURIComponent(payload);
+  } catch {
+    return "";
+  }
+  const cardNo = text.split(".")[0];
+  return isId(cardNo) ? cardNo : "";
+}
+
+export default function CardLogin() {
+  const params = useParams();
+  const navigate = useNavigate();
+  const [cardNo, setCardNo] = createSignal(cardNoOf(params.payload));
+  const [pin, setPin] = createSignal("");
+  const action = createAction(async () => {
+    check(pinProblem(pin()));
+    await auth.cardLogin(cardNo().trim(), pin());
+    await session.signedIn();
+    navigate("/me", { replace: true });
+  });
+  return (
+    <section class="panel">
+      <h1>
+        <Icon name="card" /> {t("login.title")}
+      </h1>
+      <p class="muted">{t("login.hint")}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run();
+        }}
+      >
+        <label for="cardNo">{t("login.cardNo")}</label>
+        <input id="cardNo" name="cardNo" autocomplete="username" inputmode="numeric" required maxlength={40} value={cardNo()} onInput={(e) => setCardNo(e.currentTarget.value)} />
+        <label for="pin">{t("login.pin")}</label>
+        <input
+          id="pin"
+          name="pin"
+          type="password"
+          inputmode="numeric"
+          autocomplete="current-password"
+          maxlength={limits.pinDigitsMax}
+          required
+          value={pin()}
+          onInput={(e) => setPin(e.currentTarget.value)}
+        />
+        <ErrorBox error={action.error()} />
+        <button class="big" type="submit" disabled={action.busy()} style={{ "margin-top": "16px" }}>
+          <Icon name="lock" />
+          {t("login.submit")}
+        </button>
+      </form>
+      <p class="muted small">{t("login.scanHint")}</p>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+/** 通知: the community's activities, each with a way to apply for its points. */
+import { A } from "@solidjs/router";
+import { createResource, For, Show } from "solid-js";
+import { notices } from "../../api";
+import { fmtDate, t } from "../../i18n";
+import { BackLink, ErrorBox, Loading, ready } from "../../ui/common";
+import { Icon } from "../../ui/icon";
+import { useHouseholdId } from "./household";
+
+export default function Notices() {
+  const householdId = useHouseholdId();
+  const [list] = createResource(householdId, () => notices.list());
+  return (
+    <>
+      <BackLink href="/me" />
+      <h1>
+        <Icon name="bell" /> {t("notices.title")}
+      </h1>
+      <ErrorBox error={list.error} />
+      <Show when={ready(list)} fallback={<Show when={!list.error}><Loading /></Show>}>
+        {(page) => (
+          <Show when={page().items.length} fallback={<p class="muted">{t("notices.empty")}</p>}>
+            <ul class="list" data-testid="notices">
+              <For each={page().items}>
+                {(n) => (
+                  <li>
+                    <h2 style={{ margin: 0 }}>{n.title}</h2>
+                    <Show when={n.startsAt ?? n.publishedAt}>{(at) => <div class="muted small">{fmtDate(at(), true)}</div>}</Show>
+                    <p style={{ "white-space": "pre-wrap" }}>{n.body}</p>
+                    <A class="btn secondary" href={`/me/apply?${new URLSearchParams({ notice: n.id })}`}>
+                      <Icon name="plus" /> {t("notices.apply")}
+                    </A>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+    </>
+  );
+}
