@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
+import { chinaDay } from "../../shared/time";
 import { api, axeProblems, cardPin, desktop, launchBrowser, newPage, phone, qrVideo, screenshot, staffSignIn, startWorld, type World } from "./support";
 
 describe("clerk at the shop counter", () => {
@@ -120,6 +121,26 @@ describe("clerk at the shop counter", () => {
     await page.waitForSelector("[data-testid=receipt]");
     expect(keys[2]).not.toBe(keys[0]);
     expect(await balanceOf(1)).toBe(15);
+    await context.close();
+  }, 120_000);
+
+  it("counts today as the day in China: at 01:00 Beijing time the day's list and totals show today's receipts", async () => {
+    // A receipt of this test's own, made now on the server's clock.
+    const receipt = await api(world.target, "POST", "/redemptions", world.clerk, { qr: world.households[2].qr, items: [{ goodsId: world.goods.soap.id, quantity: 1 }] }, { "idempotency-key": `china-day-${Date.now()}` });
+    const day = chinaDay(receipt.createdAt);
+    // 01:00 in Beijing on that day is 17:00 UTC the day before: a UTC "today" would be yesterday.
+    const oneAm = new Date(`${day}T01:00:00+08:00`);
+    expect(oneAm.toISOString().slice(0, 10)).not.toBe(day);
+    const { context, page } = await newPage(browser, world.target.baseUrl, "zh", desktop);
+    await page.clock.setFixedTime(oneAm);
+    const asked = page.waitForRequest((req) => req.url().includes("/api/redemptions?") && req.url().includes("date="));
+    await staffSignIn(page, "clerk");
+    expect(new URL((await asked).url()).searchParams.get("date")).toBe(day);
+    await page.waitForSelector(`[data-testid=today] >> text=小票号 ${receipt.receiptNo}`);
+    const listed = await api(world.target, "GET", `/redemptions?date=${day}&limit=200`, world.clerk);
+    const points = listed.items.reduce((sum: number, r: { total: number }) => sum + r.total, 0);
+    expect(listed.items.length).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent("#day-title + p")).toBe(`今天共 ${listed.items.length} 笔，合计 ${points} 分`);
     await context.close();
   }, 120_000);
 

@@ -5,7 +5,7 @@
  * on the board; goods; ranking; English kept across visits, API errors in English.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { api, axeProblems, cardPin, desktop, launchBrowser, newPage, phone, screenshot, startWorld, type World } from "./support";
 
 describe("residents and the public board", () => {
@@ -60,6 +60,53 @@ describe("residents and the public board", () => {
       }
       await context.close();
     }
+  }, 120_000);
+
+  it("opens every public page anonymously without a console error, and without asking who is signed in", async () => {
+    const cardLink = new URL(world.households[0].qr).pathname;
+    for (const [path, ready] of [
+      ["/", "[data-testid=start-resident]"],
+      ["/login", "#cardNo"],
+      [cardLink, "#cardNo"],
+      ["/staff", "#username"],
+      ["/board", "[data-testid=board-items]"],
+      ["/d/ABCDEF", "main h1"],
+    ] as const) {
+      const { context, page } = await newPage(browser, world.target.baseUrl, "zh", phone);
+      const problems: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(`console: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+      const asked: string[] = [];
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname === "/api/me") asked.push(request.url());
+      });
+      await page.goto(path);
+      await page.waitForSelector(ready);
+      await page.waitForLoadState("networkidle");
+      expect(problems, path).toEqual([]);
+      expect(asked, path).toEqual([]);
+      await context.close();
+    }
+  }, 120_000);
+
+  it("shows a failed session check as an error with a retry, not as the sign-in form", async () => {
+    const { context, page } = await newPage(browser, world.target.baseUrl, "zh", phone);
+    await cardSignIn(page, 1);
+    for (const fail of [(route: Route) => route.fulfill({ status: 503, contentType: "text/plain", body: "upstream down" }), (route: Route) => route.abort("failed")]) {
+      await page.route("**/api/me", fail);
+      await page.goto("/me");
+      await page.waitForSelector("[data-testid=session-failed]");
+      expect(new URL(page.url()).pathname).toBe("/me");
+      expect(await page.locator("#cardNo").count()).toBe(0);
+      expect(await axeProblems(page)).toEqual([]);
+      await page.unroute("**/api/me");
+      await page.click("[data-testid=session-retry]");
+      await page.waitForSelector("[data-testid=balance]");
+      expect(await page.locator("[data-testid=session-failed]").count()).toBe(0);
+    }
+    await context.close();
   }, 120_000);
 
   it("signs in from the card's QR and shows balance, score, rank, the card QR and history in words", async () => {

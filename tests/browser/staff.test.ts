@@ -119,6 +119,26 @@ describe("staff journeys", () => {
     }
   }, 180_000);
 
+  it("admin: the card sheet takes only well-formed household ids from its link, each as one escaped path segment", async () => {
+    const { context, page } = await newPage(browser, world.target.baseUrl, "zh", desktop);
+    await staffSignIn(page, "admin", world.target.adminPassword);
+    const paths: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith("/api/")) paths.push(url.pathname);
+    });
+    const ids = ["../users", "..%2Fshops", world.households[0].id, "a/b", world.households[1].id].join(",");
+    await page.goto(`/admin/cards?ids=${encodeURIComponent(ids)}`);
+    await page.waitForSelector("[data-testid=card-sheet] .idcard");
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("[data-testid=card-sheet] .idcard").count()).toBe(2);
+    expect(await page.textContent("main")).toContain("已忽略 3 个");
+    const householdReads = paths.filter((path) => path.startsWith("/api/households/"));
+    expect(householdReads.sort()).toEqual([`/api/households/${world.households[0].id}`, `/api/households/${world.households[1].id}`].sort());
+    expect(paths.filter((path) => /\/api\/(users|shops)/.test(path))).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it("volunteer: picks the notice, adds households one after another, submits all at once", async () => {
     const { context, page } = await newPage(browser, world.target.baseUrl, "zh", phone);
     await staffSignIn(page, "volunteer");
