@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Hono } from "hono";
 import { openDatabase } from "../db/migrate-node";
-import { seedIfEmpty } from "../db/seed";
+import { seedIfEmpty } from "../seed/seed";
 import { apiNotFound, createApp } from "./app";
 import { parseEnv, productionProblems } from "./config";
 import { systemClock } from "./domain/clock";

@@ -12,7 +12,7 @@ import type { ExecutionContext } from "hono";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import { schema, type Db } from "../db/client";
 import { dbFromD1, type D1Binding } from "../db/d1";
-import { seedIfEmpty, type SeedOptions } from "../db/seed";
+import { seedIfEmpty, type SeedOptions } from "../seed/seed";
 import { createApp } from "./app";
 import { parseEnv, type Env as Settings } from "./config";
 import { systemClock, type Clock } from "./domain/clock";

@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseEnv } from "../api/config";
 import { systemClock } from "../api/domain/clock";
-import { openDatabase } from "./migrate-node";
+import { openDatabase } from "../db/migrate-node";
 import { seedIfEmpty } from "./seed";
 
 const { values } = parseArgs({

@@ -8,14 +8,15 @@
  * real dates and the running publicity ends in the future.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "./client";
-import { cards, communities } from "./schema";
+import type { Db } from "../db/client";
+import { cards, communities } from "../db/schema";
 import type { Clock } from "../api/domain/clock";
 import { newId } from "../api/domain/clock";
 import { hashSecret, randomBytes } from "../api/domain/crypto";
 import { cardQrText } from "../api/domain/cards";
 import { createApp } from "../api/app";
-import type { SeedOptions } from "./seed";
+import type { SeedOptions } from "./options";
+import { limits } from "../shared/limits";
 import { eq } from "drizzle-orm";
 
 /** Every demo card's PIN (documented in README): demo data only. */
@@ -180,9 +181,13 @@ export async function seedDemo(db: Db, realClock: Clock, communityId: string, op
   // Households (bulk import, as an office would) and their cards.
   const count = Math.max(0, options.households);
   if (count === 0) return;
-  const form = new FormData();
-  form.append("file", new Blob([demoHouseholdsCsv(demoHouseholds(count))], { type: "text/csv" }), "households.csv");
-  await call(admin, "POST", "/households/import", form);
+  // In files of at most importRowsMax households, as an office with a big roster would.
+  const all = demoHouseholds(count);
+  for (let start = 0; start < all.length; start += limits.importRowsMax) {
+    const form = new FormData();
+    form.append("file", new Blob([demoHouseholdsCsv(all.slice(start, start + limits.importRowsMax))], { type: "text/csv" }), "households.csv");
+    await call(admin, "POST", "/households/import", form);
+  }
   const householdRows = (await db.run(sql`SELECT id, household_no FROM households WHERE community_id = ${communityId} ORDER BY household_no`)).rows as unknown as Array<{ id: string; household_no: string }>;
   const qrByHousehold = await issueDemoCards(db, clock.now().toISOString(), communityId, householdRows.map((h) => h.id), (cardNo) =>
     cardQrText(publicUrl, signingKey, community.cardSecret, cardNo, 1),

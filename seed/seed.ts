@@ -2,21 +2,14 @@
  * Seeding. An empty database gets the community 兴贤里社区 and its admin; with `demo` it also
  * gets the demo data (see `seedDemo`).
  */
-import type { Db } from "./client";
-import { communities } from "./schema";
+import type { Db } from "../db/client";
+import { communities } from "../db/schema";
 import type { Clock } from "../api/domain/clock";
 import { createCommunity } from "../api/domain/community";
 
-export interface SeedOptions {
-  demo: boolean;
-  password: string;
-  households: number;
-  /** Where card QR codes point, and the key that signs them (as the running app has them). */
-  publicUrl: string;
-  cardSigningKey: string;
-}
+import { demoCommunity, type SeedOptions } from "./options";
 
-export const demoCommunity = { name: "兴贤里社区", code: "XXL" } as const;
+export { demoCommunity, type SeedOptions };
 
 /** Seeds only when there is no community yet; returns whether it did. */
 export async function seedIfEmpty(db: Db, clock: Clock, options: SeedOptions): Promise<boolean> {
@@ -27,7 +20,7 @@ export async function seedIfEmpty(db: Db, clock: Clock, options: SeedOptions): P
     admin: { username: "admin", password: options.password, name: "驿站管理员" },
   });
   if (options.demo) {
-    const { seedDemo } = await import("./seed-demo");
+    const { seedDemo } = await import("./demo");
     await seedDemo(db, clock, communityId, options);
   }
   return true;

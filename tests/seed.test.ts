@@ -10,7 +10,7 @@ import { systemClock } from "../api/domain/clock";
 import { checkLedger } from "../api/domain/ledger";
 import { dbFromLibsql, type Db } from "../db/client";
 import { migrationsFolder } from "../db/migrate-node";
-import { seedIfEmpty } from "../db/seed";
+import { seedIfEmpty } from "../seed/seed";
 
 let db: Db;
 let close: () => void;
