@@ -1,6 +1,9 @@
 /** Environment, parsed once with zod (Node and Workers read the same names). */
 import { z } from "zod";
 
+/** `PUBLICITY_FLOOR_HOURS` when it is not set, and for an app built without it in its config. */
+export const publicityFloorHoursDefault = 24;
+
 /** The published development defaults: fine on a laptop, never behind a public https address. */
 export const seedPasswordDefault = "shuangfu-demo-2026";
 export const cardSigningKeyDefault = "dev-only-card-signing-key-change-me";
@@ -19,9 +22,20 @@ export const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   /** How often the Node process runs the scheduled job (publicity close + auto top-up). */
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(300),
+  /**
+   * The least publicity window (and `minPublicityHours`) any community of the deployment may set:
+   * one admin alone must not be able to open a batch nobody has time to object to (issue 9).
+   * Tests and a local demo may set 0.
+   */
+  PUBLICITY_FLOOR_HOURS: z.coerce.number().int().min(0).max(720).default(publicityFloorHoursDefault),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** The deployment's publicity floor in hours (see `PUBLICITY_FLOOR_HOURS`). */
+export function publicityFloorHours(config: { publicityFloorHours?: number }): number {
+  return config.publicityFloorHours ?? publicityFloorHoursDefault;
+}
 
 export function parseEnv(source: Record<string, unknown>): Env {
   const parsed = EnvSchema.safeParse(source);

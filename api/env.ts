@@ -16,6 +16,11 @@ export interface AppConfig {
    * Cloudflare sets it). A header no one vouches for is never read: a client could forge it.
    */
   addressFrom?: "socket" | "forwarded" | "cloudflare";
+  /**
+   * The least publicity window and `minPublicityHours` any community may set
+   * (`PUBLICITY_FLOOR_HOURS`); absent: 24 hours. Tests build their app with 0.
+   */
+  publicityFloorHours?: number;
 }
 
 export interface AppDeps {

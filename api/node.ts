@@ -40,6 +40,7 @@ const api = createApp({
     cardSigningKey: env.CARD_SIGNING_KEY,
     secureCookies: env.SECURE_COOKIES ? env.SECURE_COOKIES === "1" : publicUrl.startsWith("https:"),
     addressFrom: env.TRUST_PROXY === "1" ? "forwarded" : "socket",
+    publicityFloorHours: env.PUBLICITY_FLOOR_HOURS,
   }),
 });
 

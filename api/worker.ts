@@ -105,6 +105,7 @@ function configOf(env: WorkerEnv): AppConfig {
     cardSigningKey: settings.CARD_SIGNING_KEY,
     secureCookies: settings.SECURE_COOKIES ? settings.SECURE_COOKIES === "1" : publicUrl.startsWith("https:"),
     addressFrom: "cloudflare",
+    publicityFloorHours: settings.PUBLICITY_FLOOR_HOURS,
   };
 }
 

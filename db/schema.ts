@@ -179,10 +179,18 @@ export const applications = sqliteTable(
     decidedBy: text("decided_by"),
     createdAt: createdAt(),
     decidedAt: text("decided_at"),
+    /**
+     * One deed, one application (docs/decisions/005): `<notice>:<rule>:m:<member>` or
+     * `<notice>:<rule>:h:<household>` for an application answering a notice, else null. UNIQUE
+     * among live applications (a rejected or cancelled one leaves the index), so two identical
+     * submissions at once leave one. Migration 0005 keyed only the first of any older duplicates.
+     */
+    deedKey: text("deed_key"),
   },
   (t) => [
     index("applications_status_idx").on(t.communityId, t.status),
     index("applications_household_idx").on(t.householdId),
+    uniqueIndex("applications_one_deed_uq").on(t.deedKey).where(sql`status NOT IN ('rejected', 'cancelled')`),
   ],
 );
 

@@ -23,6 +23,7 @@ export const errorCatalogue = {
   CARD_INVALID: { status: 404, zh: "无效的积分卡：卡已作废、被篡改或不存在。", en: "Invalid card: revoked, altered or unknown." },
   CONFLICT: { status: 409, zh: "操作与当前状态冲突，请刷新后重试。", en: "This conflicts with the current state; refresh and try again." },
   DUPLICATE: { status: 409, zh: "该记录已存在。", en: "This already exists." },
+  DUPLICATE_APPLICATION: { status: 409, zh: "这户（这位成员）已经为同一通知、同一细则申请过积分，不能重复申请。", en: "This household (or member) has already applied for this notice and rule; it cannot apply twice." },
   ALREADY_DECIDED: { status: 409, zh: "该申请已经认定过，不能重复认定。", en: "This application has already been decided." },
   INSUFFICIENT_POINTS: { status: 409, zh: "积分余额不足。", en: "Not enough points." },
   OUT_OF_STOCK: { status: 409, zh: "商品库存不足。", en: "Not enough stock." },

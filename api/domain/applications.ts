@@ -8,11 +8,19 @@
  * (who, when, from which status to which, why), and an application is decided only once: the
  * batch's guarded UPDATE matches only a `submitted` application, and the event row that follows
  * refuses to be written (NOT NULL) when it matched nothing, which rolls the whole batch back.
+ *
+ * One deed, one application (docs/decisions/005): for an activity notice, a household's member
+ * (or the household, when no member is named) applies once per rule. The application's
+ * `deed_key` is UNIQUE among live applications, so two identical submissions at once leave one;
+ * a rejected or cancelled application leaves the index, so the deed can be applied for again.
+ * Standing rules have no such key; the list marks likely duplicates instead
+ * (`likelyDuplicateOf`) for the reviewer to look at.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { applications, households, members, notices } from "../../db/schema";
 import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain";
+import { chinaDay } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
@@ -59,6 +67,13 @@ export interface ApplicationView {
   decidedAt: string | null;
   household: { id: string; householdNo: string; headName: string; building: string };
   rule: { id: string; title: string; category: Category; kind: RuleKind; minPoints: number; maxPoints: number };
+  /**
+   * Other live (not rejected or cancelled) applications that may be the same deed: the same
+   * household and rule on the same China day when neither answers a notice, or the same notice
+   * for the same member or with one of the two naming no member (the household and one of its
+   * members).
+   */
+  likelyDuplicateOf: string[];
   history?: ApplicationEvent[];
 }
 
@@ -101,7 +116,7 @@ export async function createApplication(db: Db, clock: Clock, actor: Actor, meta
   const at = isoNow(clock);
   const id = newId();
   const by = actorRef(actor);
-  await db.batch([
+  const statements = [
     db.insert(applications).values({
       id,
       communityId: actor.communityId,
@@ -114,14 +129,41 @@ export async function createApplication(db: Db, clock: Clock, actor: Actor, meta
       description: input.description,
       evidence: input.evidence ?? [],
       status: "submitted",
+      deedKey: input.noticeId ? deedKey({ noticeId: input.noticeId, ruleId: rule.id, memberId: input.memberId ?? null, householdId: household.id }) : null,
       submittedBy: by,
       submittedByRole: actor.role,
       createdAt: at,
     }),
     eventStatement(db, { communityId: actor.communityId, applicationId: id, from: null, to: "submitted", actor: by, at }),
     auditStatement(db, actor, meta, at, { action: "application.submit", targetType: "application", targetId: id, details: { householdId: household.id, ruleId: rule.id, kind: rule.kind } }),
-  ]);
+  ] as const;
+  try {
+    await db.batch(statements);
+  } catch (err) {
+    if (violatedConstraint(err) !== "applications.deed_key") throw err;
+    const first = await firstApplication(db, actor.communityId, { noticeId: input.noticeId!, ruleId: rule.id, memberId: input.memberId ?? null, householdId: household.id });
+    throw new DomainError("DUPLICATE_APPLICATION", { applicationId: first, noticeId: input.noticeId, ruleId: rule.id, memberId: input.memberId ?? null, householdId: household.id });
+  }
   return getApplication(db, actor, id);
+}
+
+interface DeedOf {
+  noticeId: string;
+  ruleId: string;
+  memberId: string | null;
+  householdId: string;
+}
+
+/** What makes two applications the same deed (migration 0005 builds the same text in SQL). */
+function deedKey(d: DeedOf): string {
+  return `${d.noticeId}:${d.ruleId}:${d.memberId ? `m:${d.memberId}` : `h:${d.householdId}`}`;
+}
+
+/** The live application holding a deed, or null (it may have been rejected since). */
+async function firstApplication(db: Db, communityId: string, deed: DeedOf): Promise<string | null> {
+  const rows = await db.all<{ id: string }>(sql`SELECT id FROM applications
+    WHERE deed_key = ${deedKey(deed)} AND community_id = ${communityId} AND status NOT IN ('rejected', 'cancelled')`);
+  return rows[0]?.id ?? null;
 }
 
 export interface Decision {
@@ -190,8 +232,21 @@ export function registerStatement(db: Db, e: { id: string; communityId: string; 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
+/**
+ * Candidates for `likelyDuplicateOf` (one correlated query on the household index): live
+ * applications of the same household and rule either answering the same notice for the same
+ * member or with one side naming no member (older duplicates from before migration 0005 show
+ * here too), or, without a notice, filed within a day; `toView` keeps those of the same China
+ * day (shared/time.ts), as the office counts days.
+ */
+const siblings = sql`(SELECT json_group_array(json_object('id', b.id, 'at', b.created_at, 'notice', b.notice_id IS NOT NULL))
+    FROM applications b
+    WHERE b.household_id = a.household_id AND b.rule_id = a.rule_id AND b.id <> a.id AND b.status NOT IN ('rejected', 'cancelled')
+      AND ((a.notice_id IS NULL AND b.notice_id IS NULL AND ABS(julianday(b.created_at) - julianday(a.created_at)) < 1)
+        OR (a.notice_id IS NOT NULL AND b.notice_id = a.notice_id AND (a.member_id IS NULL OR b.member_id IS NULL OR a.member_id = b.member_id))))`;
+
 const selectViews = sql`SELECT a.*, h.household_no, h.head_name, h.building, m.name AS member_name,
-    r.title AS rule_title, r.min_points AS rule_min, r.max_points AS rule_max
+    r.title AS rule_title, r.min_points AS rule_min, r.max_points AS rule_max, ${siblings} AS siblings
   FROM applications a
   JOIN households h ON h.id = a.household_id
   JOIN rules r ON r.id = a.rule_id
@@ -220,7 +275,14 @@ function toView(r: Row): ApplicationView {
     decidedAt: str(r.decided_at),
     household: { id: String(r.household_id), householdNo: String(r.household_no), headName: String(r.head_name), building: String(r.building) },
     rule: { id: String(r.rule_id), title: String(r.rule_title), category: r.category as Category, kind: r.kind as RuleKind, minPoints: Number(r.rule_min), maxPoints: Number(r.rule_max) },
+    likelyDuplicateOf: likelyDuplicates(String(r.created_at), String(r.siblings ?? "[]")),
   };
+}
+
+function likelyDuplicates(createdAt: string, siblingsJson: string): string[] {
+  const day = chinaDay(createdAt);
+  const candidates = JSON.parse(siblingsJson) as Array<{ id: string; at: string; notice: number }>;
+  return candidates.filter((b) => b.notice || chinaDay(b.at) === day).map((b) => b.id);
 }
 
 /** One application with its whole history; a resident sees only their own household's. */

@@ -62,18 +62,52 @@ export interface CommunitySettings {
   pinThreshold: number;
   dailyRedemptionCap: number | null;
   autoTopUp: boolean;
+  /**
+   * The deployment's floor (`PUBLICITY_FLOOR_HOURS`), read-only: the least `minPublicityHours`
+   * and publicity window this community may set.
+   */
+  publicityFloorHours: number;
 }
 
-export async function getSettings(db: Db, communityId: string): Promise<CommunitySettings> {
+export async function getSettings(db: Db, communityId: string, floorHours = 0): Promise<CommunitySettings> {
   const c = await getCommunity(db, communityId);
-  return { id: c.id, name: c.name, code: c.code, publicityDays: c.publicityDays, minPublicityHours: c.minPublicityHours, pinThreshold: c.pinThreshold, dailyRedemptionCap: c.dailyRedemptionCap, autoTopUp: c.autoTopUp };
+  return {
+    id: c.id,
+    name: c.name,
+    code: c.code,
+    publicityDays: c.publicityDays,
+    minPublicityHours: c.minPublicityHours,
+    pinThreshold: c.pinThreshold,
+    dailyRedemptionCap: c.dailyRedemptionCap,
+    autoTopUp: c.autoTopUp,
+    publicityFloorHours: floorHours,
+  };
 }
 
-export type SettingsChanges = Partial<Omit<CommunitySettings, "id" | "code">>;
+export type SettingsChanges = Partial<Omit<CommunitySettings, "id" | "code" | "publicityFloorHours">>;
 
-/** Changes the community's settings, with the old and new values in the audit log. */
-export async function updateSettings(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, changes: SettingsChanges): Promise<CommunitySettings> {
-  const current = await getSettings(db, actor.communityId);
+/**
+ * Refuses publicity settings below the deployment's floor: one admin alone must not be able to
+ * shorten the window in which residents can object (issue 9).
+ */
+function checkFloor(changes: SettingsChanges, floorHours: number): void {
+  const fields: Record<string, string> = {};
+  if (changes.minPublicityHours !== undefined && changes.minPublicityHours < floorHours) {
+    fields.minPublicityHours = `at least ${floorHours} hours (the deployment's PUBLICITY_FLOOR_HOURS)`;
+  }
+  if (changes.publicityDays !== undefined && changes.publicityDays * 24 < floorHours) {
+    fields.publicityDays = `at least ${Math.ceil(floorHours / 24)} days (the deployment's PUBLICITY_FLOOR_HOURS)`;
+  }
+  if (Object.keys(fields).length) throw new DomainError("VALIDATION_FAILED", { fields, publicityFloorHours: floorHours });
+}
+
+/**
+ * Changes the community's settings, with the old and new values in the audit log (one
+ * `settings.update` row per change that changes anything, in the same batch as the change).
+ */
+export async function updateSettings(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, changes: SettingsChanges, floorHours = 0): Promise<CommunitySettings> {
+  checkFloor(changes, floorHours);
+  const current = await getSettings(db, actor.communityId, floorHours);
   const set: SettingsChanges = {};
   const before: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes) as Array<[keyof SettingsChanges, unknown]>) {

@@ -40,22 +40,58 @@ export interface PublicityView {
   /** open while the window runs; closed after it (whether or not it is topped up yet). */
   status: "open" | "closed";
   items: PublicityItemView[];
+  /**
+   * Staff only (absent on the public board): the batch's latest top-up, when and by whom, or null
+   * while it has none, so an office sees a batch is already credited before pressing again.
+   */
+  topUp?: { id: string; at: string; by: string; byName: string | null; credited: number; points: number } | null;
+}
+
+/** An item of the board's open batches: which batch it is in and when that batch's window ends. */
+export interface BoardItemView extends PublicityItemView {
+  batchId: string;
+  batchEndsAt: string;
+}
+
+/**
+ * The board now: every open batch at once, each keeping its own window (creating a batch never
+ * closes another). `items` holds the items of all of them, each naming its batch; `batches` the
+ * batches themselves, newest first. `id`, `startsAt`, `endsAt` and `status` are the newest open
+ * batch's, as the board answered when it showed one batch only (null when none is open).
+ */
+export interface CurrentBoardView {
+  communityName: string;
+  items: BoardItemView[];
+  batches: Array<Omit<PublicityView, "communityName" | "topUp">>;
+  id: string | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  status: "open" | null;
 }
 
 type Row = Record<string, unknown>;
 
 /**
  * Opens a publicity batch with every registered item not yet publicised. `endsAt` defaults to
- * now + the community's `publicityDays`; it may not be earlier than now + `minPublicityHours`.
+ * now + the community's `publicityDays`; it may not be earlier than now + the larger of the
+ * community's `minPublicityHours` and the deployment's floor (`PUBLICITY_FLOOR_HOURS`), which
+ * holds even for a community whose setting predates the floor. Other open batches keep their
+ * own windows: nothing here touches them.
  */
-export async function createPublicity(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, input: { endsAt?: string | null }): Promise<PublicityView> {
+export async function createPublicity(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, input: { endsAt?: string | null }, floorHours = 0): Promise<PublicityView> {
   const community = await db.query.communities.findFirst({ where: eq(communities.id, actor.communityId) });
   if (!community) throw new DomainError("NOT_FOUND");
   const now = clock.now();
-  const earliest = addHours(now, community.minPublicityHours);
-  const endsAt = input.endsAt ? new Date(input.endsAt) : addHours(now, community.publicityDays * 24);
+  const minHours = Math.max(community.minPublicityHours, floorHours);
+  const earliest = addHours(now, minHours);
+  const endsAt = input.endsAt ? new Date(input.endsAt) : addHours(now, Math.max(community.publicityDays * 24, minHours));
   if (endsAt.getTime() < earliest.getTime() || endsAt.getTime() <= now.getTime()) {
-    throw new DomainError("PUBLICITY_TOO_SHORT", { minPublicityHours: community.minPublicityHours, earliestEndsAt: earliest.toISOString() });
+    throw new DomainError("PUBLICITY_TOO_SHORT", {
+      fields: { endsAt: `at least ${minHours} hours from now` },
+      minPublicityHours: minHours,
+      publicityFloorHours: floorHours,
+      earliestEndsAt: earliest.toISOString(),
+    });
   }
   if (endsAt.getTime() > addHours(now, limits.publicityWindowDaysMax * 24).getTime()) {
     throw new DomainError("VALIDATION_FAILED", { fields: { endsAt: `at most ${limits.publicityWindowDaysMax} days from now` } });
@@ -83,11 +119,26 @@ export async function createPublicity(db: Db, clock: Clock, actor: Actor, meta: 
 
 type Batch = typeof publicityBatches.$inferSelect;
 
-/** A batch as the public board shows it (no sign-in): masked names, no ids of people. */
-export async function getPublicity(db: Db, clock: Clock, publicityId: string): Promise<PublicityView> {
+/**
+ * A batch as the public board shows it (no sign-in): masked names, no ids of people. Staff of
+ * the batch's community (`staffCommunityId`) also get its latest top-up: when, by whom, how much.
+ */
+export async function getPublicity(db: Db, clock: Clock, publicityId: string, staffCommunityId?: string | null): Promise<PublicityView> {
   const batch = await db.query.publicityBatches.findFirst({ where: eq(publicityBatches.id, publicityId) });
   if (!batch) throw new DomainError("NOT_FOUND", { publicityId });
-  return boardView(db, clock, batch, await communityName(db, batch.communityId));
+  const view = await boardView(db, clock, batch, await communityName(db, batch.communityId));
+  if (staffCommunityId !== batch.communityId) return view;
+  return { ...view, topUp: await latestTopUp(db, batch.id) };
+}
+
+/** The latest top-up of a batch, with the name of whoever ran it (null for the scheduled job). */
+export async function latestTopUp(db: Db, publicityId: string): Promise<NonNullable<PublicityView["topUp"]> | null> {
+  const rows = await db.all<Row>(sql`SELECT t.id, t.created_at, t.created_by, t.credited, t.points, u.name AS by_name
+    FROM top_ups t LEFT JOIN users u ON 'user:' || u.id = t.created_by
+    WHERE t.publicity_id = ${publicityId} ORDER BY t.created_at DESC, t.rowid DESC LIMIT 1`);
+  const r = rows[0];
+  if (!r) return null;
+  return { id: String(r.id), at: String(r.created_at), by: String(r.created_by), byName: r.by_name === null ? null : String(r.by_name), credited: Number(r.credited), points: Number(r.points) };
 }
 
 async function communityName(db: Db, communityId: string): Promise<string> {
@@ -137,14 +188,26 @@ export async function publicCommunityId(db: Db, code?: string): Promise<string> 
   return community.id;
 }
 
-/** The batch whose window is open now (the newest one if several), or null. */
-export async function currentPublicity(db: Db, clock: Clock, communityId: string): Promise<PublicityView | null> {
+/** Every batch whose window is open now, newest first, each with its own end and its items. */
+export async function currentPublicity(db: Db, clock: Clock, communityId: string): Promise<CurrentBoardView> {
   const now = isoNow(clock);
-  const batch = await db.query.publicityBatches.findFirst({
+  const open = await db.query.publicityBatches.findMany({
     where: and(eq(publicityBatches.communityId, communityId), sql`${publicityBatches.endsAt} > ${now}`),
-    orderBy: [desc(publicityBatches.startsAt)],
+    orderBy: [desc(publicityBatches.startsAt), desc(publicityBatches.id)],
+    limit: limits.listLimitMax,
   });
-  return batch ? boardView(db, clock, batch, await communityName(db, communityId)) : null;
+  const community = await communityName(db, communityId);
+  const batches = await Promise.all(open.map((b) => boardView(db, clock, b, community)));
+  const newest = batches[0];
+  return {
+    communityName: community,
+    items: batches.flatMap((b) => b.items.map((item) => ({ ...item, batchId: b.id, batchEndsAt: b.endsAt }))),
+    batches: batches.map(({ communityName: _, ...b }) => b),
+    id: newest?.id ?? null,
+    startsAt: newest?.startsAt ?? null,
+    endsAt: newest?.endsAt ?? null,
+    status: newest ? "open" : null,
+  };
 }
 
 /** Batches newest first, each with its items (the board's past batches). */

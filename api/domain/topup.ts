@@ -16,7 +16,7 @@ import { publicityBatches, topUps } from "../../db/schema";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
-import { DomainError, violatedConstraint } from "./errors";
+import { DomainError, failedNotNull, violatedConstraint } from "./errors";
 import { issuanceAccountId, transferStatements, type Statement } from "./ledger";
 
 export interface TopUpView {
@@ -32,6 +32,11 @@ export interface TopUpView {
   heldBack: number;
   createdAt: string;
   createdBy: string;
+}
+
+/** A top-up's answer: `alreadyCredited` when nothing was left and the batch's latest top-up is answered instead. */
+export interface TopUpResult extends TopUpView {
+  alreadyCredited: boolean;
 }
 
 interface Eligible {
@@ -85,26 +90,48 @@ function creditStatements(db: Db, communityId: string, topUpId: string, item: El
   ];
 }
 
+/** The items of a batch still standing to be credited, in the order a top-up credits them. */
+function eligibleItems(db: Db, publicityId: string): Promise<Eligible[]> {
+  return db.all<Eligible>(sql`SELECT a.id, a.household_id, a.kind, a.points FROM publicity_items pi JOIN applications a ON a.id = pi.application_id
+    WHERE pi.publicity_id = ${publicityId} AND ${standing}
+    ORDER BY CASE a.kind WHEN 'award' THEN 0 ELSE 1 END, a.register_no`);
+}
+
+/** The latest top-up of a batch, answered when a repeat finds nothing left to credit. */
+async function latestOf(db: Db, communityId: string, publicityId: string): Promise<TopUpResult | null> {
+  const [view] = await topUpViews(db, sql`t.publicity_id = ${publicityId} AND t.community_id = ${communityId}`, 1);
+  return view ? { ...view, alreadyCredited: true } : null;
+}
+
 /**
  * Tops up a publicity batch whose window has ended. Before `endsAt` → 409 PUBLICITY_OPEN.
- * Repeating it credits only what a dismissed objection has since released.
+ * Repeating it credits only what a dismissed objection has since released. A repeat with
+ * nothing left writes nothing and answers the batch's latest top-up (`alreadyCredited`): a
+ * top-up row is written only when it credits something or is the batch's first. That rule is
+ * also a guard in SQL (the row's `credited` would be NULL otherwise, which rolls the batch
+ * back), so two top-ups racing on the same items leave one row, not an empty second one.
  */
-export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta: RequestMeta | null, communityId: string, publicityId: string): Promise<TopUpView> {
+export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta: RequestMeta | null, communityId: string, publicityId: string): Promise<TopUpResult> {
   const batch = await db.query.publicityBatches.findFirst({ where: and(eq(publicityBatches.id, publicityId), eq(publicityBatches.communityId, communityId)) });
   if (!batch) throw new DomainError("NOT_FOUND", { publicityId });
   const now = clock.now();
   if (now.getTime() < Date.parse(batch.endsAt)) throw new DomainError("PUBLICITY_OPEN", { endsAt: batch.endsAt });
   const at = now.toISOString();
   const by = actor === "system" ? "system" : actorRef(actor);
-  const eligible = await db.all<Eligible>(sql`SELECT a.id, a.household_id, a.kind, a.points FROM publicity_items pi JOIN applications a ON a.id = pi.application_id
-    WHERE pi.publicity_id = ${publicityId} AND ${standing}
-    ORDER BY CASE a.kind WHEN 'award' THEN 0 ELSE 1 END, a.register_no`);
+  const eligible = await eligibleItems(db, publicityId);
+  if (eligible.length === 0) {
+    const earlier = await latestOf(db, communityId, publicityId);
+    if (earlier) return earlier;
+  }
   const id = newId();
   const statements: Statement[] = [
     db.insert(topUps).values({ id, communityId, publicityId, credited: 0, points: 0, heldBack: 0, createdBy: by, createdAt: at }),
     ...eligible.flatMap((item) => creditStatements(db, communityId, id, { ...item, points: Number(item.points) }, by, at)),
+    // NULL (and so a rolled-back batch) when this top-up credited nothing and is not the batch's first.
     db.run(sql`UPDATE top_ups SET
-        credited = (SELECT COUNT(*) FROM credits WHERE top_up_id = ${id}),
+        credited = CASE WHEN (SELECT COUNT(*) FROM credits WHERE top_up_id = ${id}) > 0
+            OR NOT EXISTS (SELECT 1 FROM top_ups t WHERE t.publicity_id = ${publicityId} AND t.id <> ${id})
+          THEN (SELECT COUNT(*) FROM credits WHERE top_up_id = ${id}) END,
         points = (SELECT COALESCE(SUM(amount), 0) FROM credits WHERE top_up_id = ${id} AND kind = 'award'),
         held_back = (SELECT COUNT(*) FROM publicity_items pi JOIN applications a ON a.id = pi.application_id
           WHERE pi.publicity_id = ${publicityId} AND a.status = 'publicised' AND ${objected})
@@ -114,19 +141,92 @@ export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta:
   try {
     await db.batch(statements as [Statement, ...Statement[]]);
   } catch (err) {
-    // Another top-up of the same batch got there first: nothing of ours was written.
+    // Another top-up of the same batch got there first: nothing of ours was written, and the
+    // answer is that one (it committed before our batch failed).
     const constraint = violatedConstraint(err);
-    if (constraint === "transfers.cause" || constraint === "credits.application_id") throw new DomainError("CONFLICT", { publicityId });
+    if (constraint === "transfers.cause" || constraint === "credits.application_id" || failedNotNull(err) === "top_ups.credited") {
+      const earlier = await latestOf(db, communityId, publicityId);
+      if (earlier) return earlier;
+      throw new DomainError("CONFLICT", { publicityId });
+    }
     throw err;
   }
-  return getTopUp(db, communityId, id);
+  return { ...(await getTopUp(db, communityId, id)), alreadyCredited: false };
 }
 
-/** Top-ups with what their penalties took, newest first (one query, however many). */
+export interface TopUpPreview {
+  publicityId: string;
+  endsAt: string;
+  /** open: the window still runs (the preview shows what a top-up would do if it ended now). */
+  status: "open" | "closed";
+  /** Items a top-up would credit now (awards and penalties). */
+  credited: number;
+  /** Households those items belong to. */
+  households: number;
+  /** Points the awards would add. */
+  points: number;
+  /** Points the penalties would take (never more than the balance, awards counted first). */
+  deducted: number;
+  /** Items held back by an open objection, with what is objected to. */
+  heldBack: Array<{ applicationId: string; registerNo: number | null; householdNo: string; headName: string; rule: string; kind: "award" | "penalty"; points: number; objection: string }>;
+  /** The items a top-up would credit, for the admin to check before confirming. */
+  items: Array<{ applicationId: string; registerNo: number | null; householdNo: string; headName: string; rule: string; kind: "award" | "penalty"; points: number }>;
+  /** The batch's latest top-up, when there is one: when and by whom it was credited. */
+  lastTopUp: TopUpView | null;
+}
+
+/**
+ * What a top-up of the batch would do now, without writing anything: the same items in the same
+ * order as `topUp`, and the penalties' deductions as its batch computes them (each household's
+ * balance plus this top-up's awards, then each penalty the smaller of its points and what is
+ * left). The top-up itself re-checks everything in SQL; the preview is for the admin's eyes.
+ */
+export async function previewTopUp(db: Db, communityId: string, publicityId: string, now: Date): Promise<TopUpPreview> {
+  const batch = await db.query.publicityBatches.findFirst({ where: and(eq(publicityBatches.id, publicityId), eq(publicityBatches.communityId, communityId)) });
+  if (!batch) throw new DomainError("NOT_FOUND", { publicityId });
+  type Line = { id: string; household_id: string; kind: "award" | "penalty"; points: number; register_no: number | null; household_no: string; head_name: string; title: string; balance: number; objection: string | null };
+  const lines = await db.all<Line>(sql`SELECT a.id, a.household_id, a.kind, a.points, a.register_no, h.household_no, h.head_name, r.title,
+      COALESCE(acc.balance, 0) AS balance,
+      (SELECT o.reason FROM objections o WHERE o.application_id = a.id AND o.status = 'open' ORDER BY o.created_at LIMIT 1) AS objection
+    FROM publicity_items pi
+    JOIN applications a ON a.id = pi.application_id
+    JOIN households h ON h.id = a.household_id
+    JOIN rules r ON r.id = a.rule_id
+    LEFT JOIN accounts acc ON acc.id = a.household_id
+    WHERE pi.publicity_id = ${publicityId} AND a.status = 'publicised' AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.application_id = a.id)
+    ORDER BY CASE a.kind WHEN 'award' THEN 0 ELSE 1 END, a.register_no`);
+  const item = (l: Line) => ({ applicationId: String(l.id), registerNo: l.register_no === null ? null : Number(l.register_no), householdNo: String(l.household_no), headName: String(l.head_name), rule: String(l.title), kind: l.kind, points: Number(l.points) });
+  const due = lines.filter((l) => l.objection === null);
+  const balances = new Map<string, number>();
+  let points = 0;
+  let deducted = 0;
+  for (const l of due) {
+    const balance = balances.get(l.household_id) ?? Number(l.balance);
+    const moved = l.kind === "award" ? Number(l.points) : Math.min(Number(l.points), balance);
+    balances.set(l.household_id, l.kind === "award" ? balance + moved : balance - moved);
+    if (l.kind === "award") points += moved;
+    else deducted += moved;
+  }
+  const [lastTopUp] = await topUpViews(db, sql`t.publicity_id = ${publicityId} AND t.community_id = ${communityId}`, 1);
+  return {
+    publicityId,
+    endsAt: batch.endsAt,
+    status: Date.parse(batch.endsAt) > now.getTime() ? "open" : "closed",
+    credited: due.length,
+    households: new Set(due.map((l) => l.household_id)).size,
+    points,
+    deducted,
+    heldBack: lines.filter((l) => l.objection !== null).map((l) => ({ ...item(l), objection: String(l.objection) })),
+    items: due.map(item),
+    lastTopUp: lastTopUp ?? null,
+  };
+}
+
+/** Top-ups with what their penalties took, newest first (one query, however many; ties in time by insertion order). */
 async function topUpViews(db: Db, where: SQL, limit: number): Promise<TopUpView[]> {
   const rows = await db.all<Record<string, string | number>>(sql`SELECT t.id, t.publicity_id, t.credited, t.points, t.held_back, t.created_at, t.created_by,
       (SELECT COALESCE(SUM(c.amount), 0) FROM credits c WHERE c.top_up_id = t.id AND c.kind = 'penalty') AS deducted
-    FROM top_ups t WHERE ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT ${limit}`);
+    FROM top_ups t WHERE ${where} ORDER BY t.created_at DESC, t.rowid DESC LIMIT ${limit}`);
   return rows.map((r) => ({
     id: String(r.id),
     publicityId: String(r.publicity_id),

@@ -41,6 +41,9 @@ export const ApplicationSchema = z
     decidedAt: z.string().nullable(),
     household: z.object({ id: z.string(), householdNo: z.string(), headName: z.string(), building: z.string() }),
     rule: z.object({ id: z.string(), title: z.string(), category: z.enum(categories), kind: z.enum(ruleKinds), minPoints: z.number().int(), maxPoints: z.number().int() }),
+    likelyDuplicateOf: z.array(z.string()).openapi({
+      description: "Other live applications that may be the same deed (same household and rule on the same China day without a notice, or the same notice for the same member or with one naming no member); for the reviewer to check",
+    }),
     history: z.array(EventSchema).optional().openapi({ description: "Every step: who moved it, when, from where to where, and why" }),
   })
   .openapi("Application");
@@ -85,7 +88,7 @@ export const applicationsRoutes = createRouter()
       method: "post",
       path: "/applications",
       tags: ["applications"],
-      summary: "Apply for points (resident: own household, awards only; volunteer and admin: any household, penalties too)",
+      summary: "Apply for points (resident: own household, awards only; volunteer and admin: any household, penalties too); one live application per notice, rule and member (or household) → else 409 DUPLICATE_APPLICATION naming the first",
       middleware: [allow("resident", "volunteer", "admin")] as const,
       security,
       request: { body: jsonBody(NewApplicationBody) },

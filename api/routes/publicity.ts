@@ -7,6 +7,7 @@ import type { AppEnv } from "../env";
 import { applicationStatuses, categories, ruleKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { createPublicity, currentPublicity, getPublicity, listObjections, listPublicity, publicCommunityId, raiseObjection, resolveObjection } from "../domain/publicity";
+import { publicityFloorHours } from "../config";
 import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
 
 const PublicityItemSchema = z.object({
@@ -21,6 +22,10 @@ const PublicityItemSchema = z.object({
   status: z.enum([...applicationStatuses, "objected"]),
 });
 
+const BatchTopUpSchema = z
+  .object({ id: z.string(), at: z.string(), by: z.string(), byName: z.string().nullable(), credited: z.number().int(), points: z.number().int() })
+  .openapi("BatchTopUp");
+
 export const PublicitySchema = z
   .object({
     id: z.string(),
@@ -29,8 +34,23 @@ export const PublicitySchema = z
     endsAt: z.string(),
     status: z.enum(["open", "closed"]),
     items: z.array(PublicityItemSchema),
+    topUp: BatchTopUpSchema.nullable().optional().openapi({ description: "Staff of the community only: the batch's latest top-up (when, by whom), or null" }),
   })
   .openapi("Publicity");
+
+export const CurrentBoardSchema = z
+  .object({
+    communityName: z.string(),
+    items: z.array(PublicityItemSchema.extend({ batchId: z.string(), batchEndsAt: z.string() })).openapi({ description: "The items of every open batch, each naming its batch" }),
+    batches: z
+      .array(z.object({ id: z.string(), startsAt: z.string(), endsAt: z.string(), status: z.enum(["open", "closed"]), items: z.array(PublicityItemSchema) }))
+      .openapi({ description: "Every open batch, newest first, each with its own end and items" }),
+    id: z.string().nullable().openapi({ description: "The newest open batch (kept from the one-batch board); null when none is open" }),
+    startsAt: z.string().nullable(),
+    endsAt: z.string().nullable(),
+    status: z.enum(["open"]).nullable(),
+  })
+  .openapi("CurrentBoard");
 
 export const ObjectionSchema = z
   .object({
@@ -80,16 +100,16 @@ export const publicityRoutes = createRouter()
       request: { body: jsonBody(NewPublicityBody) },
       responses: { 201: jsonResponse(PublicitySchema, "Created"), ...errorResponses },
     }),
-    async (c) => c.json(await createPublicity(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json")), 201),
+    async (c) => c.json(await createPublicity(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json"), publicityFloorHours(c.get("config"))), 201),
   )
   .openapi(
     createRoute({
       method: "get",
       path: "/publicity/current",
       tags: ["publicity"],
-      summary: "The running publicity batch, or null (anyone, no sign-in; names masked)",
+      summary: "Every open publicity batch and their items, each item naming its batch (anyone, no sign-in; names masked)",
       request: { query: BoardQuery },
-      responses: { 200: jsonResponse(PublicitySchema.nullable(), "The running batch or null"), ...errorResponses },
+      responses: { 200: jsonResponse(CurrentBoardSchema, "The open batches (none: empty lists)"), ...errorResponses },
     }),
     async (c) => {
       const communityId = await boardCommunity(c, c.req.valid("query").community);
@@ -116,11 +136,15 @@ export const publicityRoutes = createRouter()
       method: "get",
       path: "/publicity/{id}",
       tags: ["publicity"],
-      summary: "One publicity batch (anyone, no sign-in; names masked)",
+      summary: "One publicity batch (anyone, no sign-in; names masked); the community's staff also see its latest top-up",
       request: { params: IdParam },
       responses: { 200: jsonResponse(PublicitySchema, "The batch"), ...errorResponses },
     }),
-    async (c) => c.json(await getPublicity(c.get("db"), c.get("clock"), c.req.valid("param").id), 200),
+    async (c) => {
+      const actor = c.get("actor");
+      const staffCommunity = actor?.kind === "user" ? actor.communityId : null;
+      return c.json(await getPublicity(c.get("db"), c.get("clock"), c.req.valid("param").id, staffCommunity), 200);
+    },
   )
   .openapi(
     createRoute({

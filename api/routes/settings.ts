@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { getSettings, updateSettings } from "../domain/community";
+import { publicityFloorHours } from "../config";
 import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security, staffOf } from "../router";
 
 export const SettingsSchema = z
@@ -14,6 +15,7 @@ export const SettingsSchema = z
     pinThreshold: z.number().int(),
     dailyRedemptionCap: z.number().int().nullable(),
     autoTopUp: z.boolean(),
+    publicityFloorHours: z.number().int().openapi({ description: "Read-only: the deployment's PUBLICITY_FLOOR_HOURS, the least minPublicityHours and window allowed" }),
   })
   .openapi("CommunitySettings");
 
@@ -39,18 +41,18 @@ export const settingsRoutes = createRouter()
       security,
       responses: { 200: jsonResponse(SettingsSchema, "Settings"), ...errorResponses },
     }),
-    async (c) => c.json(await getSettings(c.get("db"), actorOf(c).communityId), 200),
+    async (c) => c.json(await getSettings(c.get("db"), actorOf(c).communityId, publicityFloorHours(c.get("config"))), 200),
   )
   .openapi(
     createRoute({
       method: "patch",
       path: "/community/settings",
       tags: ["settings"],
-      summary: "Change the community's settings (admin)",
+      summary: "Change the community's settings (admin); minPublicityHours and publicityDays never below the deployment's PUBLICITY_FLOOR_HOURS",
       middleware: [allow("admin")] as const,
       security,
       request: { body: jsonBody(SettingsPatch) },
       responses: { 200: jsonResponse(SettingsSchema, "The new settings"), ...errorResponses },
     }),
-    async (c) => c.json(await updateSettings(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json")), 200),
+    async (c) => c.json(await updateSettings(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json"), publicityFloorHours(c.get("config"))), 200),
   );

@@ -1,7 +1,7 @@
 /** Step 6, 充值 top-up: credits an ended publicity batch (admin). Money rules: `api/domain/topup.ts`. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
-import { listTopUps, topUp } from "../domain/topup";
+import { listTopUps, previewTopUp, topUp } from "../domain/topup";
 import { allow, createRouter, errorResponses, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
 
 export const TopUpSchema = z
@@ -17,7 +17,37 @@ export const TopUpSchema = z
   })
   .openapi("TopUp");
 
+const TopUpResultSchema = TopUpSchema.extend({
+  alreadyCredited: z.boolean().openapi({ description: "true (and status 200): nothing was left to credit, nothing was written; this is the batch's latest top-up" }),
+}).openapi("TopUpResult");
+
+const PreviewItemSchema = z.object({
+  applicationId: z.string(),
+  registerNo: z.number().int().nullable(),
+  householdNo: z.string(),
+  headName: z.string(),
+  rule: z.string(),
+  kind: z.enum(["award", "penalty"]),
+  points: z.number().int(),
+});
+
+const TopUpPreviewSchema = z
+  .object({
+    publicityId: z.string(),
+    endsAt: z.string(),
+    status: z.enum(["open", "closed"]),
+    credited: z.number().int().openapi({ description: "Items a top-up would credit now" }),
+    households: z.number().int(),
+    points: z.number().int().openapi({ description: "Points the awards would add" }),
+    deducted: z.number().int().openapi({ description: "Points the penalties would take" }),
+    heldBack: z.array(PreviewItemSchema.extend({ objection: z.string() })),
+    items: z.array(PreviewItemSchema),
+    lastTopUp: TopUpSchema.nullable().openapi({ description: "The batch's latest top-up: when and by whom it was credited" }),
+  })
+  .openapi("TopUpPreview");
+
 const TopUpBody = z.object({ publicityId: z.string().min(1).max(100) });
+const PreviewQuery = z.object({ publicityId: z.string().min(1).max(100) });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault) });
 
 export const topupsRoutes = createRouter()
@@ -26,16 +56,30 @@ export const topupsRoutes = createRouter()
       method: "post",
       path: "/topups",
       tags: ["topups"],
-      summary: "Credit an ended publicity batch (admin); repeating it never credits anything twice",
+      summary: "Credit an ended publicity batch (admin); repeating it never credits anything twice, and with nothing left answers the latest top-up (200) without writing",
       middleware: [allow("admin")] as const,
       security,
       request: { body: jsonBody(TopUpBody) },
-      responses: { 201: jsonResponse(TopUpSchema, "Done"), ...errorResponses },
+      responses: { 201: jsonResponse(TopUpResultSchema, "Done"), 200: jsonResponse(TopUpResultSchema, "Nothing left to credit: the batch's latest top-up"), ...errorResponses },
     }),
     async (c) => {
       const actor = staffOf(c);
-      return c.json(await topUp(c.get("db"), c.get("clock"), actor, c.get("meta"), actor.communityId, c.req.valid("json").publicityId), 201);
+      const result = await topUp(c.get("db"), c.get("clock"), actor, c.get("meta"), actor.communityId, c.req.valid("json").publicityId);
+      return result.alreadyCredited ? c.json(result, 200) : c.json(result, 201);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/topups/preview",
+      tags: ["topups"],
+      summary: "What a top-up of the batch would credit now: households, points, deductions, held-back items, and its latest top-up (admin; writes nothing)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { query: PreviewQuery },
+      responses: { 200: jsonResponse(TopUpPreviewSchema, "The preview"), ...errorResponses },
+    }),
+    async (c) => c.json(await previewTopUp(c.get("db"), staffOf(c).communityId, c.req.valid("query").publicityId, c.get("clock").now()), 200),
   )
   .openapi(
     createRoute({

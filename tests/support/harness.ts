@@ -72,7 +72,8 @@ export interface TestApp {
   close(): void;
 }
 
-export async function createTestApp(): Promise<TestApp> {
+/** `publicityFloorHours`: the deployment's PUBLICITY_FLOOR_HOURS (0 unless a test sets one). */
+export async function createTestApp(options: { publicityFloorHours?: number } = {}): Promise<TestApp> {
   const client = createClient({ url: ":memory:" });
   const db = dbFromLibsql(client);
   await migrate(db, { migrationsFolder });
@@ -81,7 +82,8 @@ export async function createTestApp(): Promise<TestApp> {
     db: () => db,
     clock,
     // In process there is no socket: addresses come as on Workers (CF-Connecting-IP).
-    config: () => ({ publicUrl: "http://localhost:8787", cardSigningKey: "test-card-signing-key-0123456789", secureCookies: false, addressFrom: "cloudflare" }),
+    // Publicity floor 0 unless a test sets one: tests move the clock past one-hour windows.
+    config: () => ({ publicUrl: "http://localhost:8787", cardSigningKey: "test-card-signing-key-0123456789", secureCookies: false, publicityFloorHours: options.publicityFloorHours ?? 0, addressFrom: "cloudflare" }),
   });
 
   const call: Caller = async (method, path, options = {}) => {

@@ -106,6 +106,8 @@ export async function startNodeTarget(extraEnv: Record<string, string> = {}, opt
       SEED_PASSWORD: targetPassword,
       PUBLIC_URL: baseUrl,
       JOB_INTERVAL_SECONDS: "5",
+      // Journeys open publicity windows of a few seconds.
+      PUBLICITY_FLOOR_HOURS: "0",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],

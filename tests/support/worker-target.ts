@@ -83,6 +83,8 @@ export async function startWorkerTarget(options: WorkerTargetOptions = {}): Prom
     SEED_PASSWORD: targetPassword,
     CARD_SIGNING_KEY: "worker-target-card-signing-key-0123456789",
     PUBLIC_URL: baseUrl,
+    // Journeys open publicity windows of a few seconds.
+    PUBLICITY_FLOOR_HOURS: "0",
     ...options.vars,
   };
   const { unstable_startWorker } = await import("wrangler");

@@ -1,7 +1,8 @@
 /**
- * The community notice board (公示栏), open to anyone without signing in: the running
- * publicity with masked names, days left and how to object; past batches below.
- * A signed-in resident or staff member can raise an objection on an item here.
+ * The community notice board (公示栏), open to anyone without signing in: every publicity batch
+ * still open, each with its own end and days left (a new batch never closes an older one), with
+ * masked names and how to object; past batches below. A signed-in resident or staff member can
+ * raise an objection on an item of any open batch.
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, publicity, type Publicity, type PublicityItem } from "../api";
@@ -10,11 +11,16 @@ import { session } from "../session";
 import { createAction, ErrorBox, Loading, Success } from "../ui/common";
 import { Icon } from "../ui/icon";
 
-async function currentBatch(): Promise<Publicity | null> {
+type Board = Awaited<ReturnType<typeof publicity.current>>;
+type OpenBatch = Board["batches"][number];
+
+/** Every open batch (newest first); none when the community has none or is unknown. */
+async function openBatches(): Promise<{ communityName: string; batches: OpenBatch[] }> {
   try {
-    return await publicity.current();
+    const board = await publicity.current();
+    return { communityName: board.communityName, batches: board.batches };
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null;
+    if (err instanceof ApiError && err.status === 404) return { communityName: "", batches: [] };
     throw err;
   }
 }
@@ -32,12 +38,10 @@ export function daysLeft(endsAt: string, now = Date.now()): number {
 }
 
 export default function Board() {
-  const [current, { refetch }] = createResource(currentBatch);
+  const [current, { refetch }] = createResource(openBatches);
   const [past] = createResource(pastBatches);
-  const open = () => {
-    const batch = current();
-    return !!batch && new Date(batch.endsAt).getTime() > Date.now();
-  };
+  const openIds = () => new Set((current()?.batches ?? []).map((b) => b.id));
+  const earlier = () => (past() ?? []).filter((b) => !openIds().has(b.id));
   return (
     <>
       <h1>
@@ -45,33 +49,26 @@ export default function Board() {
       </h1>
       <ErrorBox error={current.error} />
       <Show when={!current.loading} fallback={<Loading />}>
-        <Show when={current()} fallback={<p class="panel muted" data-testid="board-empty">{t("board.none")}</p>}>
-          {(batch) => (
-            <section class="panel" data-testid="board-current">
-              <div class="days-left">
-                <Show when={open()} fallback={<span class="badge">{t("board.ended")}</span>}>
-                  <span>{t("board.daysLeftPre")}</span>
-                  <strong data-testid="days-left">{daysLeft(batch().endsAt)}</strong>
-                  <span>{t("board.daysLeftPost")}</span>
-                </Show>
-              </div>
-              <p class="muted small">
-                {t("board.period", { from: fmtDate(batch().startsAt, true), to: fmtDate(batch().endsAt, true) })}
+        <Show when={current()?.batches.length} fallback={<p class="panel muted" data-testid="board-empty">{t("board.none")}</p>}>
+          <div data-testid="board-current">
+            <Show when={current()!.batches.length > 1}>
+              <p class="small" data-testid="board-open-count">
+                {t("office.openBatches", { n: current()!.batches.length })}
               </p>
-              <Items batch={batch()} canObject={open() && !!session.me()} onObjected={refetch} />
-              <div class="panel" style={{ background: "#fff8e6" }}>
-                <h2 style={{ "margin-top": 0 }}>
-                  <Icon name="alert" /> {t("board.howToObject")}
-                </h2>
-                <p style={{ margin: 0 }}>{t("board.howToObjectText")}</p>
-              </div>
-            </section>
-          )}
+            </Show>
+            <For each={current()!.batches}>{(batch) => <OpenBatchPanel batch={batch} onObjected={refetch} />}</For>
+            <div class="panel" style={{ background: "#fff8e6" }}>
+              <h2 style={{ "margin-top": 0 }}>
+                <Icon name="alert" /> {t("board.howToObject")}
+              </h2>
+              <p style={{ margin: 0 }}>{t("board.howToObjectText")}</p>
+            </div>
+          </div>
         </Show>
       </Show>
-      <Show when={(past() ?? []).filter((b) => b.id !== current()?.id).length}>
+      <Show when={earlier().length}>
         <h2>{t("board.past")}</h2>
-        <For each={(past() ?? []).filter((b) => b.id !== current()?.id)}>
+        <For each={earlier()}>
           {(batch) => (
             <details class="panel">
               <summary>
@@ -87,7 +84,27 @@ export default function Board() {
   );
 }
 
-function Items(props: { batch: Publicity; canObject: boolean; onObjected?: () => void }) {
+/** One open batch: its own end and days left; objections are taken until that end. */
+function OpenBatchPanel(props: { batch: OpenBatch; onObjected: () => void }) {
+  const open = () => new Date(props.batch.endsAt).getTime() > Date.now();
+  return (
+    <section class="panel" data-testid="board-batch" data-batch-id={props.batch.id}>
+      <div class="days-left">
+        <Show when={open()} fallback={<span class="badge">{t("board.ended")}</span>}>
+          <span>{t("board.daysLeftPre")}</span>
+          <strong data-testid="days-left">{daysLeft(props.batch.endsAt)}</strong>
+          <span>{t("board.daysLeftPost")}</span>
+        </Show>
+      </div>
+      <p class="muted small" data-testid="batch-period">
+        {t("board.period", { from: fmtDate(props.batch.startsAt, true), to: fmtDate(props.batch.endsAt, true) })}
+      </p>
+      <Items batch={props.batch} canObject={open() && !!session.me()} onObjected={props.onObjected} />
+    </section>
+  );
+}
+
+function Items(props: { batch: Pick<Publicity, "id" | "items">; canObject: boolean; onObjected?: () => void }) {
   return (
     <Show when={props.batch.items?.length} fallback={<p class="muted">{t("board.noItems")}</p>}>
       <ul class="list" data-testid="board-items">

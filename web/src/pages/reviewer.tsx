@@ -1,7 +1,8 @@
 /**
  * Certification group (认定小组): the queue of submitted applications grouped by notice and
  * household, with evidence; approve with points inside the rule's range or reject with a
- * reason, one by one or in bulk; then the objections to resolve.
+ * reason, one by one or in bulk; then the objections to resolve. An application that may be
+ * the same deed as another (same household and rule that day, or the same activity) is marked.
  */
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { applications, notices, objections, type Application, type Objection } from "../api";
@@ -140,6 +141,13 @@ function QueueItem(props: { application: Application; checked: boolean; onCheck:
             <div class="muted small">{t("apps.member", { name: a().memberName! })}</div>
           </Show>
           <div class="muted small">{fmtDate(a().createdAt, true)}</div>
+          <Show when={a().likelyDuplicateOf?.length}>
+            <div class="small" data-testid="likely-duplicate">
+              <span class="badge warn">
+                <Icon name="alert" /> {t("office.likelyDuplicate", { n: a().likelyDuplicateOf.length })}
+              </span>
+            </div>
+          </Show>
           <Show when={a().evidence?.length}>
             <div class="row" style={{ "margin-top": "6px" }}>
               <For each={a().evidence}>

@@ -2,10 +2,12 @@
  * Volunteer / building head: pick the notice (activity) and the rule, scan the cards of the
  * people who took part one after another (the camera keeps scanning; a typed 户号 works too),
  * watch the list grow, then submit every application at once. Below: what they logged.
+ * After a submission the list empties and the camera stops, so a card still in front of it is
+ * not added again; a household that had already applied for the activity is named, not resubmitted.
  */
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
-import { applications, cards, households, notices, rules, type Rule } from "../api";
-import { categoryName, fmtDate, t } from "../i18n";
+import { ApiError, applications, cards, households, notices, rules, type Rule } from "../api";
+import { categoryName, currentLang, fmtDate, t } from "../i18n";
 import { createAction, describeError, ErrorBox, Success } from "../ui/common";
 import { useStaffRole } from "../ui/guard";
 import { Icon } from "../ui/icon";
@@ -29,6 +31,7 @@ export default function Volunteer() {
   const [message, setMessage] = createSignal<string | null>(null);
   const [problem, setProblem] = createSignal<unknown>(null);
   const [sent, setSent] = createSignal<number | null>(null);
+  const [duplicates, setDuplicates] = createSignal<Participant[]>([]);
 
   const notice = () => noticeList()?.items.find((n) => n.id === noticeId());
   const ruleChoices = createMemo<Rule[]>(() => {
@@ -45,6 +48,9 @@ export default function Volunteer() {
     setPeople([...people(), p]);
     setMessage(t("volunteer.added", { name: p.headName }));
     setProblem(null);
+    // A new list starts: the last submission's messages no longer describe it.
+    setDuplicates([]);
+    setSent(null);
   }
 
   async function onScan(text: string) {
@@ -91,12 +97,19 @@ export default function Volunteer() {
         applications.create({ householdId: p.householdId, ruleId: ruleId(), noticeId: noticeId() || undefined, description: text }),
       ),
     );
-    const failed = people().filter((_, i) => results[i].status === "rejected");
-    setSent(results.length - failed.length);
+    const refusedAs = (r: PromiseSettledResult<unknown>) =>
+      r.status === "rejected" ? (r.reason instanceof ApiError && r.reason.code === "DUPLICATE_APPLICATION" ? "duplicate" : "failed") : "sent";
+    const outcome = results.map(refusedAs);
+    const failed = people().filter((_, i) => outcome[i] === "failed");
+    // Applied already (by anyone, any device): named, and off the list, since sending again cannot help.
+    setDuplicates(people().filter((_, i) => outcome[i] === "duplicate"));
+    setSent(outcome.filter((o) => o === "sent").length);
     setPeople(failed);
+    setCamera(false);
+    setMessage(null);
     void refetch();
     if (failed.length) {
-      const reason = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
+      const reason = (results[outcome.indexOf("failed")] as PromiseRejectedResult).reason;
       throw new Error(t("volunteer.someFailed", { n: failed.length, reason: describeError(reason) }));
     }
   });
@@ -187,7 +200,12 @@ export default function Volunteer() {
           </For>
         </ul>
         <ErrorBox error={submit.error()} />
-        <Show when={sent() !== null && !submit.error()}>
+        <Show when={duplicates().length}>
+          <p class="error" role="alert" data-testid="duplicates">
+            <Icon name="alert" /> {t("office.duplicateRefused", { names: duplicates().map((p) => `${p.headName} · ${p.householdNo}`).join(currentLang() === "en" ? ", " : "、") })}
+          </p>
+        </Show>
+        <Show when={!!sent() && !submit.error()}>
           <Success>{t("volunteer.sent", { n: sent()! })}</Success>
         </Show>
         <button class="big" disabled={!people().length || !ruleId() || submit.busy()} onClick={() => void submit.run()} data-testid="submit-all">
