@@ -1,5 +1,8 @@
 /** What every request handler can reach: injected dependencies, never module globals. */
 import type { Db } from "../db/client";
+import type { Lang } from "../shared/domain";
+
+export type { Lang };
 import type { Actor, RequestMeta } from "./domain/actor";
 import type { Clock } from "./domain/clock";
 
@@ -30,7 +33,6 @@ export interface AppDeps {
   config: (env: unknown) => AppConfig;
 }
 
-export type Lang = "zh" | "en";
 
 export interface AppEnv {
   Bindings: Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import type { Role } from "../shared/domain";
+import { staffRoles, type Role } from "../shared/domain";
 import type { Actor } from "./domain/actor";
 import { base64url } from "./domain/crypto";
 import { DomainError } from "./domain/errors";
@@ -25,7 +25,7 @@ export function allow(...roles: Role[]): MiddlewareHandler<AppEnv> {
   };
 }
 
-export const staffRoles: Role[] = ["admin", "reviewer", "volunteer", "clerk"];
+export { staffRoles };
 export const anyRole: Role[] = [...staffRoles, "resident"];
 
 /** The signed-in actor; routes that reach here went through `allow(...)`. */

@@ -15,9 +15,3 @@ export { schema };
 export function dbFromLibsql(client: Client): Db {
   return drizzle(client, { schema });
 }
-
-/** Rows changed by one statement of a batch, whichever driver ran it. */
-export function rowsAffected(result: unknown): number {
-  const r = result as { rowsAffected?: number; meta?: { changes?: number } };
-  return r.rowsAffected ?? r.meta?.changes ?? 0;
-}

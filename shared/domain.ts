@@ -34,6 +34,9 @@ export const staffRoles = ["admin", "reviewer", "volunteer", "clerk"] as const;
 export type StaffRole = (typeof staffRoles)[number];
 export type Role = StaffRole | "resident";
 
+/** The languages of the app and of every answer (Simplified Chinese first). */
+export type Lang = "zh" | "en";
+
 /**
  * Where an application stands in the seven procedures.
  * submitted (申请) → registered (认定+登记) → publicised (公示) → credited (充值);

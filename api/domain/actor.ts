@@ -10,10 +10,6 @@ export function actorRef(actor: Actor): string {
   return `${actor.kind}:${actor.id}`;
 }
 
-export function isStaff(actor: Actor): actor is Extract<Actor, { kind: "user" }> {
-  return actor.kind === "user";
-}
-
 export type { Role };
 
 /** Where a request came from, for the audit log. */

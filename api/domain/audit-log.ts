@@ -1,6 +1,7 @@
 /** Reading the audit log: newest first, keyset-paged on `seq`, filtered by action and actor. */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { likeEscape } from "../../db/sql";
 
 export interface AuditQuery {
   /** An exact action (`redemption.void`), or a prefix ending in `*` (`redemption.*`). */
@@ -24,14 +25,11 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-function likePrefix(text: string): string {
-  return `${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
 
 export async function listAudit(db: Db, communityId: string, query: AuditQuery) {
   const conditions: SQL[] = [sql`community_id = ${communityId}`];
   if (query.action) {
-    conditions.push(query.action.endsWith("*") ? sql`action LIKE ${likePrefix(query.action.slice(0, -1))} ESCAPE '\\'` : sql`action = ${query.action}`);
+    conditions.push(query.action.endsWith("*") ? sql`action LIKE ${`${likeEscape(query.action.slice(0, -1))}%`} ESCAPE '\\'` : sql`action = ${query.action}`);
   }
   if (query.actor) {
     conditions.push(query.actor.includes(":") || query.actor === "system" ? sql`actor = ${query.actor}` : sql`actor IN (${`user:${query.actor}`}, ${`household:${query.actor}`})`);

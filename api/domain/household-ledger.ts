@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { households } from "../../db/schema";
 import { linesOf } from "./redemption";
-import { carrierNamesZh, type Category, type LedgerEntryKind } from "../../shared/domain";
+import { carrierNamesZh, type Category, type Lang, type LedgerEntryKind } from "../../shared/domain";
 import type { Actor } from "./actor";
 import { DomainError } from "./errors";
 
@@ -23,7 +23,6 @@ export interface LedgerEntry {
   description: string;
 }
 
-type Lang = "zh" | "en";
 
 interface EntryRow {
   seq: number;

@@ -4,6 +4,7 @@
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { likeEscape } from "../../db/sql";
 import { accounts, cards, households, members } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
@@ -121,9 +122,9 @@ export interface HouseholdListQuery {
   contacts?: boolean;
 }
 
-/** Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`. */
+/** A LIKE pattern that finds `text` anywhere, matched literally (see `likeEscape`). */
 function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return `%${likeEscape(text)}%`;
 }
 
 /**

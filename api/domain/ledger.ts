@@ -11,6 +11,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client";
+import { num, rowsOf, type Row } from "../../db/sql";
 import type { AccountKind, LedgerEntryKind } from "../../shared/domain";
 
 export type Statement = BatchItem<"sqlite">;
@@ -81,8 +82,20 @@ export interface LedgerCheck {
   problems: string[];
 }
 
-type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
+
+/**
+ * What the transfers of each kind add up to, as the ledger check and the reports name them:
+ * awards issued, what penalties actually took, and redemptions net of their voids. The one
+ * place that knows which transfer kind is which figure.
+ */
+export function pointFlows(totalsByKind: Row[]): { issued: number; deducted: number; redeemed: number } {
+  const byKind = new Map(totalsByKind.map((r) => [String(r.kind), num(r.total)]));
+  return {
+    issued: byKind.get("award") ?? 0,
+    deducted: byKind.get("penalty") ?? 0,
+    redeemed: (byKind.get("redemption") ?? 0) - (byKind.get("reversal") ?? 0),
+  };
+}
 
 /**
  * Recomputes the community's ledger from its entries: all accounts sum to zero, every balance
@@ -105,22 +118,18 @@ export async function checkLedger(db: Db, communityId: string): Promise<LedgerCh
     db.run(sql`SELECT id FROM accounts WHERE community_id = ${communityId} AND kind <> 'issuance' AND balance < 0 LIMIT 20`),
     db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE community_id = ${communityId} GROUP BY kind`),
   ]);
-  const rows = (r: unknown) => (r as { rows: Row[] }).rows;
-  const totalsRow = rows(totals)[0] ?? {};
-  const byKind = new Map(rows(flows).map((r) => [String(r.kind), num(r.total)]));
+  const totalsRow = rowsOf(totals)[0] ?? {};
   const problems = [
-    ...rows(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
-    ...rows(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
-    ...rows(negative).map((r) => `account ${r.id}: negative balance`),
+    ...rowsOf(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
+    ...rowsOf(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
+    ...rowsOf(negative).map((r) => `account ${r.id}: negative balance`),
   ];
   const sumOfBalances = num(totalsRow.sum_all);
   if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
   return {
     ok: problems.length === 0,
     sumOfBalances,
-    issued: byKind.get("award") ?? 0,
-    deducted: byKind.get("penalty") ?? 0,
-    redeemed: (byKind.get("redemption") ?? 0) - (byKind.get("reversal") ?? 0),
+    ...pointFlows(rowsOf(flows)),
     outstanding: num(totalsRow.outstanding),
     problems,
   };

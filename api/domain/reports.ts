@@ -5,6 +5,8 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { num, rowsOf, type Row } from "../../db/sql";
+import { pointFlows } from "./ledger";
 import { maskName } from "../../shared/names";
 
 export interface CategoryTotal {
@@ -28,13 +30,6 @@ export interface Summary {
   byCategory: CategoryTotal[];
 }
 
-type Row = Record<string, unknown>;
-const num = (v: unknown) => Number(v ?? 0);
-/** Rows of a batched `db.run`: libSQL answers `rows`, D1 answers `results`. */
-const rowsOf = (r: unknown) => {
-  const result = r as { rows?: Row[]; results?: Row[] };
-  return result.rows ?? result.results ?? [];
-};
 
 /**
  * The community's headline numbers. A household takes part once it has had an award credited;
@@ -53,16 +48,16 @@ export async function summary(db: Db, communityId: string): Promise<Summary> {
         COUNT(*) AS applications
       FROM credits WHERE community_id = ${communityId} GROUP BY category ORDER BY category`),
   ]);
-  const byKind = new Map(rowsOf(flows).map((r) => [String(r.kind), num(r.total)]));
+  const { issued, deducted, redeemed } = pointFlows(rowsOf(flows));
   const householdCount = num(rowsOf(households)[0]?.n);
   const participatingCount = num(rowsOf(participating)[0]?.n);
   return {
     households: householdCount,
     participatingHouseholds: participatingCount,
     participationRate: householdCount === 0 ? 0 : participatingCount / householdCount,
-    pointsAwarded: byKind.get("award") ?? 0,
-    pointsDeducted: byKind.get("penalty") ?? 0,
-    pointsRedeemed: (byKind.get("redemption") ?? 0) - (byKind.get("reversal") ?? 0),
+    pointsAwarded: issued,
+    pointsDeducted: deducted,
+    pointsRedeemed: redeemed,
     pointsOutstanding: num(rowsOf(outstanding)[0]?.total),
     byCategory: rowsOf(categories).map((r) => ({
       category: String(r.category),
