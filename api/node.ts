@@ -7,6 +7,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import { openDatabase } from "../db/migrate-node";
 import { seedIfEmpty } from "../seed/seed";
 import { apiNotFound, createApp } from "./app";
@@ -48,15 +49,28 @@ const webRoot = resolve("web/dist");
 const server = new Hono();
 // The web app's pages and files carry the same security headers as the API (CSP, DENY framing).
 server.use("*", securityHeaders());
+// gzip for anything over 1 KB the client accepts compressed (scripts, styles, long lists).
+server.use("*", compress());
 server.route("/", api);
 // An unknown API path is a JSON 404, never the app shell below.
 server.all("/api", apiNotFound);
 server.all("/api/*", apiNotFound);
 if (existsSync(webRoot)) {
   const indexHtml = readFileSync(resolve(webRoot, "index.html"), "utf8");
-  server.use("/*", serveStatic({ root: "web/dist" }));
+  // Hashed build files never change under their name: a phone on rural 3G keeps them for a
+  // year. Everything else (the app shell, the service worker, the manifest) is revalidated.
+  server.use(
+    "/*",
+    serveStatic({
+      root: "web/dist",
+      onFound: (path, c) => c.header("cache-control", /\/assets\//.test(path) ? "public, max-age=31536000, immutable" : "no-cache"),
+    }),
+  );
   // Deep links (/c/…, /shop, /admin/…) fall back to the app shell.
-  server.get("*", (c) => c.html(indexHtml));
+  server.get("*", (c) => {
+    c.header("cache-control", "no-cache");
+    return c.html(indexHtml);
+  });
 }
 
 serve({ fetch: server.fetch, port: env.PORT }, (info) => {

@@ -1,0 +1,46 @@
+/**
+ * What a phone on a weak network downloads (issue 13, delivery): compressed scripts and styles,
+ * hashed files cached for a year, the app shell revalidated, and a robots.txt.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWebBuilt } from "./browser/support";
+import { startNodeTarget, type NodeTarget } from "./support/target";
+
+let server: NodeTarget;
+beforeAll(async () => {
+  await ensureWebBuilt();
+  server = await startNodeTarget();
+}, 180_000);
+afterAll(() => server?.stop());
+
+async function assetPaths(): Promise<string[]> {
+  const html = await (await fetch(`${server.baseUrl}/`)).text();
+  return [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+}
+
+describe("static delivery on Node", () => {
+  it("sends the app's scripts gzip-compressed and cached for a year under their hashed names", async () => {
+    const paths = await assetPaths();
+    const script = paths.find((p) => p.endsWith(".js"));
+    expect(script, "the app shell links a script under /assets/").toBeDefined();
+    const res = await fetch(`${server.baseUrl}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await res.text()).length).toBeGreaterThan(0);
+  });
+
+  it("revalidates the app shell on every visit, deep links included", async () => {
+    for (const path of ["/", "/shop", "/admin/households"]) {
+      const res = await fetch(`${server.baseUrl}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-cache");
+    }
+  });
+
+  it("answers robots.txt asking search engines to stay out", async () => {
+    const res = await fetch(`${server.baseUrl}/robots.txt`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/User-agent: \*\s+Disallow: \//);
+  });
+});
