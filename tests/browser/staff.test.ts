@@ -140,10 +140,14 @@ describe("staff journeys", () => {
   }, 120_000);
 
   it("volunteer: picks the notice, adds households one after another, submits all at once", async () => {
+    // A new activity: every household already applied for the world's first one, and one deed
+    // takes one application (tests/browser/office.test.ts shows the refusal).
+    const activity = await api(world.target, "POST", "/notices", world.admin, { title: "周日下午15号楼绿化带清理", body: "14点在15号楼集合。", ruleIds: [world.rules.clean.id] });
+    await api(world.target, "POST", `/notices/${activity.id}/publish`, world.admin);
     const { context, page } = await newPage(browser, world.target.baseUrl, "zh", phone);
     await staffSignIn(page, "volunteer");
     expect(new URL(page.url()).pathname).toBe("/volunteer");
-    await page.selectOption("#notice", world.notice.id);
+    await page.selectOption("#notice", activity.id);
     await page.selectOption("#rule", world.rules.clean.id);
     for (const no of ["XXL-0101", "XXL-0103"]) {
       await page.fill("[data-testid=typed-household]", no);
@@ -159,7 +163,7 @@ describe("staff journeys", () => {
     await page.waitForSelector("text=已提交 2 份申请");
     await page.waitForSelector("[data-testid=logged] >> text=等待认定");
     const submitted = await api(world.target, "GET", `/applications?status=submitted`, world.admin);
-    expect(submitted.items.filter((a: any) => a.noticeId === world.notice.id)).toHaveLength(2);
+    expect(submitted.items.filter((a: any) => a.noticeId === activity.id)).toHaveLength(2);
     await context.close();
     for (const [lang, viewport, size] of [
       ["zh", desktop, "desktop"],
