@@ -5,6 +5,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { limits } from "../shared/limits";
 import { DomainError } from "./domain/errors";
+import { parseHouseholdFile } from "./domain/import";
 import type { AppDeps } from "./env";
 import type { Context } from "hono";
 import { authMiddleware, contextMiddleware } from "./middleware/context";
@@ -47,6 +48,10 @@ function buildApi(deps: AppDeps) {
     return bodyLimit({ maxSize, onError: () => { throw new DomainError("PAYLOAD_TOO_LARGE", { maxBytes: maxSize }); } })(c, next);
   });
   api.use("*", authMiddleware);
+  api.use("/households/import", async (c, next) => {
+    c.set("parseHouseholdFile", deps.parseHouseholdFile ?? parseHouseholdFile);
+    await next();
+  });
   api.onError(handleError);
 
   const routes = api

@@ -5,6 +5,7 @@ import type { Lang } from "../shared/domain";
 export type { Lang };
 import type { Actor, RequestMeta } from "./domain/actor";
 import type { Clock } from "./domain/clock";
+import type { HouseholdFileParser } from "./domain/import";
 
 export interface AppConfig {
   /** Public base URL of the web app; card QR codes point here (`<publicUrl>/c/<payload>`). */
@@ -31,7 +32,10 @@ export interface AppDeps {
   db: (env: unknown) => Db | Promise<Db>;
   clock: Clock;
   config: (env: unknown) => AppConfig;
+  /** Reads and checks an import file; Node passes one that runs in a worker thread. Default: in line. */
+  parseHouseholdFile?: HouseholdFileParser;
 }
+
 
 
 export interface AppEnv {
@@ -44,5 +48,6 @@ export interface AppEnv {
     lang: Lang;
     meta: RequestMeta;
     requestId: string;
+    parseHouseholdFile: HouseholdFileParser;
   };
 }

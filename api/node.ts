@@ -14,6 +14,7 @@ import { apiNotFound, createApp } from "./app";
 import { parseEnv, productionProblems } from "./config";
 import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
+import { parseHouseholdFileInThread } from "./import-thread";
 import { securityHeaders } from "./middleware/security-headers";
 
 const env = parseEnv(process.env);
@@ -36,6 +37,8 @@ if (seeded) console.log(`Seeded ${env.SEED_DEMO === "1" ? "the demo community å…
 const api = createApp({
   db: () => db,
   clock: systemClock,
+  // Import files are read in a worker thread: a big one never holds up other requests.
+  parseHouseholdFile: parseHouseholdFileInThread,
   config: () => ({
     publicUrl,
     cardSigningKey: env.CARD_SIGNING_KEY,

@@ -53,7 +53,26 @@ export const limits = {
   listLimitMax: 200,
   bodyBytesMax: 64 * 1024,
   importBytesMax: 5 * 1024 * 1024,
-  importRowsMax: 20_000,
+  /**
+   * Households and members one import writes. The write is one batch (all or nothing), and on an
+   * embedded file the driver runs it on the event loop: every other request waits for it. 3,000
+   * households of 4 take a few tenths of a second; 20,000 took seconds. 兴贤里 has 2,749
+   * households; a bigger roster goes in several files.
+   */
+  importRowsMax: 3_000,
+  importMembersMax: 15_000,
+  /**
+   * Checked while an XLSX file is unzipped, before anything parses it (a 100 KB "zip bomb" can
+   * unpack to 100 MB): what the archive unpacks to (a 3,000-row sheet is about 2 MB), its
+   * worksheets, and the rows of a sheet or lines of a CSV file, blank ones included (twice
+   * importRowsMax: Excel keeps formatted empty rows below the data).
+   */
+  importUnpackedBytesMax: 16 * 1024 * 1024,
+  importSheetsMax: 20,
+  importSheetRowsMax: 6_000,
+  /** Node reads import files in a worker thread with this heap and time (api/import-thread.ts). */
+  importThreadHeapMbMax: 512,
+  importThreadSecondsMax: 60,
   /** Problems listed in one IMPORT_INVALID answer; enough for one per row of the largest file. */
   importProblemsMax: 20_000,
   publicityDaysDefault: 5,

@@ -23,6 +23,7 @@ import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
 import { DomainError, violatedConstraint } from "./errors";
 import { normalizePhone, type NewHousehold } from "./households";
+import { checkCsvLines, checkXlsxArchive, yieldToEventLoop } from "./import-limits";
 import type { Statement } from "./ledger";
 
 type Lang = "zh" | "en";
@@ -61,6 +62,7 @@ const messages = {
   missingColumn: { zh: "缺少必需的列", en: "A required column is missing" },
   noRows: { zh: "文件里没有数据行。", en: "The file has no data rows." },
   tooManyRows: { zh: `一次最多导入 ${limits.importRowsMax} 户，请分成几个文件。`, en: `At most ${limits.importRowsMax} households per import; split the file.` },
+  tooManyMembersInFile: { zh: `一次最多导入 ${limits.importMembersMax} 位家庭成员，请分成几个文件。`, en: `At most ${limits.importMembersMax} members per import; split the file.` },
   required: { zh: "必填项为空", en: "Required, but empty" },
   tooLong: { zh: (max: number) => `太长，最多 ${max} 个字`, en: (max: number) => `Too long: at most ${max} characters` },
   duplicateInFile: { zh: (line: number) => `户号与第 ${line} 行重复`, en: (line: number) => `Same 户号 as line ${line}` },
@@ -132,6 +134,8 @@ function cellText(value: unknown): string {
 }
 
 async function xlsxRows(bytes: Uint8Array, lang: Lang): Promise<SheetRow[]> {
+  // Bounded first: read-excel-file inflates the whole archive into memory before it parses.
+  await checkXlsxArchive(bytes, () => fileProblem(lang, messages.badXlsx));
   let data: unknown[][];
   try {
     const copy = bytes.slice().buffer as ArrayBuffer;
@@ -149,7 +153,9 @@ export async function readRows(bytes: Uint8Array, lang: Lang): Promise<{ format:
   if (kind === "xls") fileProblem(lang, messages.oldXls);
   if (kind === "binary") fileProblem(lang, messages.notSpreadsheet);
   if (kind === "xlsx") return { format: "xlsx", rows: await xlsxRows(bytes, lang) };
-  return { format: "csv", rows: csvRows(decodeText(bytes)) };
+  const text = decodeText(bytes);
+  checkCsvLines(text);
+  return { format: "csv", rows: csvRows(text) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,11 +266,24 @@ function checkRow(row: SheetRow, columns: ColumnMap, lang: Lang, problems: Impor
   return { line: row.line, household: { householdNo, headName, building, unit, room, phone: phone as string | null, householdType, members } };
 }
 
+export interface ParsedHouseholdFile {
+  format: SheetFormat;
+  households: CheckedRow[];
+  householdNoColumn: string;
+}
+
+/** Reads and checks a file: `parseHouseholdFile` in line, or the same in a worker thread on Node. */
+export type HouseholdFileParser = (bytes: Uint8Array, lang: Lang) => Promise<ParsedHouseholdFile>;
+
+/** Rows checked between two yields to the event loop. */
+const rowsPerSlice = 2000;
+
 /**
  * Reads and checks a whole file. Answers the households to create, or throws IMPORT_INVALID
- * listing every problem of every row (duplicates within the file included).
+ * listing every problem of every row (duplicates within the file included), or IMPORT_TOO_LARGE
+ * before parsing a file that unpacks to too much.
  */
-export async function parseHouseholdFile(bytes: Uint8Array, lang: Lang): Promise<{ format: SheetFormat; households: CheckedRow[]; householdNoColumn: string }> {
+export async function parseHouseholdFile(bytes: Uint8Array, lang: Lang): Promise<ParsedHouseholdFile> {
   const { format, rows } = await readRows(bytes, lang);
   const { headerIndex, columns } = findHeader(rows, lang);
   const dataRows = rows.slice(headerIndex + 1).filter((row) => row.cells.some((c) => clean(c) !== ""));
@@ -274,7 +293,8 @@ export async function parseHouseholdFile(bytes: Uint8Array, lang: Lang): Promise
   const problems: ImportProblem[] = [];
   const checked: CheckedRow[] = [];
   const firstLineOf = new Map<string, number>();
-  for (const row of dataRows) {
+  for (const [index, row] of dataRows.entries()) {
+    if (index > 0 && index % rowsPerSlice === 0) await yieldToEventLoop();
     const result = checkRow(row, columns, lang, problems);
     const householdNo = clean(row.cells[columns.householdNo!.index] ?? "");
     if (householdNo) {
@@ -288,6 +308,7 @@ export async function parseHouseholdFile(bytes: Uint8Array, lang: Lang): Promise
     if (result) checked.push(result);
   }
   if (problems.length > 0) fail(problems.sort((a, b) => a.line - b.line));
+  if (checked.reduce((n, row) => n + row.household.members.length, 0) > limits.importMembersMax) fileProblem(lang, messages.tooManyMembersInFile);
   return { format, households: checked, householdNoColumn: columns.householdNo!.heading };
 }
 
@@ -358,10 +379,11 @@ export interface ImportSource {
 
 /**
  * Imports a household file for the actor's community: all households or none. A 户号 that the
- * community already has is a problem of its row, like any other.
+ * community already has is a problem of its row, like any other. `parse` reads and checks the
+ * file (Node runs it in a worker thread).
  */
-export async function importHouseholds(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, source: ImportSource, lang: Lang) {
-  const { format, households, householdNoColumn } = await parseHouseholdFile(source.bytes, lang);
+export async function importHouseholds(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, source: ImportSource, lang: Lang, parse: HouseholdFileParser = parseHouseholdFile) {
+  const { format, households, householdNoColumn } = await parse(source.bytes, lang);
   const existing = await existingHouseholdNos(db, actor.communityId, households.map((h) => h.household.householdNo));
   if (existing.size > 0) {
     fail(
@@ -370,6 +392,7 @@ export async function importHouseholds(db: Db, clock: Clock, actor: Actor, meta:
         .map((h) => ({ line: h.line, field: "householdNo" as const, column: householdNoColumn, problem: messages.exists[lang] })),
     );
   }
+  await yieldToEventLoop();
   const at = isoNow(clock);
   const bulk = bulkHouseholdStatements(db, actor.communityId, at, households.map((h) => h.household));
   const audit = auditStatement(db, actor, meta, at, {
@@ -377,6 +400,8 @@ export async function importHouseholds(db: Db, clock: Clock, actor: Actor, meta:
     targetType: "household",
     details: { format, fileName: source.fileName ?? null, bytes: source.bytes.length, imported: bulk.households.length, members: bulk.households.reduce((n, h) => n + h.memberCount, 0) },
   });
+  // The batch runs in one synchronous call on an embedded file; let waiting requests in first.
+  await yieldToEventLoop();
   try {
     await db.batch([audit, ...bulk.statements]);
   } catch (err) {

@@ -247,7 +247,7 @@ export const householdsRoutes = createRouter()
     async (c) => {
       const admin = staffOf(c);
       const source = await uploadedFile(c);
-      const result = await importHouseholds(c.get("db"), c.get("clock"), admin, c.get("meta"), source, c.get("lang"));
+      const result = await importHouseholds(c.get("db"), c.get("clock"), admin, c.get("meta"), source, c.get("lang"), c.get("parseHouseholdFile"));
       return c.json(result, 201);
     },
   )
