@@ -16,6 +16,7 @@ import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
 import { parseHouseholdFileInThread } from "./import-thread";
 import { securityHeaders } from "./middleware/security-headers";
+import { databaseFileOf, restoreInProgress } from "../scripts/db-file";
 
 const env = parseEnv(process.env);
 const problems = productionProblems(env);
@@ -24,7 +25,20 @@ if (problems.length > 0) {
   process.exit(1);
 }
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+// `npm run restore` holds a lock while it swaps the database file: never serve the file it is
+// replacing. Asked again once the database is open, so a restore that took its lock in between
+// is seen either way (its own check refuses while we hold the file open).
+const databaseFile = databaseFileOf(env.DATABASE_URL);
+const refuseDuringRestore = () => {
+  const restoring = databaseFile && restoreInProgress(databaseFile);
+  if (restoring) {
+    console.error(`Refusing to start: ${restoring}`);
+    process.exit(1);
+  }
+};
+refuseDuringRestore();
 const { db } = await openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+refuseDuringRestore();
 const seeded = await seedIfEmpty(db, systemClock, {
   demo: env.SEED_DEMO === "1",
   password: env.SEED_PASSWORD,

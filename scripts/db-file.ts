@@ -1,8 +1,10 @@
 /**
- * What `npm run backup` and `npm run restore` share: where an embedded database's file is, and
- * the checks a copy of it must pass before anyone relies on it.
+ * What `npm run backup`, `npm run restore` and the server's start share: where an embedded
+ * database's file is, the lock a restore holds on it, and the checks a copy of it must pass
+ * before anyone relies on it.
  */
 import { createClient } from "@libsql/client";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 
 /** The file behind a `file:` libSQL URL (absolute), or null for `:memory:` and remote URLs. */
@@ -11,6 +13,52 @@ export function databaseFileOf(url: string): string | null {
   const path = url.slice("file:".length).replace(/\?.*$/, "");
   // file:///srv/x.db and file:/srv/x.db are both /srv/x.db; file:data/x.db is relative.
   return resolve(path.startsWith("//") ? path.replace(/^\/+/, "/") : path);
+}
+
+/** The lock `npm run restore` holds while it checks and swaps the database file. */
+export function restoreLockOf(databaseFile: string): string {
+  return `${databaseFile}.restore-lock`;
+}
+
+/**
+ * Takes the restore lock: creates the lock file exclusively (O_EXCL, so of two processes only
+ * one can), recording who holds it. Answers how to release it, or null when it is already held.
+ */
+export function takeRestoreLock(databaseFile: string): (() => void) | null {
+  const lock = restoreLockOf(databaseFile);
+  let fd: number;
+  try {
+    fd = openSync(lock, "wx");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return null;
+    throw err;
+  }
+  try {
+    writeSync(fd, `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return () => rmSync(lock, { force: true });
+}
+
+/**
+ * Why nothing may open the database now (a restore holds its lock), naming the lock file, or
+ * null. The server asks this before it opens the database and again once it has it open.
+ */
+export function restoreInProgress(databaseFile: string): string | null {
+  const lock = restoreLockOf(databaseFile);
+  if (!existsSync(lock)) return null;
+  let holder = "";
+  try {
+    const { pid, since } = JSON.parse(readFileSync(lock, "utf8")) as { pid?: number; since?: string };
+    holder = ` (process ${pid}, since ${since})`;
+  } catch {
+    /* unreadable: the message below still names the file */
+  }
+  return (
+    `${lock} exists: \`npm run restore\` is replacing ${databaseFile}${holder}. ` +
+    `Start the server once the restore has finished; if no restore is running (one was killed), delete ${lock}.`
+  );
 }
 
 /** A timestamp that is safe in a file name: 2026-11-24T06-31-36-000Z. */

@@ -6,6 +6,10 @@
  *   systemctl start shuangfu
  *
  * Safe by construction, in this order:
+ * 0. the script takes the restore lock, `<database>.restore-lock`, created exclusively: a second
+ *    restore refuses, and so does a server started meanwhile (`api/node.ts` checks the lock
+ *    before it opens the database and again once it has it open). The lock goes when the script
+ *    ends, however it ends; one left by a killed restore is deleted by hand (the server says so);
  * 1. the backup must open and pass `PRAGMA integrity_check`, and hold the app's tables;
  * 2. the backup is copied to a temporary file beside the database (the backup itself is never
  *    written to), the committed migrations are applied to the copy, and the ledger check must
@@ -19,7 +23,8 @@
  *    temporary file is renamed into place: a rename is atomic, so the database path never
  *    holds half a file.
  *
- * Stop the server first: nothing can stop it from starting again between step 3 and step 4.
+ * Stop the server first. A server started while the script runs refuses to start (step 0), so
+ * none can open the old file between the check in step 3 and the swap in step 4.
  *
  * Exit codes: 0 restored, 1 the backup failed a check, 2 bad usage or the database is in use.
  */
@@ -30,7 +35,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { checkLedger } from "../api/domain/ledger";
 import { dbFromLibsql } from "../db/client";
 import { migrationsFolder } from "../db/migrate-node";
-import { databaseFileOf, fileTimestamp, inspectDatabaseFile } from "./db-file";
+import { databaseFileOf, fileTimestamp, inspectDatabaseFile, restoreLockOf, takeRestoreLock } from "./db-file";
 
 const args = process.argv.slice(2);
 const force = args.includes("--force");
@@ -49,13 +54,20 @@ if (!targetFile) refuse("npm run restore restores an embedded file database; Tur
 if (!existsSync(backupFile)) refuse(`${backupFile} does not exist.`);
 if (backupFile === targetFile) refuse("The backup and DATABASE_URL are the same file.");
 
+// 0. The restore lock, held until the script exits (process.exit included).
+mkdirSync(dirname(targetFile), { recursive: true });
+const releaseLock = takeRestoreLock(targetFile);
+if (!releaseLock) {
+  refuse(`${restoreLockOf(targetFile)} exists: another restore is running (if none is, one was killed: delete the file); nothing was changed.`);
+}
+process.on("exit", releaseLock);
+
 // 1. The backup opens and is whole.
 const backup = await inspectDatabaseFile(backupFile);
 if (backup.integrity !== "ok") refuse(`${backupFile} failed its integrity check (${backup.integrity}); nothing was changed.`, 1);
 if (backup.migrations === null) refuse(`${backupFile} is not a Shuangfu database (no __drizzle_migrations); nothing was changed.`, 1);
 
 // 2. A migrated, checked copy beside the database (same file system, so the rename is atomic).
-mkdirSync(dirname(targetFile), { recursive: true });
 const stamp = fileTimestamp();
 const temporary = join(dirname(targetFile), `.${basename(targetFile)}.restore-${stamp}.tmp`);
 const giveUp = (message: string, code: number): never => {

@@ -16,6 +16,7 @@ import { createCommunity } from "../api/domain/community";
 import { systemClock } from "../api/domain/clock";
 import { dbFromLibsql } from "../db/client";
 import { openDatabase } from "../db/migrate-node";
+import { takeRestoreLock } from "../scripts/db-file";
 import { grantPoints } from "./support/fixtures";
 import { startNodeTarget, targetPassword, type NodeTarget } from "./support/target";
 
@@ -339,6 +340,51 @@ describe("npm run backup, then npm run restore", () => {
     expect(await count(live)).toEqual(["XXL-000001"]);
     expect(await count(join(dir, kept[0]))).toEqual(["XXL-000001", "XXL-000002"]);
     expect(await integrityOf(join(dir, kept[0]))).toBe("ok");
+  }, 120_000);
+
+  it("takes a restore lock the server honours: a server started during a restore refuses, naming the lock; so does a second restore; the lock goes when the restore ends", async () => {
+    const dir = tempDir();
+    const source = join(dir, "source.db");
+    const opened = await openDatabase(`file:${source}`);
+    cleanups.push(() => opened.close());
+    await createCommunity(opened.db, systemClock, { name: "兴贤里社区", code: "XXL", admin: { username: "admin", password: targetPassword, name: "管理员" } });
+    const backupFile = join(dir, "good.db");
+    expect((await npmRun("backup", [backupFile], source)).code).toBe(0);
+    const live = join(dir, "shuangfu.db");
+    copyFileSync(backupFile, live);
+    const liveHash = sha256(live);
+    const lock = `${live}.restore-lock`;
+
+    // While a restore holds the lock (taken here exactly as the script takes it), `npm start`
+    // refuses to open the database, and says which file to look at; a second restore refuses too.
+    const release = takeRestoreLock(live);
+    expect(release).not.toBeNull();
+    expect(takeRestoreLock(live), "the lock is exclusive").toBeNull();
+    await expect(startNodeTarget({}, { databaseFile: live })).rejects.toThrow(`Refusing to start: ${lock} exists`);
+    const second = await npmRun("restore", [backupFile], live);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`${lock} exists: another restore is running`);
+    expect(sha256(live)).toBe(liveHash);
+    release!();
+
+    // A real restore holds the lock while it runs and removes it when it ends.
+    let seen = false;
+    const watching = setInterval(() => (seen ||= existsSync(lock)), 5);
+    const restored = await npmRun("restore", [backupFile], live);
+    clearInterval(watching);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(seen, "the lock existed while the restore ran").toBe(true);
+    expect(existsSync(lock)).toBe(false);
+
+    // A restore refused because the server holds the database also leaves no lock behind, and
+    // the server, started with no lock present, serves.
+    const target = await startServer(live);
+    const refused = await npmRun("restore", [backupFile], live);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/in use by another process/);
+    expect(existsSync(lock)).toBe(false);
+    expect((await target.call("GET", "/health")).status).toBe(200);
   }, 120_000);
 
   it("refuses a backup that is not a database, is damaged or is not a Shuangfu database, and leaves the current database untouched", async () => {
