@@ -330,6 +330,11 @@ describe("top-up preview and repeats", () => {
     for (const r of racing.filter((x) => x.status !== 201)) expect(r).toMatchObject({ status: 200, body: { id: fresh[0].body.id, alreadyCredited: true } });
     expect(await rows()).toEqual([2, 2]);
     expect((await ok(t.call("GET", `/publicity/${batch.id}`, { token: c.tokens.admin }))).topUp.id).toBe(fresh[0].body.id);
+    // The list of batches says the same to staff, and nothing of it to the public.
+    const listed = (await ok(t.call("GET", "/publicity", { token: c.tokens.admin }))).items;
+    expect(listed.map((b: any) => [b.id, b.topUp?.id, b.topUp?.byName])).toEqual([[batch.id, fresh[0].body.id, "管理员"]]);
+    const code = (await ok(t.call("GET", "/community/settings", { token: c.tokens.admin }))).code;
+    expect((await ok(t.call("GET", `/publicity?community=${code}`))).items[0]).not.toHaveProperty("topUp");
     expect(await accountOf(t.db, b.id)).toEqual({ balance: 7, score: 7 });
     await t.ledgerOk(c.communityId);
   });

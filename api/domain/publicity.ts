@@ -136,9 +136,7 @@ export async function latestTopUp(db: Db, publicityId: string): Promise<NonNulla
   const rows = await db.all<Row>(sql`SELECT t.id, t.created_at, t.created_by, t.credited, t.points, u.name AS by_name
     FROM top_ups t LEFT JOIN users u ON 'user:' || u.id = t.created_by
     WHERE t.publicity_id = ${publicityId} ORDER BY t.created_at DESC, t.rowid DESC LIMIT 1`);
-  const r = rows[0];
-  if (!r) return null;
-  return { id: String(r.id), at: String(r.created_at), by: String(r.created_by), byName: r.by_name === null ? null : String(r.by_name), credited: Number(r.credited), points: Number(r.points) };
+  return rows[0] ? topUpOf(rows[0]) : null;
 }
 
 async function communityName(db: Db, communityId: string): Promise<string> {
@@ -210,11 +208,30 @@ export async function currentPublicity(db: Db, clock: Clock, communityId: string
   };
 }
 
-/** Batches newest first, each with its items (the board's past batches). */
-export async function listPublicity(db: Db, clock: Clock, communityId: string, limit: number): Promise<PublicityView[]> {
+/**
+ * Batches newest first, each with its items (the board's past batches). With `staff` (the
+ * community's own staff), each also says its latest top-up, so the admin sees which batches are
+ * credited, when and by whom, before pressing again.
+ */
+export async function listPublicity(db: Db, clock: Clock, communityId: string, limit: number, staff = false): Promise<PublicityView[]> {
   const batches = await db.query.publicityBatches.findMany({ where: eq(publicityBatches.communityId, communityId), orderBy: [desc(publicityBatches.startsAt), desc(publicityBatches.id)], limit });
   const community = await communityName(db, communityId);
-  return Promise.all(batches.map((b) => boardView(db, clock, b, community)));
+  const views = await Promise.all(batches.map((b) => boardView(db, clock, b, community)));
+  if (!staff) return views;
+  const topUps = await latestTopUps(db, communityId);
+  return views.map((v) => ({ ...v, topUp: topUps.get(v.id) ?? null }));
+}
+
+/** The latest top-up of every batch of the community that has one (one query). */
+async function latestTopUps(db: Db, communityId: string): Promise<Map<string, NonNullable<PublicityView["topUp"]>>> {
+  const rows = await db.all<Row>(sql`SELECT t.id, t.publicity_id, t.created_at, t.created_by, t.credited, t.points, u.name AS by_name
+    FROM top_ups t LEFT JOIN users u ON 'user:' || u.id = t.created_by
+    WHERE t.rowid IN (SELECT MAX(rowid) FROM top_ups WHERE community_id = ${communityId} GROUP BY publicity_id)`);
+  return new Map(rows.map((r) => [String(r.publicity_id), topUpOf(r)]));
+}
+
+function topUpOf(r: Row): NonNullable<PublicityView["topUp"]> {
+  return { id: String(r.id), at: String(r.created_at), by: String(r.created_by), byName: r.by_name === null ? null : String(r.by_name), credited: Number(r.credited), points: Number(r.points) };
 }
 
 export interface ObjectionView {

@@ -121,14 +121,16 @@ export const publicityRoutes = createRouter()
       method: "get",
       path: "/publicity",
       tags: ["publicity"],
-      summary: "Publicity batches newest first, with their items (anyone, no sign-in; names masked)",
+      summary: "Publicity batches newest first, with their items (anyone, no sign-in; names masked); the community's staff also see each batch's latest top-up",
       request: { query: BoardQuery },
       responses: { 200: jsonResponse(listOf(PublicitySchema), "Batches"), ...errorResponses },
     }),
     async (c) => {
       const q = c.req.valid("query");
       const communityId = await boardCommunity(c, q.community);
-      return c.json({ items: await listPublicity(c.get("db"), c.get("clock"), communityId, q.limit), nextCursor: null }, 200);
+      const actor = c.get("actor");
+      const staff = actor?.kind === "user" && actor.communityId === communityId;
+      return c.json({ items: await listPublicity(c.get("db"), c.get("clock"), communityId, q.limit, staff), nextCursor: null }, 200);
     },
   )
   .openapi(
