@@ -103,8 +103,9 @@ function describe(r: EntryRow, goods: string, lang: Lang): string {
     case "penalty": {
       const decided = r.credit_points === null ? moved : Number(r.credit_points);
       const partial = decided > moved;
-      if (zh) return `惩戒扣分：${rule}${partial ? `（应扣 ${decided} 分，余额不足，实扣 ${moved} 分）` : ""}`;
-      return `Penalty: ${rule}${partial ? ` (${decided} points decided; the balance allowed ${moved})` : ""}`;
+      // Said as a deduction, with the points taken, so a penalty never reads like an award.
+      if (zh) return `惩戒扣分：${rule}${partial ? `（应扣 ${decided} 分，余额不足，实扣 ${moved} 分）` : `，扣 ${moved} 分`}`;
+      return `Penalty: ${rule}${partial ? ` (${decided} points decided; the balance allowed ${moved})` : `, ${moved} points deducted`}`;
     }
     case "redemption":
       return zh ? `兑换商品，小票 No.${r.receipt_no ?? "?"}${goods ? `：${goods}` : ""}` : `Redeemed, receipt No.${r.receipt_no ?? "?"}${goods ? `: ${goods}` : ""}`;
