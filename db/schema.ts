@@ -24,6 +24,8 @@ export const communities = sqliteTable("communities", {
   autoTopUp: integer("auto_top_up", { mode: "boolean" }).notNull().default(false),
   /** Random per-community secret that signs card QR codes (with the deployment's key). */
   cardSecret: text("card_secret").notNull(),
+  /** 监督电话 printed on the posted 公示, as the office writes it; null until set. */
+  supervisionPhone: text("supervision_phone"),
   createdAt: createdAt(),
 });
 
@@ -435,6 +437,39 @@ export const stockMovements = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("stock_movements_goods_idx").on(t.goodsId)],
+);
+
+/**
+ * 进货单: one delivery of goods (stock-in), written in the same batch as the stock change and
+ * its movement (`stock_movements.ref` = this id). Append-only (triggers): a mistake is corrected
+ * by a stock change that says so, never by editing the record. `received_on` is the day the goods
+ * arrived (China), on which the stock ledger books them. An optional Idempotency-Key makes a
+ * retried request answer the first record instead of counting the delivery twice.
+ */
+export const stockReceipts = sqliteTable(
+  "stock_receipts",
+  {
+    id: id(),
+    communityId: communityId(),
+    goodsId: text("goods_id").notNull(),
+    shopId: text("shop_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    supplier: text("supplier"),
+    /** What one unit cost, in fen (分); null when not recorded. */
+    unitCostFen: integer("unit_cost_fen"),
+    note: text("note"),
+    receivedOn: text("received_on").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("stock_receipts_goods_idx").on(t.goodsId, t.receivedOn),
+    index("stock_receipts_community_idx").on(t.communityId, t.receivedOn),
+    uniqueIndex("stock_receipts_key_uq").on(t.communityId, t.idempotencyKey),
+    check("stock_receipts_quantity_positive", sql`${t.quantity} > 0`),
+    check("stock_receipts_cost_nonneg", sql`${t.unitCostFen} IS NULL OR ${t.unitCostFen} >= 0`),
+  ],
 );
 
 export const redemptions = sqliteTable(
