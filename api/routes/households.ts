@@ -52,39 +52,27 @@ const HouseholdPatchBody = z
 
 const CardSummary = z.object({ cardNo: z.string(), status: z.enum(["active", "revoked"]) });
 
-export const HouseholdSchema = z
-  .object({
-    id: z.string(),
-    householdNo: z.string(),
-    headName: z.string(),
-    building: z.string(),
-    unit: z.string().nullable(),
-    room: z.string().nullable(),
-    phone: z.string().nullable(),
-    householdType: z.string().nullable(),
-    members: z.array(z.object({ id: z.string(), name: z.string(), relation: z.string().nullable() })),
-    balance: z.number().int(),
-    score: z.number().int(),
-    card: CardSummary.nullable(),
-    createdAt: z.string(),
-  })
-  .openapi("Household");
+/** What the household and the household list both show. */
+const HouseholdFields = z.object({
+  id: z.string(),
+  householdNo: z.string(),
+  headName: z.string(),
+  building: z.string(),
+  unit: z.string().nullable(),
+  room: z.string().nullable(),
+  phone: z.string().nullable().openapi({ description: "null for volunteers and clerks" }),
+  householdType: z.string().nullable(),
+  balance: z.number().int(),
+  score: z.number().int(),
+  card: CardSummary.nullable().openapi({ description: "volunteers and clerks see only the last 4 digits of the number" }),
+});
 
-const HouseholdListItem = z
-  .object({
-    id: z.string(),
-    householdNo: z.string(),
-    headName: z.string(),
-    building: z.string(),
-    unit: z.string().nullable(),
-    room: z.string().nullable(),
-    phone: z.string().nullable(),
-    householdType: z.string().nullable(),
-    memberCount: z.number().int(),
-    balance: z.number().int(),
-    score: z.number().int(),
-    card: CardSummary.nullable(),
-  })
+export const HouseholdSchema = HouseholdFields.extend({
+  members: z.array(z.object({ id: z.string(), name: z.string(), relation: z.string().nullable() })),
+  createdAt: z.string(),
+}).openapi("Household");
+
+const HouseholdListItem = HouseholdFields.extend({ memberCount: z.number().int() })
   .openapi("HouseholdListItem");
 
 const ListQuery = z.object({
