@@ -76,7 +76,7 @@ function buildApi(deps: AppDeps) {
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Shuangfu (双扶) points API", version: "1.0.0", description: "HTTP contract v1: see docs/api.md" },
+    info: { title: "Shuangfu (双扶) points API", version: "1.0.0", description: "The HTTP contract (v1 and v2) of the points scheme; README.md lists the endpoints beyond it, and errors always answer {error: {code, message, details}}" },
     servers: [{ url: "/api" }],
   });
   api.get("/docs", (c) => c.html(docsPage));
