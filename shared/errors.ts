@@ -36,6 +36,10 @@ export const errorCatalogue = {
   IDEMPOTENCY_KEY_REUSED: { status: 409, zh: "该请求编号已用于另一笔不同的兑换。", en: "This Idempotency-Key was used for a different request." },
   ALREADY_VOIDED: { status: 409, zh: "该兑换已经撤销过。", en: "This redemption has already been voided." },
   DAILY_CAP_REACHED: { status: 409, zh: "已超过本户今日兑换上限。", en: "The household's daily redemption limit is reached." },
+  // A genuine one-time code that is spent: 409 (its state refuses it), not 404 CARD_INVALID,
+  // whose "revoked, altered or unknown" words would send the clerk looking for a forgery.
+  CODE_USED: { status: 409, zh: "这个付款码已经用过了，请居民刷新手机上的付款码，或出示积分卡。", en: "This payment code has already been used; ask the resident to refresh the code on their phone, or to show the card." },
+  CODE_EXPIRED: { status: 409, zh: "这个付款码已过期（60 秒内有效，手机退出登录也会失效），请居民在手机上重新获取付款码。", en: "This payment code has expired (codes last 60 seconds and end when the phone signs out); ask the resident to get a new one on their phone." },
   PAYLOAD_TOO_LARGE: { status: 413, zh: "上传的内容太大。", en: "The request is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: "不支持的内容类型。", en: "Unsupported content type." },
   TOO_MANY_ATTEMPTS: { status: 429, zh: "尝试次数过多，请稍后再试。", en: "Too many attempts; try again later." },

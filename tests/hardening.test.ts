@@ -124,7 +124,7 @@ describe("a one-time code", () => {
     const code = (await t.call("POST", "/cards/code", { token: resident })).body;
     expect((await t.call("POST", "/auth/logout", { token: resident })).status).toBe(200);
     const paid = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": "after-logout" }, body: { qr: code.qr, items: [{ goodsId: soap.id, quantity: 1 }] } });
-    expect(paid.body.error.code).toBe("CARD_INVALID");
+    expect(paid.body.error.code).toBe("CODE_EXPIRED");
     expect((await t.call("GET", `/households/${h.id}`, { token: c.tokens.admin })).body.balance).toBe(50);
   });
 });

@@ -361,7 +361,7 @@ describe("the daily cap", () => {
     const { c, card, rice } = await withCap(30);
     const first = await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 3 }] });
     expect((await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 1 }] })).status).toBe(409);
-    await t.call("POST", `/redemptions/${first.body.id}/void`, { token: c.tokens.admin, body: {} });
+    await t.call("POST", `/redemptions/${first.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } });
     expect((await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 3 }] })).status).toBe(201);
     await t.ledgerOk(c.communityId);
   });
@@ -391,7 +391,7 @@ describe("void", () => {
     const original = transfers.find((x) => x.kind === "redemption");
     expect(transfers.find((x) => x.kind === "reversal")).toMatchObject({ cause: `void:${res.body.id}`, reverses_transfer_id: original.id, amount: 70 });
 
-    const again = await t.call("POST", `/redemptions/${res.body.id}/void`, { token: c.tokens.admin, body: {} });
+    const again = await t.call("POST", `/redemptions/${res.body.id}/void`, { token: c.tokens.admin, body: { reason: "再撤一次" } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("ALREADY_VOIDED");
     expect(await accountOf(t.db, household.id)).toMatchObject({ balance: 1000 });
@@ -402,7 +402,7 @@ describe("void", () => {
   it("concurrent voids reverse once", async () => {
     const { c, household, card, rice } = await setup(100);
     const res = await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 5 }] });
-    const answers = await Promise.all([1, 2, 3, 4].map(() => t.call("POST", `/redemptions/${res.body.id}/void`, { token: c.tokens.admin })));
+    const answers = await Promise.all([1, 2, 3, 4].map(() => t.call("POST", `/redemptions/${res.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409]);
     expect(await accountOf(t.db, household.id)).toMatchObject({ balance: 100 });
     expect(await stockOf(rice.id)).toBe(100);
@@ -414,7 +414,7 @@ describe("void", () => {
     const key = freshKey();
     const body = { qr: card.qr, items: [{ goodsId: rice.id, quantity: 1 }] };
     const first = await redeem(c, body, key);
-    await t.call("POST", `/redemptions/${first.body.id}/void`, { token: c.tokens.admin });
+    await t.call("POST", `/redemptions/${first.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } });
     const again = await redeem(c, body, key);
     expect(again.body).toEqual(first.body);
     expect(await accountOf(t.db, household.id)).toMatchObject({ balance: 100 });
@@ -429,8 +429,8 @@ describe("void", () => {
       expect((await t.call("POST", `/redemptions/${res.body.id}/void`, { token: c.tokens[role] })).status).toBe(403);
     }
     expect((await t.call("POST", `/redemptions/${res.body.id}/void`, { body: {} })).status).toBe(401);
-    expect((await t.call("POST", `/redemptions/${res.body.id}/void`, { token: other.tokens.admin })).status).toBe(404);
-    expect((await t.call("POST", `/redemptions/nope/void`, { token: c.tokens.admin })).status).toBe(404);
+    expect((await t.call("POST", `/redemptions/${res.body.id}/void`, { token: other.tokens.admin, body: { reason: "退货" } })).status).toBe(404);
+    expect((await t.call("POST", `/redemptions/nope/void`, { token: c.tokens.admin, body: { reason: "退货" } })).status).toBe(404);
     await t.ledgerOk(c.communityId);
   });
 });
@@ -516,7 +516,7 @@ describe("receipts", () => {
     const { c, card, rice } = await setup(1000);
     const a = await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 1 }] });
     const b = await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 2 }] });
-    await t.call("POST", `/redemptions/${a.body.id}/void`, { token: c.tokens.admin });
+    await t.call("POST", `/redemptions/${a.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } });
     // 2026-11-02T02:00Z is 10:00 on 2 November in China
     const day = await t.call("GET", "/redemptions?date=2026-11-02", { token: c.tokens.clerk });
     expect(day.status).toBe(200);

@@ -42,7 +42,7 @@ async function dataSet() {
     t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": key }, body: { qr: card.qr, items: [{ goodsId: goods.id, quantity }] } });
   expect((await redeem(5, "r1")).status).toBe(201);
   const voided = await redeem(1, "r2");
-  expect((await t.call("POST", `/redemptions/${voided.body.id}/void`, { token: c.tokens.admin, body: {} })).status).toBe(200);
+  expect((await t.call("POST", `/redemptions/${voided.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } })).status).toBe(200);
   return { c, ids: { a: a.id, b: b.id, c: cc.id, d: d.id, e: e.id } };
 }
 

@@ -123,13 +123,13 @@ describe("the resident's one-time code", () => {
     const replay = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": "code-1" }, body: basket(code.body.qr, soap.id) });
     expect(replay.body.id).toBe(paid.body.id);
     const again = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": "code-2" }, body: basket(code.body.qr, soap.id) });
-    expect(again.status).toBe(404);
-    expect(again.body.error.code).toBe("CARD_INVALID");
-    expect((await t.call("POST", "/cards/resolve", { token: c.tokens.clerk, body: { qr: code.body.qr } })).body.error.code).toBe("CARD_INVALID");
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("CODE_USED");
+    expect((await t.call("POST", "/cards/resolve", { token: c.tokens.clerk, body: { qr: code.body.qr } })).body.error.code).toBe("CODE_USED");
     const fresh = (await t.call("POST", "/cards/code", { token: resident })).body;
     t.clock.advanceHours(61 / 3600);
     const expired = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": "code-3" }, body: basket(fresh.qr, soap.id) });
-    expect(expired.body.error.code).toBe("CARD_INVALID");
+    expect(expired.body.error.code).toBe("CODE_EXPIRED");
     expect((await t.call("GET", `/households/${h.id}`, { token: c.tokens.admin })).body.balance).toBe(95);
     await t.ledgerOk(c.communityId);
   });
@@ -141,7 +141,7 @@ describe("the resident's one-time code", () => {
       Array.from({ length: 6 }, (_, i) => t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": `race-${i}` }, body: basket(code.qr, soap.id) })),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status !== 201).every((r) => r.body.error.code === "CARD_INVALID")).toBe(true);
+    expect(results.filter((r) => r.status !== 201).every((r) => r.body.error.code === "CODE_USED")).toBe(true);
     expect((await t.call("GET", `/households/${h.id}`, { token: c.tokens.admin })).body.balance).toBe(95);
     await t.ledgerOk(c.communityId);
   });

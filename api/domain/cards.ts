@@ -8,9 +8,10 @@ import type { Db } from "../../db/client";
 import { accounts, cardCodeUses, cardCodes, cards, communities, households } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
+import { claimAttempt, counterSubject, type AttemptSubject } from "./attempts";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
-import { hashSecret, hmacSha256, randomBytes, randomToken, sha256Hex, timingSafeEqual } from "./crypto";
+import { decoyHash, hashSecret, hmacSha256, randomBytes, randomToken, sha256Hex, timingSafeEqual, verifySecret } from "./crypto";
 import { DomainError } from "./errors";
 
 /** The path under PUBLIC_URL that a scanned card opens (the resident sign-in, card filled in). */
@@ -154,22 +155,29 @@ export async function createCardCode(db: Db, clock: Clock, actor: Actor, publicU
   return { qr: `${publicUrl.replace(/\/+$/, "")}${codePathPrefix}${code}`, expiresAt, seconds: limits.cardCodeSeconds };
 }
 
-/** The card behind a scanned one-time code: unexpired, unused, card still active. */
+/**
+ * The card behind a scanned one-time code: unexpired, unused, card still active. A code we never
+ * made (or another community's) and a code of a revoked card are CARD_INVALID; a real code that
+ * was used or ran out says so (CODE_USED, CODE_EXPIRED), because the clerk's remedy is the
+ * resident's phone, not suspicion of the card.
+ */
 async function cardOfCode(db: Db, communityId: string, code: string, at: string) {
   const codeHash = await sha256Hex(code);
   const row = await db.query.cardCodes.findFirst({ where: eq(cardCodes.codeHash, codeHash) });
-  if (!row || row.communityId !== communityId || row.expiresAt <= at) throw new DomainError("CARD_INVALID");
-  const used = await db.query.cardCodeUses.findFirst({ where: eq(cardCodeUses.codeHash, codeHash) });
-  if (used) throw new DomainError("CARD_INVALID");
+  if (!row || row.communityId !== communityId) throw new DomainError("CARD_INVALID");
   const card = await db.query.cards.findFirst({ where: and(eq(cards.id, row.cardId), eq(cards.status, "active")) });
   if (!card) throw new DomainError("CARD_INVALID");
+  const used = await db.query.cardCodeUses.findFirst({ where: eq(cardCodeUses.codeHash, codeHash) });
+  if (used) throw new DomainError("CODE_USED", { usedAt: used.usedAt });
+  if (row.expiresAt <= at) throw new DomainError("CODE_EXPIRED", { expiredAt: row.expiresAt });
   return { card, codeHash };
 }
 
 /**
  * Turns scanned QR text into the card's household and balance, for staff of the card's
  * community: the printed card's signed QR, or a resident's one-time code. Forged, altered,
- * outdated, revoked, unknown, foreign, expired or used → CARD_INVALID.
+ * outdated, revoked, unknown or foreign → CARD_INVALID; a one-time code already used →
+ * CODE_USED, one that ran out → CODE_EXPIRED.
  */
 export async function resolveCard(db: Db, communityId: string, signingKey: string, qrText: string, at: string): Promise<ResolvedCard> {
   const code = parseCodeQr(qrText);
@@ -200,5 +208,47 @@ export async function resolveCard(db: Db, communityId: string, signingKey: strin
     codeHash,
     household: { id: household.id, householdNo: household.householdNo, headName: household.headName, building: household.building },
     balance: account.balance,
+  };
+}
+
+/** Where the counter counts the PINs typed for a card number: the card's own count when it exists. */
+function typedCardSubject(communityId: string, cardNo: string, card: { id: string } | undefined): AttemptSubject {
+  if (card) return counterSubject(card.id, communityId);
+  // A number that names no active card of ours is counted too, under its own key, so guessing
+  // numbers costs attempts and time exactly as guessing PINs does.
+  return { key: `counter:${communityId}:${cardNo}`, communityId, max: limits.pinAttemptsMax, windowMinutes: limits.pinLockoutMinutes };
+}
+
+export interface TypedCard extends ResolvedCard {
+  /** The attempt subject the PIN was counted on; a success clears it in its own batch. */
+  subject: AttemptSubject;
+}
+
+/**
+ * The counter's fallback when a card or the camera fails: the clerk types the card number and
+ * the resident types the PIN, which is then always checked. The attempt is claimed before the
+ * PIN is checked, on the counter's own count for the card (attempts.ts), and a number with no
+ * active card of the community goes through the same claim and the same PBKDF2 comparison (a
+ * decoy hash) before it answers CARD_INVALID, so it takes as long as a wrong PIN.
+ */
+export async function resolveTypedCard(db: Db, clock: Clock, communityId: string, cardNo: string, pin: string | null | undefined): Promise<TypedCard> {
+  if (!pin) throw new DomainError("PIN_REQUIRED", { reason: "a typed card number needs the card's PIN" });
+  const found = await db.query.cards.findFirst({ where: and(eq(cards.cardNo, cardNo), eq(cards.communityId, communityId), eq(cards.status, "active")) });
+  const subject = typedCardSubject(communityId, cardNo, found);
+  const claimed = await claimAttempt(db, clock, subject);
+  const ok = await verifySecret(pin, found?.pinHash ?? decoyHash);
+  if (!found) throw new DomainError("CARD_INVALID");
+  if (!ok) throw new DomainError("PIN_WRONG", { attemptsLeft: Math.max(subject.max - claimed.attempt, 0) });
+  const household = await db.query.households.findFirst({ where: eq(households.id, found.householdId) });
+  const account = await db.query.accounts.findFirst({ where: eq(accounts.id, found.householdId) });
+  if (!household || !account) throw new DomainError("CARD_INVALID");
+  return {
+    cardId: found.id,
+    cardNo: found.cardNo,
+    pinHash: found.pinHash,
+    codeHash: null,
+    household: { id: household.id, householdNo: household.householdNo, headName: household.headName, building: household.building },
+    balance: account.balance,
+    subject,
   };
 }

@@ -16,13 +16,13 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { accounts, cards, goods, idempotencyKeys, redemptionLines, redemptions, stockMovements, transfers } from "../../db/schema";
+import { accounts, goods, idempotencyKeys, redemptionLines, redemptions, stockMovements, transfers } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import { chinaDay, chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { claimAttempt, clearAttemptsStatement, counterSubject } from "./attempts";
 import { auditStatement } from "./audit";
-import { resolveCard } from "./cards";
+import { resolveCard, resolveTypedCard, type ResolvedCard } from "./cards";
 import { isoNow, newId, type Clock } from "./clock";
 import { getCommunity } from "./community";
 import { sha256Hex, verifySecret } from "./crypto";
@@ -37,8 +37,14 @@ export interface BasketLine {
   quantity: number;
 }
 
+/**
+ * How the clerk named the card: the scanned QR text (printed card or one-time code), or the
+ * card number typed by hand with the card's PIN (the fallback when a card or camera fails).
+ */
+export type CardIdentity = { qr: string; cardNo?: undefined } | { cardNo: string; qr?: undefined };
+
 export interface RedeemInput {
-  qr: string;
+  card: CardIdentity;
   items: BasketLine[];
   pin?: string | null;
   idempotencyKey: string;
@@ -57,6 +63,9 @@ export interface Receipt {
   id: string;
   receiptNo: number;
   shopId: string;
+  /** The shop and the clerk by name, for the printed receipt. */
+  shop: { id: string; name: string };
+  clerk: { id: string; name: string };
   householdId: string;
   total: number;
   balanceAfter: number;
@@ -68,7 +77,7 @@ export interface RedemptionDetail extends Receipt {
   householdNo: string;
   headName: string;
   clerkId: string;
-  void: { at: string; reason: string | null; by: string } | null;
+  void: { at: string; reason: string | null; by: string; byName: string | null } | null;
 }
 
 /** Merges repeated goods into one line each, in the order the clerk first scanned them. */
@@ -79,13 +88,17 @@ export function mergeBasket(items: BasketLine[]): BasketLine[] {
 }
 
 /**
- * The request's fingerprint for its idempotency key: the shop, the scanned card and the merged
- * basket sorted by goods, so the same basket in another order or split into lines is the same
- * request. The PIN is left out: a retry with the PIN typed again is the same request.
+ * The request's fingerprint for its idempotency key: the shop, the card as the clerk named it
+ * (scanned QR text or typed card number) and the merged basket sorted by goods, so the same
+ * basket in another order or split into lines is the same request, and the same key with
+ * another card is not. The PIN is left out: a retry with the PIN typed again is the same
+ * request. A scanned card keeps the fingerprint it always had, so keys stored before the typed
+ * card number existed still replay.
  */
-export async function basketHash(shopId: string, qr: string, lines: BasketLine[]): Promise<string> {
+export async function basketHash(shopId: string, card: CardIdentity, lines: BasketLine[]): Promise<string> {
   const items = lines.map((l) => [l.goodsId, l.quantity] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha256Hex(JSON.stringify({ shopId, qr: qr.trim(), items }));
+  if (card.cardNo !== undefined) return sha256Hex(JSON.stringify({ shopId, cardNo: card.cardNo.trim(), items }));
+  return sha256Hex(JSON.stringify({ shopId, qr: card.qr.trim(), items }));
 }
 
 function clerkShop(actor: Actor): string {
@@ -137,9 +150,27 @@ async function priceBasket(db: Db, communityId: string, shopId: string, basket: 
 async function checkPin(db: Db, clock: Clock, card: { cardId: string; pinHash: string }, communityId: string, total: number, pinThreshold: number, pin: string | null | undefined) {
   if (total <= pinThreshold) return false;
   if (!pin) throw new DomainError("PIN_REQUIRED", { total, pinThreshold });
-  await claimAttempt(db, clock, counterSubject(card.cardId, communityId));
-  if (!(await verifySecret(pin, card.pinHash))) throw new DomainError("PIN_WRONG", { total });
+  const subject = counterSubject(card.cardId, communityId);
+  const claimed = await claimAttempt(db, clock, subject);
+  if (!(await verifySecret(pin, card.pinHash))) throw new DomainError("PIN_WRONG", { total, attemptsLeft: Math.max(subject.max - claimed.attempt, 0) });
   return true;
+}
+
+interface CardAtCounter {
+  card: ResolvedCard;
+  /** True when the card's PIN was already checked (always, for a typed card number). */
+  pinChecked: boolean;
+  via: "qr" | "code" | "cardNo";
+}
+
+/** The card the clerk named: scanned (PIN checked later, by the basket) or typed (PIN checked now). */
+async function cardAtCounter(db: Db, clock: Clock, communityId: string, signingKey: string, identity: CardIdentity, pin: string | null | undefined): Promise<CardAtCounter> {
+  if (identity.cardNo !== undefined) {
+    const card = await resolveTypedCard(db, clock, communityId, identity.cardNo.trim(), pin);
+    return { card, pinChecked: true, via: "cardNo" };
+  }
+  const card = await resolveCard(db, communityId, signingKey, identity.qr, isoNow(clock));
+  return { card, pinChecked: false, via: card.codeHash ? "code" : "qr" };
 }
 
 /**
@@ -153,22 +184,28 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
   if (basket.length === 0) throw new DomainError("BASKET_EMPTY", { fields: { items: "empty" } });
   const tooMany = basket.find((l) => l.quantity > limits.basketQuantityMax);
   if (tooMany) throw new DomainError("VALIDATION_FAILED", { fields: { items: `at most ${limits.basketQuantityMax} of one goods` }, goodsId: tooMany.goodsId });
-  const hash = await basketHash(shopId, input.qr, basket);
+  if ((input.card.qr === undefined) === (input.card.cardNo === undefined)) {
+    throw new DomainError("VALIDATION_FAILED", { fields: { qr: "send exactly one of qr or cardNo", cardNo: "send exactly one of qr or cardNo" } });
+  }
+  const hash = await basketHash(shopId, input.card, basket);
 
   const stored = await findKey(db, communityId, input.idempotencyKey);
   if (stored) return replay(db, communityId, stored, hash);
 
-  const card = await resolveCard(db, communityId, config.cardSigningKey, input.qr, isoNow(clock));
+  // A typed card number has its PIN checked before the basket is priced: the PIN is what
+  // proves the card, whatever the basket.
+  const named = await cardAtCounter(db, clock, communityId, config.cardSigningKey, input.card, input.pin);
+  const { card } = named;
   const priced = await priceBasket(db, communityId, shopId, basket);
   const community = await getCommunity(db, communityId);
-  const pinChecked = await checkPin(db, clock, card, communityId, priced.total, community.pinThreshold, input.pin);
+  const pinChecked = named.pinChecked || (await checkPin(db, clock, card, communityId, priced.total, community.pinThreshold, input.pin));
   const shopAccount = await db.query.accounts.findFirst({ where: eq(accounts.id, shopId) });
   if (!shopAccount) throw new Error("assertion failed: a shop without a ledger account");
 
   const id = newId();
   const householdId = card.household.id;
   const at = isoNow(clock);
-  const statements = redemptionStatements(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, codeHash: card.codeHash, key: input.idempotencyKey, hash, priced, pinChecked });
+  const statements = redemptionStatements(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, codeHash: card.codeHash, key: input.idempotencyKey, hash, priced, pinChecked, via: named.via });
   try {
     await db.batch(statements as [Statement, ...Statement[]]);
   } catch (err) {
@@ -177,10 +214,9 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
       const winner = await findKey(db, communityId, input.idempotencyKey);
       if (winner) return replay(db, communityId, winner, hash);
     }
-    // Used before (primary key) or expired (used_at stays NULL): the one-time code is spent.
-    if (violatedConstraint(err) === "card_code_uses.code_hash" || failedNotNull(err) === "card_code_uses.used_at") {
-      throw new DomainError("CARD_INVALID", { reason: "one-time code used or expired" });
-    }
+    // Used meanwhile (primary key) or expired meanwhile (used_at stays NULL): the code is spent.
+    if (violatedConstraint(err) === "card_code_uses.code_hash") throw new DomainError("CODE_USED");
+    if (failedNotNull(err) === "card_code_uses.used_at") throw new DomainError("CODE_EXPIRED");
     const mapped = invariantError(err);
     if (mapped?.code === "INSUFFICIENT_POINTS") {
       const account = await db.query.accounts.findFirst({ where: eq(accounts.id, householdId) });
@@ -207,6 +243,8 @@ interface RedemptionPlan {
   hash: string;
   priced: PricedBasket;
   pinChecked: boolean;
+  /** How the card was named: printed QR, one-time code or typed number (kept in the audit row). */
+  via: CardAtCounter["via"];
 }
 
 /** The one batch of a redemption, in order: key, transfer, stock, receipt, lines, audit. */
@@ -262,7 +300,7 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
       action: "redemption.create",
       targetType: "redemption",
       targetId: plan.id,
-      details: { householdId: plan.householdId, shopId: plan.shopId, total: plan.priced.total, lines: plan.priced.lines.map((l) => [l.goodsId, l.quantity]) },
+      details: { householdId: plan.householdId, shopId: plan.shopId, total: plan.priced.total, via: plan.via, lines: plan.priced.lines.map((l) => [l.goodsId, l.quantity]) },
     }),
   );
   return statements;
@@ -281,19 +319,10 @@ async function stockOf(db: Db, basket: BasketLine[]) {
 
 /** The receipt of a stored redemption of the community, or null. */
 export async function receiptOf(db: Db, communityId: string, redemptionId: string): Promise<Receipt | null> {
-  const row = await db.query.redemptions.findFirst({ where: and(eq(redemptions.id, redemptionId), eq(redemptions.communityId, communityId)) });
-  if (!row) return null;
-  const lines = await db.query.redemptionLines.findMany({ where: eq(redemptionLines.redemptionId, redemptionId), orderBy: asc(redemptionLines.id) });
-  return {
-    id: row.id,
-    receiptNo: row.receiptNo,
-    shopId: row.shopId,
-    householdId: row.householdId,
-    total: row.total,
-    balanceAfter: row.balanceAfter,
-    items: lines.map((l) => ({ goodsId: l.goodsId, name: l.name, points: l.points, quantity: l.quantity, subtotal: l.subtotal })),
-    createdAt: row.createdAt,
-  };
+  const [detail] = await detailsOf(db, communityId, [redemptionId]);
+  if (!detail) return null;
+  const { id, receiptNo, shopId, shop, clerk, householdId, total, balanceAfter, items, createdAt } = detail;
+  return { id, receiptNo, shopId, shop, clerk, householdId, total, balanceAfter, items, createdAt };
 }
 
 /** Who may see a redemption: admins of the community, the shop's clerk, the household itself. */
@@ -327,9 +356,13 @@ export async function linesOf(db: Db, redemptionIds: string[]) {
 async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<RedemptionDetail[]> {
   if (ids.length === 0) return [];
   const heads = await db.all<Record<string, string | number | null>>(sql`SELECT r.id, r.receipt_no, r.shop_id, r.household_id, r.total, r.balance_after,
-      r.clerk_id, r.created_at, h.household_no, h.head_name, v.created_at AS voided_at, v.reason AS void_reason, v.voided_by
+      r.clerk_id, r.created_at, h.household_no, h.head_name, v.created_at AS voided_at, v.reason AS void_reason, v.voided_by,
+      s.name AS shop_name, u.name AS clerk_name, vu.name AS voided_by_name
     FROM redemptions r JOIN households h ON h.id = r.household_id
+    LEFT JOIN shops s ON s.id = r.shop_id
+    LEFT JOIN users u ON u.id = r.clerk_id
     LEFT JOIN redemption_voids v ON v.redemption_id = r.id
+    LEFT JOIN users vu ON 'user:' || vu.id = v.voided_by
     WHERE r.community_id = ${communityId} AND r.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
   const lines = await linesOf(db, ids);
   const byId = new Map(heads.map((h) => [String(h.id), h]));
@@ -341,6 +374,8 @@ async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<Re
         id,
         receiptNo: Number(h.receipt_no),
         shopId: String(h.shop_id),
+        shop: { id: String(h.shop_id), name: String(h.shop_name ?? "") },
+        clerk: { id: String(h.clerk_id), name: String(h.clerk_name ?? "") },
         householdId: String(h.household_id),
         total: Number(h.total),
         balanceAfter: Number(h.balance_after),
@@ -349,7 +384,10 @@ async function detailsOf(db: Db, communityId: string, ids: string[]): Promise<Re
         householdNo: String(h.household_no),
         headName: String(h.head_name),
         clerkId: String(h.clerk_id),
-        void: h.voided_at === null ? null : { at: String(h.voided_at), reason: h.void_reason === null ? null : String(h.void_reason), by: String(h.voided_by) },
+        void:
+          h.voided_at === null
+            ? null
+            : { at: String(h.voided_at), reason: h.void_reason === null ? null : String(h.void_reason), by: String(h.voided_by), byName: h.voided_by_name === null ? null : String(h.voided_by_name) },
       },
     ];
   });
@@ -409,9 +447,13 @@ export async function listRedemptions(db: Db, actor: Actor, query: RedemptionLis
 /**
  * Voids a redemption: a reversal transfer shop → household for the full total (naming the
  * transfer it reverses), the stock put back with its movements, and the void itself, whose
- * primary key makes it once only. Nothing of the redemption is edited.
+ * primary key makes it once only. Nothing of the redemption is edited. Only the community's
+ * admin voids, and always with a reason (kept on the void and in the audit row): a clerk who
+ * made a mistake asks the admin, so no one corrects their own till unseen.
  */
-export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, redemptionId: string, reason: string | null): Promise<RedemptionDetail> {
+export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, redemptionId: string, reason: string): Promise<RedemptionDetail> {
+  if (actor.kind !== "user" || actor.role !== "admin") throw new DomainError("FORBIDDEN", { reason: "only the community's admin voids" });
+  if (!reason.trim()) throw new DomainError("VALIDATION_FAILED", { fields: { reason: "required" } });
   const redemption = await db.query.redemptions.findFirst({ where: and(eq(redemptions.id, redemptionId), eq(redemptions.communityId, actor.communityId)) });
   if (!redemption) throw new DomainError("NOT_FOUND", { redemptionId });
   const original = await db.query.transfers.findFirst({ where: eq(transfers.cause, `redemption:${redemptionId}`) });
@@ -421,7 +463,7 @@ export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: R
   const createdBy = actorRef(actor);
   const statements: Statement[] = [
     db.run(sql`INSERT INTO redemption_voids (redemption_id, community_id, reason, voided_by, created_at)
-      VALUES (${redemptionId}, ${actor.communityId}, ${reason}, ${createdBy}, ${at})`),
+      VALUES (${redemptionId}, ${actor.communityId}, ${reason.trim()}, ${createdBy}, ${at})`),
     ...transferStatements(db, {
       id: newId(),
       communityId: actor.communityId,
@@ -447,7 +489,7 @@ export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: R
     db.run(sql`UPDATE redemption_days SET points = points - ${original.amount}, cap = NULL
       WHERE household_id = ${redemption.householdId} AND day = ${chinaDay(redemption.createdAt)}`),
   );
-  statements.push(auditStatement(db, actor, meta, at, { action: "redemption.void", targetType: "redemption", targetId: redemptionId, details: { total: original.amount, reason } }));
+  statements.push(auditStatement(db, actor, meta, at, { action: "redemption.void", targetType: "redemption", targetId: redemptionId, details: { total: original.amount, reason: reason.trim(), receiptNo: redemption.receiptNo } }));
   try {
     await db.batch(statements as [Statement, ...Statement[]]);
   } catch (err) {

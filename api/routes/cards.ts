@@ -7,10 +7,11 @@ import { and, eq } from "drizzle-orm";
 import QRCode from "qrcode";
 import { cards } from "../../db/schema";
 import { limits } from "../../shared/limits";
-import { lockedCards, unlockCard } from "../domain/attempts";
-import { createCardCode, issueCard, qrOfCard, resolveCard, revokeCard } from "../domain/cards";
+import { clearAttemptsStatement, lockedCards, unlockCard } from "../domain/attempts";
+import { createCardCode, issueCard, qrOfCard, resolveCard, resolveTypedCard, revokeCard } from "../domain/cards";
 import { DomainError } from "../domain/errors";
 import { actorOf, allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf, staffRoles } from "../router";
+import { CardNoSchema, oneCardIdentity } from "./redemptions";
 
 const pinPattern = new RegExp(`^\\d{${limits.pinDigitsMin},${limits.pinDigitsMax}}$`);
 
@@ -30,7 +31,14 @@ const IssuedCardSchema = z
 
 const CardNoParam = z.object({ cardNo: z.string().min(1).max(40) });
 
-const ResolveBody = z.object({ qr: z.string().min(1).max(limits.qrLengthMax) }).openapi("ResolveCard");
+const ResolveBody = z
+  .object({
+    qr: z.string().min(1).max(limits.qrLengthMax).optional(),
+    cardNo: CardNoSchema.optional(),
+    pin: z.string().max(limits.pinDigitsMax + 10).optional().openapi({ description: "The card's PIN; required with cardNo, always checked then" }),
+  })
+  .superRefine(oneCardIdentity)
+  .openapi("ResolveCard");
 
 const ResolvedCardSchema = z
   .object({
@@ -150,16 +158,25 @@ export const cardsRoutes = createRouter()
       method: "post",
       path: "/cards/resolve",
       tags: ["cards"],
-      summary: "Turn a scanned QR text into the card's household and balance (staff)",
+      summary: "Turn a scanned QR text, or a typed card number with its PIN (the shop's clerk), into the card's household and balance (staff)",
       middleware: [allow(...staffRoles)] as const,
       security,
       request: { body: jsonBody(ResolveBody) },
-      responses: { 200: jsonResponse(ResolvedCardSchema, "The card's household"), ...errorResponses },
+      responses: { 200: jsonResponse(ResolvedCardSchema, "The card's household"), ...errorResponses, 429: errorResponses[409] },
     }),
     async (c) => {
       const staff = staffOf(c);
-      const { qr } = c.req.valid("json");
-      const card = await resolveCard(c.get("db"), staff.communityId, c.get("config").cardSigningKey, qr, c.get("clock").now().toISOString());
+      const body = c.req.valid("json");
+      const db = c.get("db");
+      if (body.cardNo !== undefined) {
+        // The typed card number is the counter's fallback: the PIN is counted on the counter's
+        // own attempts for the card, so only the shop's clerk may try one.
+        if (staff.role !== "clerk") throw new DomainError("FORBIDDEN", { reason: "only a shop's clerk types a card number" });
+        const card = await resolveTypedCard(db, c.get("clock"), staff.communityId, body.cardNo, body.pin);
+        await db.batch([clearAttemptsStatement(db, card.subject)]);
+        return c.json({ cardNo: card.cardNo, household: card.household, balance: card.balance }, 200);
+      }
+      const card = await resolveCard(db, staff.communityId, c.get("config").cardSigningKey, body.qr ?? "", c.get("clock").now().toISOString());
       return c.json({ cardNo: card.cardNo, household: card.household, balance: card.balance }, 200);
     },
   )

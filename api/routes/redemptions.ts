@@ -5,16 +5,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
-import { getRedemption, listRedemptions, redeem, voidRedemption } from "../domain/redemption";
+import { daySheet } from "../domain/day-sheet";
+import { getRedemption, listRedemptions, redeem, voidRedemption, type CardIdentity } from "../domain/redemption";
 import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../router";
 
 const ReceiptLineSchema = z.object({ goodsId: z.string(), name: z.string(), points: z.number().int(), quantity: z.number().int(), subtotal: z.number().int() });
+
+const NamedSchema = z.object({ id: z.string(), name: z.string() });
 
 export const ReceiptSchema = z
   .object({
     id: z.string(),
     receiptNo: z.number().int(),
     shopId: z.string(),
+    shop: NamedSchema.openapi({ description: "The shop, by name, for the printed receipt" }),
+    clerk: NamedSchema.openapi({ description: "The clerk who served the basket" }),
     householdId: z.string(),
     total: z.number().int(),
     balanceAfter: z.number().int(),
@@ -27,11 +32,37 @@ export const RedemptionDetailSchema = ReceiptSchema.extend({
   householdNo: z.string(),
   headName: z.string(),
   clerkId: z.string(),
-  void: z.object({ at: z.string(), reason: z.string().nullable(), by: z.string() }).nullable(),
+  void: z.object({ at: z.string(), reason: z.string().nullable(), by: z.string(), byName: z.string().nullable() }).nullable(),
 }).openapi("Redemption");
 
+/** A card number as printed on the card (12 digits today; the QR parser accepts 6 to 20). */
+export const CardNoSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{6,20}$/, "digits only")
+  .openapi({ description: "The card number typed by hand, with `pin`: the fallback when a card or camera fails", example: "123456789012" });
+
+/**
+ * Exactly one way of naming the card: scanned `qr` text, or a typed `cardNo` (then `pin` is
+ * always checked). Both or neither → 400 naming the field.
+ */
+export function oneCardIdentity(body: { qr?: string; cardNo?: string }, ctx: z.RefinementCtx) {
+  if (body.qr !== undefined && body.cardNo !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["cardNo"], message: "send either qr or cardNo, not both" });
+  } else if (body.qr === undefined && body.cardNo === undefined) {
+    ctx.addIssue({ code: "custom", path: ["qr"], message: "required: the scanned qr text, or cardNo with pin" });
+  }
+}
+
+export function cardIdentityOf(body: { qr?: string; cardNo?: string }): CardIdentity {
+  if (body.cardNo !== undefined) return { cardNo: body.cardNo };
+  if (body.qr !== undefined) return { qr: body.qr };
+  throw new DomainError("VALIDATION_FAILED", { fields: { qr: "required" } });
+}
+
 const RedeemBody = z.object({
-  qr: z.string().trim().min(1).max(limits.qrLengthMax),
+  qr: z.string().trim().min(1).max(limits.qrLengthMax).optional(),
+  cardNo: CardNoSchema.optional(),
   items: z
     .array(
       z.object({
@@ -41,7 +72,7 @@ const RedeemBody = z.object({
     )
     .max(limits.basketLinesMax),
   pin: z.string().max(limits.pinDigitsMax + 10).optional(),
-});
+}).superRefine(oneCardIdentity);
 
 const RedeemHeaders = z.object({
   "idempotency-key": z
@@ -65,7 +96,49 @@ const ListQuery = z.object({
 
 const TotalsSchema = z.object({ count: z.number().int(), points: z.number().int(), voidedCount: z.number().int(), voidedPoints: z.number().int(), netPoints: z.number().int() });
 
-const VoidBody = z.object({ reason: z.string().trim().max(limits.reasonLengthMax).optional() });
+const VoidBody = z
+  .object({ reason: z.string().trim().min(1).max(limits.reasonLengthMax).openapi({ description: "Why: required, kept on the void and in the audit log" }) })
+  .openapi("VoidRedemption");
+
+const DaySheetQuery = z.object({
+  date: ListQuery.shape.date.unwrap(),
+  shopId: z.string().min(1).max(100).optional(),
+  clerkId: z.string().min(1).max(100).optional(),
+});
+
+const DayTotalsSchema = TotalsSchema;
+
+const DaySheetSchema = z
+  .object({
+    date: z.string(),
+    from: z.string(),
+    to: z.string(),
+    community: NamedSchema,
+    shop: NamedSchema.nullable(),
+    clerk: NamedSchema.nullable(),
+    receipts: z.array(
+      z.object({
+        id: z.string(),
+        receiptNo: z.number().int(),
+        createdAt: z.string(),
+        householdNo: z.string(),
+        headName: z.string(),
+        total: z.number().int(),
+        shop: NamedSchema,
+        clerk: NamedSchema,
+        void: z.object({ at: z.string(), reason: z.string().nullable(), byName: z.string().nullable() }).nullable(),
+      }),
+    ),
+    truncated: z.boolean(),
+    totals: DayTotalsSchema,
+    byGoods: z.array(z.object({ goodsId: z.string(), name: z.string(), quantity: z.number().int(), points: z.number().int() })),
+    byClerk: z.array(DayTotalsSchema.extend({ clerk: NamedSchema })),
+    earlierVoids: z.array(
+      z.object({ redemptionId: z.string(), receiptNo: z.number().int(), receiptAt: z.string(), total: z.number().int(), at: z.string(), reason: z.string().nullable(), byName: z.string().nullable() }),
+    ),
+    generatedAt: z.string(),
+  })
+  .openapi("DaySheet");
 
 export const redemptionsRoutes = createRouter()
   .openapi(
@@ -88,7 +161,7 @@ export const redemptionsRoutes = createRouter()
       if (!key) throw new DomainError("IDEMPOTENCY_KEY_REQUIRED", { fields: { "Idempotency-Key": "required" } });
       const body = c.req.valid("json");
       const receipt = await redeem(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.get("config"), {
-        qr: body.qr,
+        card: cardIdentityOf(body),
         items: body.items,
         pin: body.pin ?? null,
         idempotencyKey: key,
@@ -119,6 +192,19 @@ export const redemptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
+      path: "/redemptions/day-sheet",
+      tags: ["redemptions"],
+      summary: "The end-of-day sheet (日结单) of a day in China: receipts, voids, totals by goods and by clerk (clerk: own shop; admin: any shop)",
+      middleware: [allow("admin", "clerk")] as const,
+      security,
+      request: { query: DaySheetQuery },
+      responses: { 200: jsonResponse(DaySheetSchema, "The day's sheet"), ...errorResponses },
+    }),
+    async (c) => c.json(await daySheet(c.get("db"), c.get("clock"), staffOf(c), c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
       path: "/redemptions/{id}",
       tags: ["redemptions"],
       summary: "One receipt (admin; the shop's clerk; the household itself)",
@@ -134,15 +220,15 @@ export const redemptionsRoutes = createRouter()
       method: "post",
       path: "/redemptions/{id}/void",
       tags: ["redemptions"],
-      summary: "Void a redemption (admin): reversing ledger entries, stock restored; once only",
+      summary: "Void a redemption (admin, with a reason): reversing ledger entries, stock restored; once only, audited",
       middleware: [allow("admin")] as const,
       security,
-      request: { params: IdParam, body: { content: { "application/json": { schema: VoidBody } }, required: false } },
+      request: { params: IdParam, body: jsonBody(VoidBody) },
       responses: { 200: jsonResponse(RedemptionDetailSchema, "Voided"), ...errorResponses },
     }),
     async (c) => {
-      const body = c.req.valid("json") ?? {};
-      const detail = await voidRedemption(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, body.reason || null);
+      const { reason } = c.req.valid("json");
+      const detail = await voidRedemption(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, reason);
       return c.json(detail, 200);
     },
   );

@@ -135,7 +135,7 @@ describe("residents and the public board", () => {
     const paid = await api(world.target, "POST", "/redemptions", world.clerk, basket, { "idempotency-key": `code-${Date.now()}` });
     expect(paid.balanceAfter).toBe(45);
     const again = await world.target.call("POST", "/redemptions", { token: world.clerk, body: basket, headers: { "idempotency-key": `code-again-${Date.now()}` } });
-    expect(again.body.error.code).toBe("CARD_INVALID");
+    expect(again.body.error.code).toBe("CODE_USED");
     // The first screen lists the last redemptions, so a card used by someone else shows at once.
     await page.reload();
     await page.waitForSelector("[data-testid=recent-redemptions] li");

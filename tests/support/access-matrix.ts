@@ -101,6 +101,7 @@ export const accessRows: AccessRow[] = [
   { method: "POST", path: "/goods/{id}/stock", allow: ["admin"], owned: true, call: (i) => ({ path: `/goods/${i.goods}/stock`, body: { delta: 1, reason: "盘点" } }) },
   { method: "POST", path: "/redemptions", allow: ["clerk"], call: () => ({ path: "/redemptions", body: {}, headers: { "idempotency-key": "access" } }) },
   { method: "GET", path: "/redemptions", allow: ["admin", "clerk", "resident"], call: () => ({ path: "/redemptions" }) },
+  { method: "GET", path: "/redemptions/day-sheet", allow: ["admin", "clerk"], call: () => ({ path: "/redemptions/day-sheet?date=2026-03-01" }) },
   { method: "GET", path: "/redemptions/{id}", allow: ["admin", "clerk", "resident"], household: true, owned: true, call: (i) => ({ path: `/redemptions/${i.redemption}` }) },
   { method: "POST", path: "/redemptions/{id}/void", allow: ["admin"], owned: true, call: (i) => ({ path: `/redemptions/${i.redemption}/void`, body: { reason: "退货" } }) },
   { method: "GET", path: "/ledger/check", allow: ["admin"], call: () => ({ path: "/ledger/check" }) },

@@ -140,6 +140,8 @@ export const cards = {
   qrUrl: (cardNo: string) => pathOf(api.cards[":cardNo"]["qr.svg"].$url({ param: { cardNo: segment(cardNo) } })),
   revoke: (cardNo: string) => send(() => api.cards[":cardNo"].revoke.$post({ param: { cardNo: segment(cardNo) } })),
   resolve: (qr: string) => send(() => api.cards.resolve.$post({ json: { qr } })),
+  /** The counter's fallback: a typed card number with the card's PIN (always checked). */
+  resolveTyped: (cardNo: string, pin: string) => send(() => api.cards.resolve.$post({ json: { cardNo, pin } })),
   /** A one-time code for the shop: valid `seconds`, pays once; `svg` is its QR code. */
   code: () => send(() => api.cards.code.$post()),
 };
@@ -216,7 +218,10 @@ export const redemptions = {
     send(() => api.redemptions.$post({ json: basket, header: { "idempotency-key": idempotencyKey } })),
   /** `date` (YYYY-MM-DD, a day in China) adds the day's totals. */
   list: (filter: RedemptionQuery = {}) => send(() => api.redemptions.$get({ query: query(filter) })),
-  void: (id: string) => send(() => api.redemptions[":id"].void.$post({ param: { id: segment(id) }, json: {} })),
+  /** Admin only; the reason is required and kept on the void and in the audit log. */
+  void: (id: string, reason: string) => send(() => api.redemptions[":id"].void.$post({ param: { id: segment(id) }, json: { reason } })),
+  /** The end-of-day sheet (日结单) of a day in China, for a shop and optionally one clerk. */
+  daySheet: (filter: { date: string; shopId?: string; clerkId?: string }) => send(() => api.redemptions["day-sheet"].$get({ query: query(filter) })),
 };
 
 type NewUser = Parameters<typeof api.users.$post>[0]["json"];
@@ -269,6 +274,7 @@ export type Shop = ItemOf<typeof shops.list>;
 export type Goods = ItemOf<typeof goods.list>;
 export type Receipt = Answer<typeof redemptions.create>;
 export type Redemption = ItemOf<typeof redemptions.list>;
+export type DaySheet = Answer<typeof redemptions.daySheet>;
 export type Settings = Answer<typeof settings.get>;
 export type Summary = Answer<typeof reports.summary>;
 export type RankingRow = ItemOf<typeof reports.ranking>;
