@@ -45,6 +45,14 @@ export const limits = {
   goodsPointsMax: 100_000,
   stockMax: 1_000_000,
   stockDeltaMax: 100_000,
+  /** 进货 (stock-in): one delivery's quantity, one unit's cost in fen, how many days back its date may be. */
+  stockInQuantityMax: 100_000,
+  unitCostFenMax: 10_000_000,
+  stockInBackdateDaysMax: 31,
+  supplierLengthMax: 60,
+  /** The stock ledger (库存台账): its longest period, and the stock-in records one answer lists. */
+  stockLedgerDaysMax: 366,
+  stockLedgerReceiptsMax: 2_000,
   basketLinesMax: 30,
   basketQuantityMax: 99,
   idempotencyKeyLengthMax: 100,

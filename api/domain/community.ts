@@ -62,6 +62,8 @@ export interface CommunitySettings {
   pinThreshold: number;
   dailyRedemptionCap: number | null;
   autoTopUp: boolean;
+  /** 监督电话 printed on the posted 公示 (as the office writes it), or null. */
+  supervisionPhone: string | null;
   /**
    * The deployment's floor (`PUBLICITY_FLOOR_HOURS`), read-only: the least `minPublicityHours`
    * and publicity window this community may set.
@@ -80,6 +82,7 @@ export async function getSettings(db: Db, communityId: string, floorHours = 0): 
     pinThreshold: c.pinThreshold,
     dailyRedemptionCap: c.dailyRedemptionCap,
     autoTopUp: c.autoTopUp,
+    supervisionPhone: c.supervisionPhone,
     publicityFloorHours: floorHours,
   };
 }

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { getSettings, updateSettings } from "../domain/community";
+import { normalizePhone } from "../domain/households";
 import { publicityFloorHours } from "../config";
 import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security, staffOf } from "../router";
 
@@ -15,6 +16,7 @@ export const SettingsSchema = z
     pinThreshold: z.number().int(),
     dailyRedemptionCap: z.number().int().nullable(),
     autoTopUp: z.boolean(),
+    supervisionPhone: z.string().nullable().openapi({ description: "监督电话 printed on the posted 公示, or null" }),
     publicityFloorHours: z.number().int().openapi({ description: "Read-only: the deployment's PUBLICITY_FLOOR_HOURS, the least minPublicityHours and window allowed" }),
   })
   .openapi("CommunitySettings");
@@ -27,6 +29,15 @@ const SettingsPatch = z
     pinThreshold: z.number().int().min(0).max(limits.pinThresholdMax).optional(),
     dailyRedemptionCap: z.number().int().min(1).max(limits.dailyRedemptionCapMax).nullable().optional(),
     autoTopUp: z.boolean().optional(),
+    // Kept as typed (0398-7890123 reads better on paper than digits); empty clears it.
+    supervisionPhone: z
+      .string()
+      .trim()
+      .max(limits.phoneLengthMax)
+      .refine((value) => normalizePhone(value) !== "invalid", "7 to 15 digits (spaces, dashes and brackets are fine); one number only")
+      .transform((value) => value || null)
+      .nullable()
+      .optional(),
   })
   .strict();
 

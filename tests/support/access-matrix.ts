@@ -99,6 +99,8 @@ export const accessRows: AccessRow[] = [
   { method: "GET", path: "/goods", allow: [...everyone], call: () => ({ path: "/goods" }) },
   { method: "POST", path: "/goods", allow: ["admin"], call: () => ({ path: "/goods", body: {} }) },
   { method: "POST", path: "/goods/{id}/stock", allow: ["admin"], owned: true, call: (i) => ({ path: `/goods/${i.goods}/stock`, body: { delta: 1, reason: "盘点" } }) },
+  { method: "POST", path: "/goods/{id}/stock-in", allow: ["admin"], owned: true, call: (i) => ({ path: `/goods/${i.goods}/stock-in`, body: { quantity: 1, supplier: "access" } }) },
+  { method: "GET", path: "/goods/stock-ledger", allow: ["admin", "clerk"], call: () => ({ path: "/goods/stock-ledger" }) },
   { method: "POST", path: "/redemptions", allow: ["clerk"], call: () => ({ path: "/redemptions", body: {}, headers: { "idempotency-key": "access" } }) },
   { method: "GET", path: "/redemptions", allow: ["admin", "clerk", "resident"], call: () => ({ path: "/redemptions" }) },
   { method: "GET", path: "/redemptions/day-sheet", allow: ["admin", "clerk"], call: () => ({ path: "/redemptions/day-sheet?date=2026-03-01" }) },
