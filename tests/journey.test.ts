@@ -43,6 +43,24 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     return check;
   }
 
+  /**
+   * The journey's steps build on each other (a top-up needs the batch the step before opened), so
+   * each test runs every earlier step that has not run yet, in order, then its own: the tests
+   * pass in any order vitest picks, and each step's assertions run exactly once. A failed step
+   * is run (and fails) again by every test after it.
+   */
+  const steps: Array<() => Promise<void>> = [];
+  let stepsRun = 0;
+  function step(name: string, run: () => Promise<void>) {
+    const index = steps.push(run) - 1;
+    it(name, async () => {
+      while (stepsRun <= index) {
+        await steps[stepsRun]();
+        stepsRun += 1;
+      }
+    }, 120_000);
+  }
+
   beforeAll(async () => {
     target = await start();
     token.admin = (await ok("POST", "/auth/login", null, { username: "admin", password: target.adminPassword }, 200)).token;
@@ -51,7 +69,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     await target?.stop();
   });
 
-  it("sets up a community: settings, shop, staff, rules, a published notice, households with cards", async () => {
+  step("sets up a community: settings, shop, staff, rules, a published notice, households with cards", async () => {
     const settings = await ok("PATCH", "/community/settings", "admin", { minPublicityHours: 0, pinThreshold: 30 });
     expect(settings).toMatchObject({ minPublicityHours: 0, pinThreshold: 30 });
     shopId = (await ok("POST", "/shops", "admin", { name: "双扶驿站便民超市" })).id;
@@ -74,7 +92,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     token.residentA = residentA;
   });
 
-  it("walks an award and a penalty through apply, certify and register, with register numbers in order", async () => {
+  step("walks an award and a penalty through apply, certify and register, with register numbers in order", async () => {
     const own = await ok("POST", "/applications", "residentA", { householdId: hh.a.id, memberId: hh.a.memberId, ruleId: rule.clean.id, noticeId: rule.notice.id, description: "打扫了12号楼2单元楼道" });
     expect(own.status).toBe("submitted");
     expect((await call("POST", "/applications", "residentA", { householdId: hh.b.id, ruleId: rule.clean.id, description: "x" })).status).toBe(403);
@@ -97,7 +115,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     expect(mine.items.map((a: any) => a.id)).toEqual([own.id]);
   });
 
-  it("publicises the registered items on a public board with masked names, and takes an objection", async () => {
+  step("publicises the registered items on a public board with masked names, and takes an objection", async () => {
     const batch = await ok("POST", "/publicity", "admin", { endsAt: new Date(Date.now() + 2500).toISOString() });
     batchId = batch.id;
     expect(batch.items).toHaveLength(4);
@@ -116,7 +134,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     expect((await call("POST", "/topups", "admin", { publicityId: batchId })).body.error.code).toBe("PUBLICITY_OPEN");
   });
 
-  it("tops up once the window ends: awards first, the penalty takes what is there, the objected item waits", async () => {
+  step("tops up once the window ends: awards first, the penalty takes what is there, the objected item waits", async () => {
     await sleep(2600);
     const late = await call("POST", `/publicity/${batchId}/objections`, "residentA", { applicationId: objectedApp, reason: "x" });
     expect(late.body.error.code).toBe("PUBLICITY_CLOSED");
@@ -142,7 +160,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     await ledgerOk();
   });
 
-  it("redeems once per Idempotency-Key, needs the PIN over the threshold, and refuses forged cards", async () => {
+  step("redeems once per Idempotency-Key, needs the PIN over the threshold, and refuses forged cards", async () => {
     goods.rice = await ok("POST", "/goods", "admin", { shopId, name: "大米", points: 10, stock: 3, unit: "袋" });
     goods.soap = await ok("POST", "/goods", "admin", { shopId, name: "香皂", points: 1, stock: 500, unit: "块" });
     const basket = { qr: hh.a.qr, items: [{ goodsId: goods.rice.id, quantity: 2 }] };
@@ -171,7 +189,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     await ledgerOk();
   });
 
-  it("lets racing baskets spend a balance exactly once: 40 one-point baskets against 30 points", async () => {
+  step("lets racing baskets spend a balance exactly once: 40 one-point baskets against 30 points", async () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => call("POST", "/redemptions", "clerk", { qr: hh.b.qr, items: [{ goodsId: goods.soap.id, quantity: 1 }] }, { "idempotency-key": `race-${i}` })),
     );
@@ -184,7 +202,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     expect(check).toMatchObject({ issued: 85, deducted: 5, redeemed: 50, outstanding: 30 });
   });
 
-  it("voids a redemption with new entries and gives back points and stock, once", async () => {
+  step("voids a redemption with new entries and gives back points and stock, once", async () => {
     const receipts = await ok("GET", `/redemptions?householdId=${hh.a.id}`, "admin");
     const id = receipts.items[0].id;
     await ok("POST", `/redemptions/${id}/void`, "admin", { reason: "顾客退货" }, 200);
@@ -200,7 +218,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     expect(check).toMatchObject({ redeemed: 30, outstanding: 50 });
   });
 
-  it("lists a page of more than 100 receipts with their lines (D1 binds at most 100 values per statement)", async () => {
+  step("lists a page of more than 100 receipts with their lines (D1 binds at most 100 values per statement)", async () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await ok("POST", "/applications", "volunteer", { householdId: hh.c.id, ruleId: rule.clean.id, description: `第${i + 1}次清扫` })).id);
     for (const id of ids) await ok("POST", `/applications/${id}/certify`, "reviewer", { decision: "approve", points: 50 }, 200);
@@ -221,7 +239,7 @@ describe.each(targets)("the seven procedures on $name", ({ start }) => {
     await ledgerOk();
   });
 
-  it("keeps every community's data to itself and every write to its role", async () => {
+  step("keeps every community's data to itself and every write to its role", async () => {
     expect((await call("GET", "/applications", null)).status).toBe(401);
     expect((await call("POST", "/publicity", "reviewer", {})).status).toBe(403);
     expect((await call("POST", "/topups", "clerk", { publicityId: batchId })).status).toBe(403);
