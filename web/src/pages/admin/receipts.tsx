@@ -1,0 +1,168 @@
+/**
+ * 兑换小票: the shops' receipts by day (China time), with the day's totals. A mistaken redemption
+ * is voided here, with a reason, by the admin only: the points go back to the household, the goods
+ * back to stock, and the void and its reason go into the audit log. The receipt then shows voided.
+ */
+import { A } from "@solidjs/router";
+import { createResource, createSignal, Show } from "solid-js";
+import { limits } from "../../../../shared/limits";
+import { chinaDay } from "../../../../shared/time";
+import { redemptions, shops, type Redemption } from "../../api";
+import { fmtDate, fmtPoints, t } from "../../i18n";
+import { createAction, ErrorBox, ready, Success } from "../../ui/common";
+import { createCursorList, DataTable, type Column } from "../../ui/data-table";
+import { Icon } from "../../ui/icon";
+
+type Filter = { date: string; shopId?: string };
+
+export default function ReceiptsPage() {
+  const [filter, setFilter] = createSignal<Filter>({ date: chinaDay(new Date()) });
+  const [shopList] = createResource(() => shops.list());
+  const [totals, setTotals] = createSignal<{ count: number; points: number; voidedCount: number; voidedPoints: number; netPoints: number } | null>(null);
+  const list = createCursorList(filter, async (f, cursor) => {
+    const page = await redemptions.list({ date: f.date, shopId: f.shopId, cursor, limit: String(limits.listLimitDefault) });
+    if (!cursor) setTotals(page.totals);
+    return page;
+  });
+  const [voiding, setVoiding] = createSignal<Redemption | null>(null);
+  const [done, setDone] = createSignal<Redemption | null>(null);
+  const shopName = (id: string) => ready(shopList)?.items.find((s) => s.id === id)?.name ?? "";
+
+  const columns: Column<Redemption>[] = [
+    { header: () => t("receipts.receiptNo"), cell: (r) => <b>{r.receiptNo}</b>, sortBy: (r) => r.receiptNo },
+    { header: () => t("receipts.at"), cell: (r) => fmtDate(r.createdAt, true), sortBy: (r) => r.createdAt },
+    { header: () => t("receipts.shop"), cell: (r) => r.shop?.name ?? shopName(r.shopId) },
+    { header: () => t("receipts.clerk"), cell: (r) => r.clerk?.name ?? "", sortBy: (r) => r.clerk?.name ?? "" },
+    { header: () => t("receipts.household"), cell: (r) => `${r.householdNo} ${r.headName}`, sortBy: (r) => r.householdNo },
+    { header: () => t("receipts.goods"), cell: (r) => <span class="small">{r.items.map((i) => `${i.name}×${i.quantity}`).join("、")}</span> },
+    { header: () => t("receipts.points"), cell: (r) => fmtPoints(r.total), sortBy: (r) => r.total },
+    {
+      header: () => t("receipts.status"),
+      cell: (r) => (
+        <Show when={r.void} fallback={<span class="badge ok">{t("receipts.valid")}</span>}>
+          {(v) => (
+            <span class="badge bad" data-testid="voided">
+              {t("receipts.voided", { reason: v().reason ?? "" })}
+            </span>
+          )}
+        </Show>
+      ),
+    },
+    {
+      header: () => t("hh.actions"),
+      cell: (r) => (
+        <Show when={!r.void}>
+          <button type="button" class="secondary" aria-label={t("receipts.voidLabel", { no: r.receiptNo })} onClick={() => setVoiding(r)} data-testid="void">
+            {t("receipts.void")}
+          </button>
+        </Show>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <h1>
+        <Icon name="file" /> {t("admin.receipts")}
+      </h1>
+      <p class="muted">{t("receipts.hint")}</p>
+      <div class="row">
+        <div>
+          <label for="receipts-date">{t("receipts.date")}</label>
+          <input id="receipts-date" type="date" value={filter().date} onChange={(e) => e.currentTarget.value && setFilter({ ...filter(), date: e.currentTarget.value })} data-testid="receipts-date" />
+        </div>
+        <div>
+          <label for="receipts-shop">{t("receipts.shop")}</label>
+          <select id="receipts-shop" value={filter().shopId ?? ""} onChange={(e) => setFilter({ ...filter(), shopId: e.currentTarget.value || undefined })}>
+            <option value="">{t("receipts.allShops")}</option>
+            {(ready(shopList)?.items ?? []).map((s) => (
+              <option value={s.id}>{s.name}</option>
+            ))}
+          </select>
+        </div>
+        <A class="btn secondary" style={{ flex: "none", "align-self": "flex-end" }} href={`/shop?sheet=${filter().date}${filter().shopId ? `&shopId=${encodeURIComponent(filter().shopId!)}` : ""}`}>
+          <Icon name="printer" /> {t("receipts.daySheet")}
+        </A>
+      </div>
+      <Show when={totals()}>
+        {(x) => (
+          <p data-testid="receipts-totals">
+            {t("receipts.totals", { n: x().count, points: fmtPoints(x().points), voided: x().voidedCount, voidedPoints: fmtPoints(x().voidedPoints), net: fmtPoints(x().netPoints) })}
+          </p>
+        )}
+      </Show>
+      <Show when={done()}>{(r) => <Success>{t("receipts.done", { no: r().receiptNo, points: fmtPoints(r().total) })}</Success>}</Show>
+      <ErrorBox error={list.error()} />
+      <DataTable rows={list.items()} columns={columns} label={t("admin.receipts")} testid="receipts" paging={list} />
+      <Show when={voiding()}>
+        {(r) => (
+          <VoidDialog
+            receipt={r()}
+            onClose={() => setVoiding(null)}
+            onVoided={(voided) => {
+              setVoiding(null);
+              setDone(voided);
+              list.refetch();
+            }}
+          />
+        )}
+      </Show>
+    </>
+  );
+}
+
+/** Asks for the reason (required) before the void; nothing is sent without one. */
+function VoidDialog(props: { receipt: Redemption; onClose: () => void; onVoided: (r: Redemption) => void }) {
+  const [reason, setReason] = createSignal("");
+  const [missing, setMissing] = createSignal(false);
+  const run = createAction(async () => {
+    const text = reason().trim();
+    if (!text) {
+      setMissing(true);
+      return;
+    }
+    props.onVoided(await redemptions.void(props.receipt.id, text));
+  });
+  return (
+    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="void-title" data-testid="void-dialog">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run.run();
+        }}
+      >
+        <h2 id="void-title" style={{ "margin-top": 0 }}>
+          <Icon name="alert" /> {t("receipts.voidTitle", { no: props.receipt.receiptNo })}
+        </h2>
+        <p>{t("receipts.voidText", { household: `${props.receipt.householdNo} ${props.receipt.headName}`, points: fmtPoints(props.receipt.total) })}</p>
+        <label for="void-reason">{t("receipts.reason")}</label>
+        <textarea
+          id="void-reason"
+          required
+          maxlength={limits.reasonLengthMax}
+          value={reason()}
+          onInput={(e) => {
+            setReason(e.currentTarget.value);
+            setMissing(false);
+          }}
+          aria-invalid={missing()}
+          data-testid="void-reason"
+        />
+        <Show when={missing()}>
+          <div class="error" role="alert">
+            <Icon name="alert" /> {t("receipts.reasonRequired")}
+          </div>
+        </Show>
+        <ErrorBox error={run.error()} />
+        <div class="row" style={{ "margin-top": "12px" }}>
+          <button type="submit" disabled={run.busy()} data-testid="void-confirm">
+            <Icon name="check" /> {t("receipts.confirm")}
+          </button>
+          <button type="button" class="plain" onClick={() => props.onClose()}>
+            <Icon name="x" /> {t("common.cancel")}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Step two at the counter: whose card it is, the basket, and the bar with the total and the
+ * confirm button, which stays at the bottom of the screen while the goods scroll on a phone.
+ */
+import { For, Show } from "solid-js";
+import type { Goods, ResolvedCard } from "../../api";
+import { fmtPoints, t } from "../../i18n";
+import { ErrorBox } from "../../ui/common";
+import { Icon } from "../../ui/icon";
+
+export type Line = { goods: Goods; quantity: number };
+
+export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g: Goods) => void; onRemove: (g: Goods) => void; error: unknown }) {
+  const c = () => props.card;
+  return (
+    <div data-testid="customer">
+      <h2 style={{ "margin-top": 0 }}>
+        <Icon name="user" /> {c().household.headName}
+      </h2>
+      <div class="muted">
+        {t("home.household", { no: c().household.householdNo })} · {c().household.building}
+      </div>
+      <div>
+        {t("home.balance")}: <span class="total" data-testid="customer-balance">{fmtPoints(c().balance)}</span>
+      </div>
+      <h3>{t("clerk.basket")}</h3>
+      <ul class="list basket" data-testid="basket">
+        <For each={props.basket} fallback={<li class="muted">{t("clerk.basketEmpty")}</li>}>
+          {(line) => (
+            <li>
+              <span class="name">
+                {line.goods.name} × {line.quantity}
+              </span>
+              <b>{fmtPoints(line.goods.points * line.quantity)}</b>
+              <button class="plain" aria-label={t("clerk.less", { name: line.goods.name })} onClick={() => props.onRemove(line.goods)}>
+                <Icon name="minus" />
+              </button>
+              <button class="plain" aria-label={t("clerk.more", { name: line.goods.name })} onClick={() => props.onAdd(line.goods)}>
+                <Icon name="plus" />
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <ErrorBox error={props.error} />
+    </div>
+  );
+}
+
+/** The sticky bar: total, item count, confirm and cancel, always in reach of the thumb. */
+export function CounterBar(props: { total: number; items: number; balance: number; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const short = () => props.total > props.balance;
+  return (
+    <div class="counter-bar" data-testid="counter-bar">
+      <div class="sum">
+        <span class="small muted">
+          {t("clerk.total")} · {t("counter.items", { n: props.items })}
+        </span>
+        <br />
+        <span class="total" data-testid="basket-total">
+          {fmtPoints(props.total)}
+        </span>
+      </div>
+      <button class="big ok confirm" disabled={!props.items || props.busy || short()} onClick={() => props.onConfirm()} data-testid="confirm">
+        <Icon name="check" /> {t("clerk.confirm")}
+      </button>
+      <button class="plain cancel" aria-label={t("common.cancel")} onClick={() => props.onCancel()}>
+        <Icon name="x" />
+      </button>
+      <Show when={short()}>
+        <div class="error warn" role="alert">
+          <Icon name="alert" /> {t("clerk.notEnough")}
+        </div>
+      </Show>
+    </div>
+  );
+}
