@@ -138,6 +138,12 @@ export const households = {
 
 export const cards = {
   qrUrl: (cardNo: string) => pathOf(api.cards[":cardNo"]["qr.svg"].$url({ param: { cardNo: segment(cardNo) } })),
+  /**
+   * The card's QR as SVG text, for the resident's phone to keep for offline use. The route
+   * answers `c.body(svg)`, which the client types as a Response; `send` hands over the text.
+   */
+  qrSvg: (cardNo: string) =>
+    send(() => api.cards[":cardNo"]["qr.svg"].$get({ param: { cardNo: segment(cardNo) } })).then((body: unknown) => (typeof body === "string" ? body : "")),
   revoke: (cardNo: string) => send(() => api.cards[":cardNo"].revoke.$post({ param: { cardNo: segment(cardNo) } })),
   resolve: (qr: string) => send(() => api.cards.resolve.$post({ json: { qr } })),
   /** The counter's fallback: a typed card number with the card's PIN (always checked). */
@@ -244,7 +250,7 @@ export const reports = {
   ledgerCheck: () => send(() => api.ledger.check.$get()),
 };
 
-export type AuditQuery = { action?: string; actor?: string; cursor?: string; limit?: string };
+export type AuditQuery = { action?: string; actor?: string; actorRole?: "admin" | "reviewer" | "volunteer" | "clerk" | "resident" | "system"; from?: string; to?: string; cursor?: string; limit?: string };
 
 export const audit = {
   list: (filter: AuditQuery = {}) => send(() => api.audit.$get({ query: query(filter) })),

@@ -3,10 +3,11 @@
  * each page (each admin section, and the dashboard's charts) loads when first opened.
  */
 import { Route, Router } from "@solidjs/router";
-import { lazy } from "solid-js";
+import { lazy, onMount, type Component } from "solid-js";
 import { render } from "solid-js/web";
 import { Shell } from "./shell";
 import { Start } from "./pages/start";
+import { RoleGate, type PageRole } from "./ui/role-gate";
 import "./styles.css";
 
 // Each resident page is its own chunk: the card sign-in and home load first, the rest on use.
@@ -26,6 +27,35 @@ const Reviewer = lazy(() => import("./pages/reviewer"));
 const Clerk = lazy(() => import("./pages/clerk"));
 const Admin = lazy(() => import("./pages/admin"));
 
+const residentPages = [Home, History, MyApplications, Notices, Apply, GoodsPage, Ranking];
+
+/**
+ * A page for `roles` only: anyone else signed in is told whose page it is (ui/role-gate.tsx),
+ * before the page's chunk loads or asks the server anything.
+ */
+function only(roles: PageRole[], Page: Component): Component {
+  return () => (
+    <RoleGate roles={roles}>
+      <Page />
+    </RoleGate>
+  );
+}
+
+/**
+ * A resident's page. Once one has opened, the other resident pages are fetched too (while the
+ * network is there), so the service worker holds them and moving between pages offline works.
+ */
+function residentPage(Page: Component): Component {
+  return only(["resident"], () => {
+    onMount(() => {
+      if (!navigator.onLine) return;
+      // A moment after the page itself, so its own requests go first on a slow line.
+      setTimeout(() => residentPages.forEach((page) => void page.preload().catch(() => undefined)), 1500);
+    });
+    return <Page />;
+  });
+}
+
 render(
   () => (
     <Router root={Shell}>
@@ -35,17 +65,17 @@ render(
       <Route path="/c/:payload" component={CardLogin} />
       <Route path="/d/:code" component={CodeLanding} />
       <Route path="/staff" component={StaffLogin} />
-      <Route path="/me" component={Home} />
-      <Route path="/me/history" component={History} />
-      <Route path="/me/applications" component={MyApplications} />
-      <Route path="/me/notices" component={Notices} />
-      <Route path="/me/apply" component={Apply} />
-      <Route path="/me/goods" component={GoodsPage} />
-      <Route path="/me/ranking" component={Ranking} />
-      <Route path="/volunteer" component={Volunteer} />
-      <Route path="/review" component={Reviewer} />
-      <Route path="/shop" component={Clerk} />
-      <Route path="/admin/*section" component={Admin} />
+      <Route path="/me" component={residentPage(Home)} />
+      <Route path="/me/history" component={residentPage(History)} />
+      <Route path="/me/applications" component={residentPage(MyApplications)} />
+      <Route path="/me/notices" component={residentPage(Notices)} />
+      <Route path="/me/apply" component={residentPage(Apply)} />
+      <Route path="/me/goods" component={residentPage(GoodsPage)} />
+      <Route path="/me/ranking" component={residentPage(Ranking)} />
+      <Route path="/volunteer" component={only(["volunteer", "admin"], Volunteer)} />
+      <Route path="/review" component={only(["reviewer", "admin"], Reviewer)} />
+      <Route path="/shop" component={only(["clerk", "admin"], Clerk)} />
+      <Route path="/admin/*section" component={only(["admin"], Admin)} />
     </Router>
   ),
   document.getElementById("root")!,

@@ -9,13 +9,23 @@
  * set at sign-in and cleared at sign-out, says whether there may be a session. Without it,
  * `/api/me` would answer 401 to every first visit, and the browser logs every 401 in the
  * console. Pages behind a sign-in still ask, so a session from before the marker existed works.
+ *
+ * Who was signed in last is kept too (`sf-me`, no secret in it): when the check fails for want
+ * of a network, the pages still know who this is and show their kept answers (ui/offline.ts)
+ * instead of a sign-in form. Only a 401 (or signing out) forgets it.
  */
 import { createResource, createRoot } from "solid-js";
 import { ApiError, auth, type Me } from "./api";
+import { clearKept, withTimeout } from "./ui/offline";
 
-type SessionState = { status: "signedIn"; me: Me } | { status: "signedOut" } | { status: "failed"; error: unknown };
+type SessionState =
+  | { status: "signedIn"; me: Me }
+  | { status: "signedOut" }
+  /** `kept`: who was signed in when the server last answered, if anyone. */
+  | { status: "failed"; error: unknown; kept: Me | null };
 
 const markerKey = "sf-session";
+const meKey = "sf-me";
 /** Pages that need a sign-in: there the app asks the server even without the marker. */
 const signedInArea = /^\/(me|admin|shop|review|volunteer)(\/|$)/;
 
@@ -36,39 +46,83 @@ function writeMarker(on: boolean) {
   }
 }
 
+function readKeptMe(): Me | null {
+  try {
+    const text = localStorage.getItem(meKey);
+    const parsed: unknown = text ? JSON.parse(text) : null;
+    return parsed && typeof parsed === "object" && "kind" in parsed && "role" in parsed ? (parsed as Me) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeKeptMe(me: Me | null) {
+  try {
+    if (me) localStorage.setItem(meKey, JSON.stringify(me));
+    else localStorage.removeItem(meKey);
+  } catch {
+    /* storage refused: offline, this phone will show the "cannot reach the server" panel */
+  }
+}
+
+/** Forgets the session here: the marker, who it was, and every answer kept for offline use. */
+function forget() {
+  writeMarker(false);
+  writeKeptMe(null);
+  clearKept();
+}
+
 async function loadSession(): Promise<SessionState> {
   if (!readMarker() && !signedInArea.test(location.pathname)) return { status: "signedOut" };
   try {
-    const me = await auth.me();
+    const me = await withTimeout(auth.me());
     writeMarker(true);
+    writeKeptMe(me);
     return { status: "signedIn", me };
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      writeMarker(false);
+      forget();
       return { status: "signedOut" };
     }
-    return { status: "failed", error };
+    return { status: "failed", error, kept: readMarker() ? readKeptMe() : null };
   }
 }
 
 export const session = createRoot(() => {
   const [state, { refetch, mutate }] = createResource(loadSession);
-  const current = () => (state.error ? undefined : state());
-  /** The signed-in person, null when signed out (or unknown), undefined while first loading. */
+  // `latest`, not `state()`: a check run again (a retry, the network coming back) keeps the
+  // pages as they are instead of suspending them all to 正在加载…; only the first check suspends.
+  const current = () => (state.error ? undefined : state.latest);
+  /**
+   * The signed-in person (the one kept from the last answer while the server cannot be
+   * reached), null when signed out (or unknown), undefined while first loading.
+   */
   const me = Object.defineProperty(
     () => {
       const now = current();
-      return now === undefined ? undefined : now.status === "signedIn" ? now.me : null;
+      if (now === undefined) return undefined;
+      if (now.status === "signedIn") return now.me;
+      return now.status === "failed" ? now.kept : null;
     },
     "loading",
     { get: () => state.loading },
   ) as (() => Me | null | undefined) & { readonly loading: boolean };
+  const failure = () => {
+    const now = current();
+    return now?.status === "failed" ? now.error : null;
+  };
+  // The network is back: ask again at once, so the pages move from kept answers to fresh ones.
+  window.addEventListener("online", () => {
+    if (failure()) void refetch();
+  });
   return {
     me,
     /** Why the session could not be read (network, server error); null when it could. */
-    failure: () => {
+    failure,
+    /** The session could not be checked, and the pages go on with who was signed in last. */
+    kept: () => {
       const now = current();
-      return now?.status === "failed" ? now.error : null;
+      return now?.status === "failed" && now.kept !== null;
     },
     retry: () => void refetch(),
     /** After a successful sign-in: remember that there is a session, and read who it is. */
@@ -78,11 +132,16 @@ export const session = createRoot(() => {
       return me();
     },
     clear: () => {
-      writeMarker(false);
+      forget();
       mutate({ status: "signedOut" });
     },
   };
 });
+
+/** The role the signed-in person acts in: `resident` for a household's card, else the staff role. */
+export function roleOf(me: Me): string {
+  return me.kind === "household" ? "resident" : (me.user?.role ?? me.role);
+}
 
 /** Where each role starts. */
 export function homeFor(me: Me | null | undefined): string {

@@ -1,6 +1,6 @@
 /** The frame around every page: brand, language switch, sign-out, and the offline banner. */
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { Show, Suspense } from "solid-js";
+import { createEffect, ErrorBoundary, on, Show, Suspense, type JSX } from "solid-js";
 import { currentLang, setLang, t } from "./i18n";
 import { session, signOut } from "./session";
 import { createOnline, ErrorBox, Loading } from "./ui/common";
@@ -49,11 +49,69 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </Show>
       <main classList={{ wide: wide() }}>
-        <Show when={!session.failure()} fallback={<SessionProblem />}>
-          <Suspense fallback={<Loading />}>{props.children}</Suspense>
+        {/* The session could not be checked: with who was signed in last, the pages go on with
+            their kept answers (a short note and a retry on top); without, the problem panel. */}
+        <Show when={!session.failure() || session.kept()} fallback={<SessionProblem />}>
+          <Show when={session.kept() && online()}>
+            <SessionKept />
+          </Show>
+          <PageBoundary>
+            <Suspense fallback={<Loading />}>{props.children}</Suspense>
+          </PageBoundary>
         </Show>
       </main>
     </>
+  );
+}
+
+/**
+ * A page that throws (a chunk that cannot load offline, a bug) shows what happened and a way
+ * to try again, never a blank page or an endless 正在加载…; moving to another page starts fresh.
+ */
+function PageBoundary(props: { children: JSX.Element }) {
+  const location = useLocation();
+  let reset: (() => void) | undefined;
+  createEffect(
+    on(
+      () => location.pathname,
+      () => {
+        reset?.();
+        reset = undefined;
+      },
+      { defer: true },
+    ),
+  );
+  return (
+    <ErrorBoundary
+      fallback={(error, again) => {
+        reset = again;
+        // A chunk that failed to load is fetched again by a reload once the network is back.
+        const chunk = error instanceof TypeError && /import|module/i.test(error.message);
+        return (
+          <section class="panel" role="alert" data-testid="page-failed">
+            <p style={{ "margin-top": 0 }}>{t("resident.pageFailed")}</p>
+            <ErrorBox error={error} />
+            <button type="button" onClick={() => (chunk ? window.location.reload() : again())} data-testid="page-retry">
+              <Icon name="globe" /> {chunk ? t("resident.reload") : t("resident.retry")}
+            </button>
+          </section>
+        );
+      }}
+    >
+      {props.children}
+    </ErrorBoundary>
+  );
+}
+
+/** The session could not be checked but who was signed in is known: say so above the page. */
+function SessionKept() {
+  return (
+    <div class="notice-line" role="status" data-testid="session-failed">
+      <span>{t("resident.sessionKept")}</span>
+      <button type="button" class="secondary" disabled={session.me.loading} onClick={() => session.retry()} data-testid="session-retry">
+        <Icon name="globe" /> {t("session.retry")}
+      </button>
+    </div>
   );
 }
 

@@ -1,4 +1,9 @@
-/** Sends anyone without one of `roles` to the staff sign-in (not when the session is unknown). */
+/**
+ * The signed-in staff member with one of `roles`, for a staff page. Which roles may open the
+ * page is settled by its route's `RoleGate` (ui/role-gate.tsx), which tells anyone else whose
+ * page it is; here only a signed-out visitor is sent to the staff sign-in (never while the
+ * session is unknown, and never someone who is signed in).
+ */
 import { useNavigate } from "@solidjs/router";
 import { createEffect } from "solid-js";
 import type { StaffRole } from "../../../shared/domain";
@@ -13,7 +18,7 @@ export function useStaffRole(...roles: StaffRole[]) {
   createEffect(() => {
     // A failed session read is shown by the shell with a retry; it is not a sign-out.
     if (session.me.loading || session.failure()) return;
-    if (!staff()) navigate("/staff", { replace: true });
+    if (session.me() === null) navigate("/staff", { replace: true });
   });
   return staff;
 }

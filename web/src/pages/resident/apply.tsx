@@ -11,6 +11,8 @@ import { categoryName, t } from "../../i18n";
 import { check, lengthProblem } from "../../ui/checks";
 import { BackLink, createAction, ErrorBox, ready, Success } from "../../ui/common";
 import { Icon } from "../../ui/icon";
+import { createKept, KeptState } from "../../ui/kept";
+import { withTimeout } from "../../ui/offline";
 import { useHouseholdId } from "./household";
 
 /** Shrinks a photo until its data URL fits the API's evidence limit (an upload service is future work). */
@@ -38,8 +40,9 @@ async function photoToEvidence(file: File): Promise<string> {
 
 export default function Apply() {
   const householdId = useHouseholdId();
-  const [household] = createResource(householdId, (id) => households.get(id));
-  const [ruleList] = createResource(householdId, () => rules.list());
+  // Kept on the phone like the home page's: offline the choices still show (sending needs the network).
+  const household = createKept(householdId, "household", (id) => households.get(id));
+  const ruleList = createKept(householdId, "rules", () => rules.list());
   // The router's search params: a link from the notices page renders this page before the
   // browser's address changes, so window.location would still be the old one. An id that is
   // not one (a hand-edited link) is ignored.
@@ -52,10 +55,10 @@ export default function Apply() {
   const [photo, setPhoto] = createSignal<string | null>(null);
   const [done, setDone] = createSignal(false);
   // Applying for a notice: only the rules that notice names (the API refuses any other).
-  const [noticeList] = createResource(() => (householdId() && noticeId() ? noticeId() : false), () => notices.list().catch(() => null));
+  const [noticeList] = createResource(() => (householdId() && noticeId() ? noticeId() : false), () => withTimeout(notices.list()).catch(() => null));
   const noticeRules = () => ready(noticeList)?.items.find((n) => n.id === noticeId())?.ruleIds ?? [];
   const rulesOf = createMemo(() =>
-    (ready(ruleList)?.items ?? []).filter((r) => r.category === carrier() && r.kind === "award" && (!noticeRules().length || noticeRules().includes(r.id))),
+    (ruleList.value()?.items ?? []).filter((r) => r.category === carrier() && r.kind === "award" && (!noticeRules().length || noticeRules().includes(r.id))),
   );
   const photoAction = createAction(async (file: File) => {
     setPhoto(null);
@@ -75,7 +78,7 @@ export default function Apply() {
     setDone(true);
   });
   const step = () => (done() ? 5 : !carrier() ? 1 : !rule() ? 2 : 3);
-  const members = () => ready(household)?.members ?? [];
+  const members = () => household.value()?.members ?? [];
   return (
     <>
       <BackLink href="/me" />
@@ -83,7 +86,7 @@ export default function Apply() {
         <Icon name="plus" /> {t("apply.title")}
       </h1>
       <p class="muted">{t("apply.step", { n: Math.min(step(), 4), of: 4 })}</p>
-      <ErrorBox error={ruleList.error} />
+      <KeptState data={ruleList} />
       <Show when={!done()} fallback={<Done />}>
         <Show when={step() === 1}>
           <h2>{t("apply.pickCarrier")}</h2>

@@ -1,6 +1,6 @@
 /** 积分卡登录: the card number and its PIN; a phone camera scanning the card fills the number. */
 import { useNavigate, useParams } from "@solidjs/router";
-import { createSignal } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { auth, isId } from "../../api";
 import { t } from "../../i18n";
@@ -8,6 +8,7 @@ import { session } from "../../session";
 import { check, pinProblem } from "../../ui/checks";
 import { createAction, ErrorBox } from "../../ui/common";
 import { Icon } from "../../ui/icon";
+import { AlreadySignedIn } from "../../ui/role-gate";
 
 /**
  * A phone camera scanning the card opens /c/<cardNo>.<version>.<sig>: the card number is the
@@ -38,38 +39,47 @@ export default function CardLogin() {
     navigate("/me", { replace: true });
   });
   return (
-    <section class="panel">
-      <h1>
-        <Icon name="card" /> {t("login.title")}
-      </h1>
-      <p class="muted">{t("login.hint")}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.run();
-        }}
-      >
-        <label for="cardNo">{t("login.cardNo")}</label>
-        <input id="cardNo" name="cardNo" autocomplete="username" inputmode="numeric" required maxlength={40} value={cardNo()} onInput={(e) => setCardNo(e.currentTarget.value)} />
-        <label for="pin">{t("login.pin")}</label>
-        <input
-          id="pin"
-          name="pin"
-          type="password"
-          inputmode="numeric"
-          autocomplete="current-password"
-          maxlength={limits.pinDigitsMax}
-          required
-          value={pin()}
-          onInput={(e) => setPin(e.currentTarget.value)}
-        />
-        <ErrorBox error={action.error()} />
-        <button class="big" type="submit" disabled={action.busy()} style={{ "margin-top": "16px" }}>
-          <Icon name="lock" />
-          {t("login.submit")}
-        </button>
-      </form>
-      <p class="muted small">{t("login.scanHint")}</p>
-    </section>
+    // Signed in already (the card's QR scanned again, a bookmark): say who, never the form again.
+    <Show when={!action.busy() ? session.me() : null} fallback={<Form />}>
+      {(me) => <AlreadySignedIn me={me()} other={t("guard.otherCard")} />}
+    </Show>
   );
+
+  function Form() {
+    return (
+      <section class="panel">
+        <h1>
+          <Icon name="card" /> {t("login.title")}
+        </h1>
+        <p class="muted">{t("login.hint")}</p>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run();
+          }}
+        >
+          <label for="cardNo">{t("login.cardNo")}</label>
+          <input id="cardNo" name="cardNo" autocomplete="username" inputmode="numeric" required maxlength={40} value={cardNo()} onInput={(e) => setCardNo(e.currentTarget.value)} />
+          <label for="pin">{t("login.pin")}</label>
+          <input
+            id="pin"
+            name="pin"
+            type="password"
+            inputmode="numeric"
+            autocomplete="current-password"
+            maxlength={limits.pinDigitsMax}
+            required
+            value={pin()}
+            onInput={(e) => setPin(e.currentTarget.value)}
+          />
+          <ErrorBox error={action.error()} />
+          <button class="big" type="submit" disabled={action.busy()} style={{ "margin-top": "16px" }}>
+            <Icon name="lock" />
+            {t("login.submit")}
+          </button>
+        </form>
+        <p class="muted small">{t("login.scanHint")}</p>
+      </section>
+    );
+  }
 }

@@ -1,14 +1,15 @@
 /** 能换什么: the goods at the community shop, their points and what is left. */
-import { createResource, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { goods } from "../../api";
 import { t } from "../../i18n";
-import { BackLink, ErrorBox, Loading, ready } from "../../ui/common";
+import { BackLink } from "../../ui/common";
+import { AsOf, createKept, KeptState } from "../../ui/kept";
 import { Icon } from "../../ui/icon";
 import { useHouseholdId } from "./household";
 
 export default function GoodsPage() {
   const householdId = useHouseholdId();
-  const [list] = createResource(householdId, () => goods.list());
+  const list = createKept(householdId, "goods", () => goods.list());
   return (
     <>
       <BackLink href="/me" />
@@ -16,8 +17,9 @@ export default function GoodsPage() {
         <Icon name="gift" /> {t("goods.title")}
       </h1>
       <p class="muted">{t("goods.hint")}</p>
-      <ErrorBox error={list.error} />
-      <Show when={ready(list)} fallback={<Show when={!list.error}><Loading /></Show>}>
+      <KeptState data={list} />
+      <AsOf at={list.savedAt()} retry={list.retry} />
+      <Show when={list.value()}>
         {(page) => (
           <ul class="list" data-testid="goods">
             <For each={page().items} fallback={<li class="muted">{t("goods.empty")}</li>}>

@@ -1,10 +1,16 @@
-/** 积分明细: every movement of the household's points, in words, newest first, page by page. */
-import { For, Show } from "solid-js";
+/**
+ * 积分明细: every movement of the household's points, in words, newest first, page by page. The
+ * first page is kept on the phone, so offline it still shows, with the time it was read.
+ */
+import { createSignal, For, onCleanup, Show } from "solid-js";
 import { households, type LedgerEntry } from "../../api";
 import { fmtDate, fmtPoints, t } from "../../i18n";
 import { BackLink, ErrorBox, Loading } from "../../ui/common";
 import { createCursorList, PagingFooter } from "../../ui/data-table";
 import { Icon } from "../../ui/icon";
+import { AsOf } from "../../ui/kept";
+import { keptCall, withTimeout } from "../../ui/offline";
+import { isPenalty, PenaltyTag } from "../../ui/points";
 import { useHouseholdId } from "./household";
 
 /** One movement in words. The API words each one itself (which deed, which purchase); the kind is the fallback. */
@@ -27,25 +33,42 @@ function explain(entry: LedgerEntry): string {
 
 export default function History() {
   const householdId = useHouseholdId();
-  const ledger = createCursorList(householdId, (id, cursor) => households.ledger(id, cursor));
+  // When the first page came from the phone's copy: the time it was read.
+  const [savedAt, setSavedAt] = createSignal<string | null>(null);
+  const ledger = createCursorList(householdId, async (id, cursor) => {
+    if (cursor) return withTimeout(households.ledger(id, cursor));
+    const first = await keptCall(`${id}:history`, () => households.ledger(id));
+    setSavedAt(first.savedAt);
+    return first.value;
+  });
+  const again = () => {
+    if (ledger.error() || savedAt()) ledger.refetch();
+  };
+  window.addEventListener("online", again);
+  onCleanup(() => window.removeEventListener("online", again));
   return (
     <>
       <BackLink href="/me" />
       <h1>
         <Icon name="list" /> {t("history.title")}
       </h1>
+      <AsOf at={savedAt()} retry={ledger.refetch} />
       <ErrorBox error={ledger.error()} />
+      <Show when={ledger.error() && !ledger.loading()}>
+        <button type="button" class="secondary" onClick={() => ledger.refetch()} data-testid="retry">
+          <Icon name="globe" /> {t("resident.retry")}
+        </button>
+      </Show>
       <Show when={ledger.items().length} fallback={<Show when={ledger.loading()} fallback={<Show when={!ledger.error()}><p class="muted">{t("history.empty")}</p></Show>}><Loading /></Show>}>
         <ul class="list" data-testid="history">
           <For each={ledger.items()}>
             {(entry) => (
-              <li>
+              <li classList={{ penalty: isPenalty(entry.kind) }} data-kind={entry.kind}>
                 <div class="item-head">
-                  <span>{explain(entry)}</span>
-                  <span class={`pts ${entry.amount >= 0 ? "plus" : "minus"}`}>
-                    {entry.amount >= 0 ? "+" : ""}
-                    {fmtPoints(entry.amount)}
+                  <span>
+                    <PenaltyTag kind={entry.kind} /> {explain(entry)}
                   </span>
+                  <Amount entry={entry} />
                 </div>
                 <div class="muted small">
                   {fmtDate(entry.at, true)} · {t("history.after", { n: fmtPoints(entry.balanceAfter) })}
@@ -57,5 +80,16 @@ export default function History() {
         <PagingFooter shown={ledger.items().length} paging={ledger} testid="history" />
       </Show>
     </>
+  );
+}
+
+/** The movement's points, signed: red with a minus for a penalty (even one that found nothing to take) and every spending. */
+function Amount(props: { entry: LedgerEntry }) {
+  const minus = () => props.entry.amount < 0 || isPenalty(props.entry.kind);
+  return (
+    <span class={`pts ${minus() ? "minus" : "plus"}`}>
+      {minus() ? "−" : "+"}
+      {fmtPoints(Math.abs(props.entry.amount))}
+    </span>
   );
 }

@@ -1,69 +1,147 @@
 /**
- * 我的积分: the balance, score and rank, the tasks, the card's QR (or a one-time code) to show
- * at the shop, and the last few redemptions.
+ * 我的积分: first the code to show at the shop (the card's QR, or a one-time code instead, one at
+ * a time), then the balance, score and rank, the tasks, and the last few redemptions. Every
+ * answer is kept on the phone, so offline the resident still sees the last balance ("数据更新于
+ * …") and can still show the card.
  */
-import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
-import { cards, households, redemptions, reports } from "../../api";
+import { createSignal, For, onCleanup, Show } from "solid-js";
+import { cards, households, redemptions, reports, type Household } from "../../api";
 import { fmtDate, fmtPoints, t } from "../../i18n";
-import { createAction, ErrorBox, Loading, ready, Tile } from "../../ui/common";
+import { createAction, createOnline, ErrorBox, Tile } from "../../ui/common";
 import { Icon } from "../../ui/icon";
+import { AsOf, createKept, KeptState } from "../../ui/kept";
 import { useHouseholdId } from "./household";
 
 export default function Home() {
   const householdId = useHouseholdId();
-  const [household] = createResource(householdId, (id) => households.get(id));
-  const [ranking] = createResource(householdId, () => reports.ranking().catch(() => null));
-  const rank = () => ready(ranking)?.items.find((row) => row.householdId === householdId())?.rank;
+  const household = createKept(householdId, "household", (id) => households.get(id));
+  const ranking = createKept(householdId, "ranking", () => reports.ranking());
+  const rank = () => ranking.value()?.items.find((row) => row.householdId === householdId())?.rank;
   return (
-    <Show when={ready(household)} fallback={<><Show when={!household.error}><Loading /></Show><ErrorBox error={household.error} /></>}>
-      {(h) => (
-        <>
-          <section class="hero" data-testid="balance-card">
-            <div class="label">
-              {h().headName} · {t("home.household", { no: h().householdNo })}
-            </div>
-            <div class="label">{t("home.balance")}</div>
-            <div class="big" data-testid="balance">
-              {fmtPoints(h().balance)}
-            </div>
-            <div class="facts">
-              <span>
-                <Icon name="award" size={20} /> {t("home.score")} <b data-testid="score">{fmtPoints(h().score)}</b>
-              </span>
-              <Show when={rank()}>
-                {(place) => (
-                  <span>
-                    <Icon name="trend" size={20} /> {t("home.rank", { rank: place() })}
-                  </span>
-                )}
-              </Show>
-            </div>
-          </section>
-          <nav class="tiles" aria-label={t("home.tasks")}>
-            <Tile href="/me/history" icon="list" label={t("home.history")} />
-            <Tile href="/me/applications" icon="clock" label={t("home.applications")} />
-            <Tile href="/me/apply" icon="plus" label={t("home.apply")} testid="tile-apply" />
-            <Tile href="/me/notices" icon="bell" label={t("home.notices")} />
-            <Tile href="/board" icon="flag" label={t("home.board")} />
-            <Tile href="/me/goods" icon="gift" label={t("home.goods")} />
-            <Tile href="/me/ranking" icon="chart" label={t("home.ranking")} />
-          </nav>
-          <Show when={h().card?.status === "active" ? h().card : null} fallback={<p class="muted">{t("home.noCard")}</p>}>
-            {(card) => (
-              <section class="qrbox" aria-labelledby="qr-title">
-                <h2 id="qr-title" style={{ margin: "0 0 8px" }}>
-                  <Icon name="card" /> {t("home.showCard")}
-                </h2>
-                <img src={cards.qrUrl(card().cardNo)} alt={t("home.qrAlt", { no: card().cardNo })} data-testid="card-qr" />
-                <div class="cardno">{card().cardNo}</div>
-                <OneTimeCode />
-              </section>
-            )}
-          </Show>
-          <RecentRedemptions />
-        </>
-      )}
-    </Show>
+    <>
+      <KeptState data={household} />
+      <Show when={household.value()}>
+        {(h) => (
+          <>
+            <AsOf at={household.savedAt()} retry={household.retry} />
+            <Show when={h().card?.status === "active" ? h().card : null} fallback={<p class="muted">{t("home.noCard")}</p>}>
+              {(card) => <ShowAtShop householdId={h().id} cardNo={card().cardNo} />}
+            </Show>
+            <Balance household={h()} rank={rank()} />
+            <nav class="tiles" aria-label={t("home.tasks")}>
+              <Tile href="/me/history" icon="list" label={t("home.history")} />
+              <Tile href="/me/applications" icon="clock" label={t("home.applications")} />
+              <Tile href="/me/apply" icon="plus" label={t("home.apply")} testid="tile-apply" />
+              <Tile href="/me/notices" icon="bell" label={t("home.notices")} />
+              <Tile href="/board" icon="flag" label={t("home.board")} />
+              <Tile href="/me/goods" icon="gift" label={t("home.goods")} />
+              <Tile href="/me/ranking" icon="chart" label={t("home.ranking")} />
+            </nav>
+            <RecentRedemptions householdId={h().id} />
+          </>
+        )}
+      </Show>
+    </>
+  );
+}
+
+function Balance(props: { household: Household; rank: number | undefined }) {
+  return (
+    <section class="hero" data-testid="balance-card">
+      <div class="label">
+        {props.household.headName} · {t("home.household", { no: props.household.householdNo })}
+      </div>
+      <div class="label">{t("home.balance")}</div>
+      <div class="big" data-testid="balance">
+        {fmtPoints(props.household.balance)}
+      </div>
+      <div class="facts">
+        <span>
+          <Icon name="award" size={20} /> {t("home.score")} <b data-testid="score">{fmtPoints(props.household.score)}</b>
+        </span>
+        <Show when={props.rank}>
+          {(place) => (
+            <span>
+              <Icon name="trend" size={20} /> {t("home.rank", { rank: place() })}
+            </span>
+          )}
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+const svgUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+/**
+ * The code the clerk scans, one at a time: the card's QR (kept on the phone, so it shows offline
+ * too) or, on request, a one-time code instead. Two QR codes on one screen would leave the clerk
+ * guessing which to scan, so the switch shows one and hides the other.
+ */
+function ShowAtShop(props: { householdId: string; cardNo: string }) {
+  const [mode, setMode] = createSignal<"card" | "code">("card");
+  const qr = createKept(() => props.householdId, `card-qr:${props.cardNo}`, () => cards.qrSvg(props.cardNo));
+  const code = createOneTimeCode();
+  const online = createOnline();
+  return (
+    <section class="qrbox" aria-labelledby="qr-title" data-testid="qr-panel">
+      <div class="qr-switch" role="group" aria-label={t("resident.which")}>
+        <button type="button" aria-pressed={mode() === "card"} onClick={() => setMode("card")} data-testid="show-card">
+          <Icon name="card" size={20} /> {t("resident.showCard")}
+        </button>
+        <button
+          type="button"
+          aria-pressed={mode() === "code"}
+          disabled={code.busy()}
+          onClick={() => {
+            setMode("code");
+            if (!code.live()) void code.get();
+          }}
+          data-testid="get-code"
+        >
+          <Icon name="clock" size={20} /> {t("resident.showCode")}
+        </button>
+      </div>
+      <Show
+        when={mode() === "card"}
+        fallback={
+          <div class="qr-face" data-testid="one-time-code">
+            <h2 id="qr-title">{t("resident.codeTitle")}</h2>
+            <Show when={code.live()}>
+              {(shown) => (
+                <>
+                  <img src={svgUrl(shown().svg)} alt={t("home.codeAlt")} data-testid="code-qr" />
+                  <p class="days-left" aria-live="polite">
+                    {t("home.codeLeft", { s: code.left() })}
+                  </p>
+                  <p class="small">{t("home.codeHint")}</p>
+                </>
+              )}
+            </Show>
+            <Show when={code.expired()}>
+              <p role="status">{t("home.codeExpired")}</p>
+            </Show>
+            <Show when={!online()}>
+              <p class="small">{t("resident.codeNeedsNetwork")}</p>
+            </Show>
+            <ErrorBox error={code.error()} />
+            <Show when={!code.live() && !code.busy()}>
+              <button type="button" class="secondary" onClick={() => void code.get()} data-testid="new-code">
+                <Icon name="clock" /> {t("resident.newCode")}
+              </button>
+            </Show>
+          </div>
+        }
+      >
+        <div class="qr-face">
+          <h2 id="qr-title">{t("resident.cardTitle")}</h2>
+          {/* The kept SVG when there is one; the image's own address while it is first read. */}
+          <img src={qr.value() ? svgUrl(qr.value() ?? "") : cards.qrUrl(props.cardNo)} alt={t("home.qrAlt", { no: props.cardNo })} data-testid="card-qr" />
+          <div class="cardno">{t("resident.cardNo", { no: props.cardNo })}</div>
+          <p class="small">{t("resident.cardHint")}</p>
+        </div>
+      </Show>
+    </section>
   );
 }
 
@@ -71,12 +149,12 @@ export default function Home() {
  * A one-time code instead of the printed card (a lost or photographed card is a bearer token):
  * valid 60 seconds, used up by the first redemption. The QR comes from the API as SVG.
  */
-function OneTimeCode() {
+function createOneTimeCode() {
   const [code, setCode] = createSignal<{ svg: string; expiresAt: string } | null>(null);
   const [left, setLeft] = createSignal(0);
   let timer: ReturnType<typeof setInterval> | undefined;
   onCleanup(() => clearInterval(timer));
-  const get = createAction(async () => {
+  const action = createAction(async () => {
     const fresh = await cards.code();
     setCode(fresh);
     const tick = () => setLeft(Math.max(0, Math.round((Date.parse(fresh.expiresAt) - Date.now()) / 1000)));
@@ -87,41 +165,24 @@ function OneTimeCode() {
       if (left() === 0) clearInterval(timer);
     }, 1000);
   });
-  const live = () => (left() > 0 ? code() : null);
-  return (
-    <div data-testid="one-time-code" style={{ "margin-top": "12px" }}>
-      <Show when={live()}>
-        {(shown) => (
-          <>
-            <p>{t("home.codeHint")}</p>
-            <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(shown().svg)}`} alt={t("home.codeAlt")} data-testid="code-qr" />
-            <p class="days-left" aria-live="polite">
-              {t("home.codeLeft", { s: left() })}
-            </p>
-          </>
-        )}
-      </Show>
-      <Show when={code() && left() === 0}>
-        <p role="status">{t("home.codeExpired")}</p>
-      </Show>
-      <Show when={!live()}>
-        <button type="button" class="secondary" disabled={get.busy()} onClick={() => void get.run()} data-testid="get-code">
-          <Icon name="card" /> {t("home.codeButton")}
-        </button>
-      </Show>
-      <ErrorBox error={get.error()} />
-    </div>
-  );
+  return {
+    live: () => (left() > 0 ? code() : null),
+    expired: () => !!code() && left() === 0,
+    left,
+    busy: action.busy,
+    error: action.error,
+    get: () => action.run(),
+  };
 }
 
 /**
  * The last few redemptions on the household's card, on the first screen: a card used by someone
  * else shows up here at once (with the history page for the whole story).
  */
-function RecentRedemptions() {
-  const [recent] = createResource(() => redemptions.list({ limit: "3" }).catch(() => null));
+function RecentRedemptions(props: { householdId: string }) {
+  const recent = createKept(() => props.householdId, "recent", () => redemptions.list({ limit: "3" }));
   return (
-    <Show when={ready(recent)?.items.length ? ready(recent) : null}>
+    <Show when={recent.value()?.items.length ? recent.value() : null}>
       {(list) => (
         <section class="panel" aria-labelledby="recent-title" data-testid="recent-redemptions">
           <h2 id="recent-title" style={{ margin: "0 0 8px" }}>

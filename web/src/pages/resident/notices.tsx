@@ -1,23 +1,25 @@
 /** 通知: the community's activities, each with a way to apply for its points. */
 import { A } from "@solidjs/router";
-import { createResource, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { notices } from "../../api";
 import { fmtDate, t } from "../../i18n";
-import { BackLink, ErrorBox, Loading, ready } from "../../ui/common";
+import { BackLink } from "../../ui/common";
+import { AsOf, createKept, KeptState } from "../../ui/kept";
 import { Icon } from "../../ui/icon";
 import { useHouseholdId } from "./household";
 
 export default function Notices() {
   const householdId = useHouseholdId();
-  const [list] = createResource(householdId, () => notices.list());
+  const list = createKept(householdId, "notices", () => notices.list());
   return (
     <>
       <BackLink href="/me" />
       <h1>
         <Icon name="bell" /> {t("notices.title")}
       </h1>
-      <ErrorBox error={list.error} />
-      <Show when={ready(list)} fallback={<Show when={!list.error}><Loading /></Show>}>
+      <KeptState data={list} />
+      <AsOf at={list.savedAt()} retry={list.retry} />
+      <Show when={list.value()}>
         {(page) => (
           <Show when={page().items.length} fallback={<p class="muted">{t("notices.empty")}</p>}>
             <ul class="list" data-testid="notices">

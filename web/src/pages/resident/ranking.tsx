@@ -1,22 +1,24 @@
 /** 积分排行: the community's ranking by score; other households' names are masked by the server. */
-import { createResource, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { reports } from "../../api";
 import { fmtPoints, t } from "../../i18n";
-import { BackLink, ErrorBox, Loading, ready } from "../../ui/common";
+import { BackLink } from "../../ui/common";
+import { AsOf, createKept, KeptState } from "../../ui/kept";
 import { Icon } from "../../ui/icon";
 import { useHouseholdId } from "./household";
 
 export default function Ranking() {
   const householdId = useHouseholdId();
-  const [list] = createResource(householdId, () => reports.ranking());
+  const list = createKept(householdId, "ranking", () => reports.ranking());
   return (
     <>
       <BackLink href="/me" />
       <h1>
         <Icon name="chart" /> {t("ranking.title")}
       </h1>
-      <ErrorBox error={list.error} />
-      <Show when={ready(list)} fallback={<Show when={!list.error}><Loading /></Show>}>
+      <KeptState data={list} />
+      <AsOf at={list.savedAt()} retry={list.retry} />
+      <Show when={list.value()}>
         {(page) => (
           <ol class="list" data-testid="ranking">
             <For each={page().items} fallback={<li class="muted">{t("ranking.empty")}</li>}>
