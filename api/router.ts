@@ -85,18 +85,25 @@ export function encodeCursor(key: [string, string]): string {
   return base64url(new TextEncoder().encode(JSON.stringify(key)));
 }
 
-/** The key inside a cursor this API gave out; anything else is a 400 naming `cursor`. */
-export function decodeCursor(c: Context<AppEnv>, text: string | undefined): [string, string] | null {
-  if (!text) return null;
+/** The key inside a cursor text, or null when it is not one this API gave out (pure; see `decodeCursor`). */
+export function parseCursor(text: string): [string, string] | null {
   try {
     const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
     const bytes = Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (ch) => ch.charCodeAt(0));
-    const [sortKey, id] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
-    if (typeof sortKey === "string" && typeof id === "string") return [sortKey, id];
+    const key = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    if (Array.isArray(key) && key.length === 2 && typeof key[0] === "string" && typeof key[1] === "string") return [key[0], key[1]];
   } catch {
-    /* falls through to the validation error */
+    /* not base64url JSON: not ours */
   }
-  throw badCursor(c);
+  return null;
+}
+
+/** The key inside a cursor this API gave out; anything else is a 400 naming `cursor`. */
+export function decodeCursor(c: Context<AppEnv>, text: string | undefined): [string, string] | null {
+  if (!text) return null;
+  const key = parseCursor(text);
+  if (!key) throw badCursor(c);
+  return key;
 }
 
 export function badCursor(c: Context<AppEnv>): DomainError {
