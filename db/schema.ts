@@ -108,14 +108,42 @@ export const cards = sqliteTable(
     /** Bumped on every issue; the QR signs it, so an old printout stops working. */
     version: integer("version").notNull(),
     pinHash: text("pin_hash").notNull(),
-    status: text("status", { enum: ["active", "revoked"] }).notNull(),
+    /**
+     * `revoked` (作废: replaced or withdrawn by the office) and `lost` (挂失: reported lost) both
+     * stop the card everywhere; neither ever returns to `active` (a trigger refuses it).
+     */
+    status: text("status", { enum: ["active", "revoked", "lost"] }).notNull(),
     issuedAt: text("issued_at").notNull(),
+    /** When the card stopped working: revoked, or reported lost. */
     revokedAt: text("revoked_at"),
+    /** The card batch (bulk issue or reissue, with its handover register) it came in; null for a card issued alone. */
+    batchId: text("batch_id"),
   },
   (t) => [
     uniqueIndex("cards_no_uq").on(t.cardNo),
     uniqueIndex("cards_one_active_uq").on(t.householdId).where(sql`status = 'active'`),
+    index("cards_household_idx").on(t.householdId),
+    index("cards_batch_idx").on(t.batchId),
   ],
+);
+
+/**
+ * A card batch: cards issued together with random PINs (bulk issue, or the reissue after 挂失),
+ * printed as PIN slips and a handover register (发卡签收表). The PINs are answered once and never
+ * kept; the batch lets the register be printed again.
+ */
+export const cardBatches = sqliteTable(
+  "card_batches",
+  {
+    id: id(),
+    communityId: communityId(),
+    kind: text("kind", { enum: ["issue", "reissue"] }).notNull(),
+    cardCount: integer("card_count").notNull(),
+    /** Who issued it (`user:<id>`). */
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("card_batches_community_idx").on(t.communityId, t.createdAt), check("card_batches_count_positive", sql`${t.cardCount} > 0`)],
 );
 
 export const rules = sqliteTable(
