@@ -195,11 +195,15 @@ export const objections = {
   list: (status: ObjectionStatus = "open") => send(() => api.objections.$get({ query: { status } })),
   resolve: (id: string, upheld: boolean, note: string) =>
     send(() => api.objections[":id"].resolve.$post({ param: { id: segment(id) }, json: { upheld, note } })),
+  /** Every objection to one batch (open and resolved), newest first. */
+  ofBatch: (publicityId: string) => send(() => api.objections.$get({ query: { publicityId, limit: "200" } })),
 };
 
 export const topups = {
   list: () => send(() => api.topups.$get({ query: {} })),
   create: (publicityId: string) => send(() => api.topups.$post({ json: { publicityId } })),
+  /** What a top-up of the batch would credit now; writes nothing. */
+  preview: (publicityId: string) => send(() => api.topups.preview.$get({ query: { publicityId } })),
 };
 
 export const shops = {
@@ -208,11 +212,18 @@ export const shops = {
 };
 
 type NewGoods = Parameters<typeof api.goods.$post>[0]["json"];
+type StockInBody = Parameters<(typeof api.goods)[":id"]["stock-in"]["$post"]>[0]["json"];
+export type StockLedgerQuery = { from?: string; to?: string; goodsId?: string; shopId?: string };
 
 export const goods = {
   list: (shopId?: string) => send(() => api.goods.$get({ query: query({ shopId }) })),
   create: (body: NewGoods) => send(() => api.goods.$post({ json: body })),
   stock: (id: string, delta: number, reason: string) => send(() => api.goods[":id"].stock.$post({ param: { id: segment(id) }, json: { delta, reason } })),
+  /** 进货: one delivery; the same `idempotencyKey` on a retry answers the first record. */
+  stockIn: (id: string, body: StockInBody, idempotencyKey: string) =>
+    send(() => api.goods[":id"]["stock-in"].$post({ param: { id: segment(id) }, json: body, header: { "idempotency-key": idempotencyKey } })),
+  /** 库存台账 and 进货台账 over a period of China days (`YYYY-MM-DD`). */
+  ledger: (filter: StockLedgerQuery = {}) => send(() => api.goods["stock-ledger"].$get({ query: query(filter) })),
 };
 
 type Basket = Parameters<typeof api.redemptions.$post>[0]["json"];
@@ -276,8 +287,10 @@ export type Publicity = ItemOf<typeof publicity.list>;
 export type PublicityItem = Publicity["items"][number];
 export type Objection = ItemOf<typeof objections.list>;
 export type TopUp = Answer<typeof topups.create>;
+export type TopUpPreview = Answer<typeof topups.preview>;
 export type Shop = ItemOf<typeof shops.list>;
 export type Goods = ItemOf<typeof goods.list>;
+export type StockLedger = Answer<typeof goods.ledger>;
 export type Receipt = Answer<typeof redemptions.create>;
 export type Redemption = ItemOf<typeof redemptions.list>;
 export type DaySheet = Answer<typeof redemptions.daySheet>;

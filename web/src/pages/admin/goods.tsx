@@ -1,4 +1,8 @@
-/** 商品与库存: each shop's goods, their points and stock; add goods, add a shop, count stock in or out. */
+/**
+ * 商品与库存: each shop's goods, their points and stock; add goods, add a shop, count stock in or
+ * out. Deliveries (进货) are recorded on the stock page, linked from each row.
+ */
+import { A } from "@solidjs/router";
 import { createResource, createSignal, For } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { goods, shops, type Goods } from "../../api";
@@ -69,6 +73,14 @@ export default function GoodsPage() {
             <Icon name="box" /> {t("goodsAdmin.apply")}
           </button>
         </div>
+      ),
+    },
+    {
+      header: () => t("admin.stock"),
+      cell: (g) => (
+        <A class="btn plain" href={`/admin/stock?goods=${encodeURIComponent(g.id)}`} data-testid="goods-stock-in">
+          <Icon name="plus" /> {t("stockDesk.record")}
+        </A>
       ),
     },
   ];

@@ -1,38 +1,61 @@
-/** 设置: the community's publicity window, the PIN threshold, the daily cap and automatic top-up. */
+/**
+ * 设置: the community's publicity window (never below the deployment's floor, shown beside it),
+ * the supervision phone printed on the 公示, the PIN threshold, the daily cap and automatic top-up.
+ */
 import { createResource, createSignal, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
-import { settings } from "../../api";
+import { ApiError, settings } from "../../api";
 import { t } from "../../i18n";
-import { check, rangeProblem } from "../../ui/checks";
+import { check, lengthProblem, rangeProblem } from "../../ui/checks";
 import { createAction, ErrorBox, ready, Success } from "../../ui/common";
 import { Field, FormPanel } from "../../ui/form-panel";
 import { Icon } from "../../ui/icon";
 
+/** The floor a refusal names: the server's `details.publicityFloorHours` for a publicity field. */
+function floorRefusal(error: unknown): number | null {
+  if (!(error instanceof ApiError) || error.code !== "VALIDATION_FAILED") return null;
+  const floor = error.details.publicityFloorHours;
+  return typeof floor === "number" ? floor : null;
+}
+
 export default function SettingsPage() {
   const [current, { mutate }] = createResource(() => settings.get());
   const [saved, setSaved] = createSignal(false);
+  // A window below the floor, found by the form or refused by the server: said under the field.
+  const [belowFloor, setBelowFloor] = createSignal<number | null>(null);
   const save = createAction(async (form: HTMLFormElement) => {
     const data = new FormData(form);
     const number = (name: string) => Number(data.get(name));
     // Empty means no cap.
     const capText = String(data.get("dailyRedemptionCap") ?? "").trim();
     const cap = capText ? Number(capText) : null;
+    const phone = String(data.get("supervisionPhone") ?? "").trim();
+    const floor = ready(current)?.publicityFloorHours ?? 0;
+    setSaved(false);
+    setBelowFloor(number("minPublicityHours") < floor || number("publicityDays") * 24 < floor ? floor : null);
     check(
       rangeProblem(t("settings.publicityDays"), number("publicityDays"), limits.publicityDaysMin, limits.publicityDaysMax),
       rangeProblem(t("settings.minPublicityHours"), number("minPublicityHours"), 0, limits.minPublicityHoursMax),
+      belowFloor() === null ? null : t("settingsDesk.refused", { n: floor }),
       rangeProblem(t("settings.pinThreshold"), number("pinThreshold"), 0, limits.pinThresholdMax),
       cap === null ? null : rangeProblem(t("settings.dailyRedemptionCap"), cap, 1, limits.dailyRedemptionCapMax),
+      lengthProblem(t("settingsDesk.supervisionPhone"), phone, limits.phoneLengthMax),
     );
-    setSaved(false);
-    mutate(
-      await settings.update({
-        publicityDays: number("publicityDays"),
-        minPublicityHours: number("minPublicityHours"),
-        pinThreshold: number("pinThreshold"),
-        dailyRedemptionCap: cap,
-        autoTopUp: data.get("autoTopUp") === "on",
-      }),
-    );
+    try {
+      mutate(
+        await settings.update({
+          publicityDays: number("publicityDays"),
+          minPublicityHours: number("minPublicityHours"),
+          pinThreshold: number("pinThreshold"),
+          dailyRedemptionCap: cap,
+          autoTopUp: data.get("autoTopUp") === "on",
+          supervisionPhone: phone || null,
+        }),
+      );
+    } catch (err) {
+      setBelowFloor(floorRefusal(err));
+      throw err;
+    }
     setSaved(true);
   });
   return (
@@ -48,7 +71,19 @@ export default function SettingsPage() {
               <input id="s-days" name="publicityDays" type="number" min={limits.publicityDaysMin} max={limits.publicityDaysMax} value={s().publicityDays} />
             </Field>
             <Field id="s-hours" label={t("settings.minPublicityHours")}>
-              <input id="s-hours" name="minPublicityHours" type="number" min="0" max={limits.minPublicityHoursMax} value={s().minPublicityHours} />
+              <input id="s-hours" name="minPublicityHours" type="number" min="0" max={limits.minPublicityHoursMax} value={s().minPublicityHours} aria-describedby="s-floor" />
+            </Field>
+            <p id="s-floor" class="small muted" style={{ margin: "4px 0 0" }} data-testid="publicity-floor">
+              {t("settingsDesk.floor", { n: s().publicityFloorHours })}
+            </p>
+            <Show when={belowFloor() !== null}>
+              <p class="error" role="alert" data-testid="floor-refused">
+                <Icon name="alert" />
+                <span>{t("settingsDesk.refusedWhy", { n: belowFloor() ?? s().publicityFloorHours })}</span>
+              </p>
+            </Show>
+            <Field id="s-phone" label={t("settingsDesk.supervisionPhone")}>
+              <input id="s-phone" name="supervisionPhone" type="tel" maxlength={limits.phoneLengthMax} value={s().supervisionPhone ?? ""} />
             </Field>
             <Field id="s-pin" label={t("settings.pinThreshold")}>
               <input id="s-pin" name="pinThreshold" type="number" min="0" max={limits.pinThresholdMax} value={s().pinThreshold} />
