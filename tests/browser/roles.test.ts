@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { api, axeProblems, cardPin, desktop, launchBrowser, newPage, phone, staffPassword, startWorld, type World } from "./support";
+import { api, axeProblems, cardPin, desktop, launchBrowser, newPage, phone, screenshot, staffPassword, startWorld, type World } from "./support";
 
 type Role = "resident" | "admin" | "reviewer" | "volunteer" | "clerk";
 
@@ -135,6 +135,7 @@ describe("every role on every page", () => {
     await page.goto("/review");
     await page.waitForSelector("[data-testid=role-guard]");
     expect(await axeProblems(page)).toEqual([]);
+    await screenshot(page, "guard-zh-phone");
     await page.click("[data-testid=lang-switch]");
     await page.waitForSelector("text=This page is for Certification group, Administrator");
     expect(await page.textContent("[data-testid=role-guard]")).toContain("Go to my start page");
@@ -177,6 +178,7 @@ describe("every role on every page", () => {
     });
     expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.clientWidth);
     expect(await axeProblems(page)).toEqual([]);
+    await screenshot(page, "admin-audit-zh-desktop");
 
     // Only redemptions, only the clerk: every row says so.
     await page.selectOption("#audit-group", { label: "兑换" });

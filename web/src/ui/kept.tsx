@@ -5,7 +5,7 @@
  */
 import { createResource, onCleanup, Show, type Accessor } from "solid-js";
 import { fmtDate, t } from "../i18n";
-import { ErrorBox, Loading } from "./common";
+import { createOnline, ErrorBox, Loading } from "./common";
 import { Icon } from "./icon";
 import { keptCall } from "./offline";
 
@@ -44,6 +44,7 @@ export function createKept<S extends string, T>(source: Accessor<S | false | nul
 
 /** "数据更新于 3月2日 14:05" above data that came from the phone's copy, with a retry. */
 export function AsOf(props: { at: string | null; retry?: () => void }) {
+  const online = createOnline();
   return (
     <Show when={props.at}>
       {(at) => (
@@ -53,7 +54,8 @@ export function AsOf(props: { at: string | null; retry?: () => void }) {
             <br />
             <span class="small">{t("resident.asOfHint")}</span>
           </span>
-          <Show when={props.retry}>
+          {/* Offline there is nothing to retry: the page reads again by itself when the network is back. */}
+          <Show when={online() && props.retry}>
             {(retry) => (
               <button type="button" class="secondary" onClick={() => retry()()}>
                 {t("resident.retry")}
