@@ -5,7 +5,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { likeEscape } from "../../db/sql";
-import { accounts, cards, households, members } from "../../db/schema";
+import { accounts, households, members } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
@@ -78,7 +78,7 @@ export async function getHousehold(db: Db, communityId: string, householdId: str
   const [memberRows, account, card] = await Promise.all([
     db.query.members.findMany({ where: eq(members.householdId, householdId) }),
     db.query.accounts.findFirst({ where: eq(accounts.id, householdId) }),
-    db.query.cards.findFirst({ where: and(eq(cards.householdId, householdId), eq(cards.status, "active")) }),
+    currentCard(db, householdId),
   ]);
   return {
     id: household.id,
@@ -97,6 +97,20 @@ export async function getHousehold(db: Db, communityId: string, householdId: str
   };
 }
 
+/** A household's card as the office sees it: in use, else reported lost (awaiting a new one), else none. */
+export type CardState = "active" | "lost";
+
+/**
+ * The card that says where a household stands: its active card, or else its latest card reported
+ * lost (挂失, until a new card is issued), or none. A revoked (作废) card is no card.
+ */
+async function currentCard(db: Db, householdId: string): Promise<{ cardNo: string; status: CardState } | null> {
+  const [row] = await db.all<{ card_no: string; status: CardState }>(sql`SELECT card_no, status FROM cards
+    WHERE household_id = ${householdId} AND status IN ('active', 'lost')
+    ORDER BY status = 'active' DESC, issued_at DESC, id DESC LIMIT 1`);
+  return row ? { cardNo: String(row.card_no), status: row.status === "active" ? "active" : "lost" } : null;
+}
+
 /**
  * Reduces a phone number as offices write it (`150-1661-3186`, `+86 139 0000 1111`,
  * `(0398) 123 4567`) to digits only. Answers null for an empty value and "invalid" when what
@@ -113,13 +127,21 @@ export function normalizePhone(raw: string | null | undefined): string | null | 
   return digits;
 }
 
-export interface HouseholdListQuery {
+/** Which households by their card: with a card in use, without one (lost ones included), or with a card reported lost. */
+export type CardFilter = "active" | "none" | "lost";
+
+export interface HouseholdFilter {
   q?: string;
   building?: string;
-  cursor?: { householdNo: string; id: string } | null;
-  limit: number;
+  householdType?: string;
+  card?: CardFilter;
   /** False for staff who may not see phone and card numbers (see `seesContacts`). */
   contacts?: boolean;
+}
+
+export interface HouseholdListQuery extends HouseholdFilter {
+  cursor?: { householdNo: string; id: string } | null;
+  limit: number;
 }
 
 /** A LIKE pattern that finds `text` anywhere, matched literally (see `likeEscape`). */
@@ -127,31 +149,50 @@ function likePattern(text: string): string {
   return `%${likeEscape(text)}%`;
 }
 
-/**
- * One page of the community's households, ordered by 户号 (then id), with keyset
- * pagination. `q` matches 户号, the head's name, the phone number and any member's name.
- */
-export async function listHouseholds(db: Db, communityId: string, query: HouseholdListQuery) {
+const activeCard = sql`EXISTS (SELECT 1 FROM cards c WHERE c.household_id = h.id AND c.status = 'active')`;
+const lostCard = sql`EXISTS (SELECT 1 FROM cards c WHERE c.household_id = h.id AND c.status = 'lost')`;
+
+/** The WHERE conditions of a filter over `households h` of one community. */
+function filterConditions(communityId: string, filter: HouseholdFilter): SQL[] {
   const conditions: SQL[] = [sql`h.community_id = ${communityId}`];
-  if (query.building) conditions.push(sql`h.building = ${query.building}`);
-  const q = query.q?.trim();
+  if (filter.building) conditions.push(sql`h.building = ${filter.building}`);
+  if (filter.householdType) conditions.push(sql`h.household_type = ${filter.householdType}`);
+  if (filter.card === "active") conditions.push(activeCard);
+  if (filter.card === "none") conditions.push(sql`NOT ${activeCard}`);
+  if (filter.card === "lost") conditions.push(sql`NOT ${activeCard} AND ${lostCard}`);
+  const q = filter.q?.trim();
   if (q) {
     const pattern = likePattern(q);
     const digits = q.replace(/\D/g, "");
-    const phoneMatch = query.contacts !== false && digits.length >= 3 && /^[\d\s\-+]+$/.test(q) ? sql` OR h.phone LIKE ${likePattern(digits)} ESCAPE '\\'` : sql``;
+    const phoneMatch = filter.contacts !== false && digits.length >= 3 && /^[\d\s\-+]+$/.test(q) ? sql` OR h.phone LIKE ${likePattern(digits)} ESCAPE '\\'` : sql``;
     conditions.push(sql`(h.household_no LIKE ${pattern} ESCAPE '\\' OR h.head_name LIKE ${pattern} ESCAPE '\\'${phoneMatch}
       OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id AND m.name LIKE ${pattern} ESCAPE '\\'))`);
   }
+  return conditions;
+}
+
+/**
+ * One page of the community's households, ordered by 户号 (then id), with keyset pagination,
+ * and `total`: how many households the filter matches in all (so the office sees "200 of
+ * 2,749", never a list that silently stops). `q` matches 户号, the head's name, the phone
+ * number and any member's name.
+ */
+export async function listHouseholds(db: Db, communityId: string, query: HouseholdListQuery) {
+  const conditions = filterConditions(communityId, query);
+  const where = sql.join(conditions, sql` AND `);
+  const [counted] = await db.all<{ n: number }>(sql`SELECT COUNT(*) AS n FROM households h WHERE ${where}`);
   if (query.cursor) {
     conditions.push(sql`(h.household_no > ${query.cursor.householdNo} OR (h.household_no = ${query.cursor.householdNo} AND h.id > ${query.cursor.id}))`);
   }
+  // The card shown is the one in use, or else the latest one reported lost (see `currentCard`).
   const result = await db.run(sql`SELECT h.id, h.household_no, h.head_name, h.building, h.unit, h.room, h.phone, h.household_type,
       COALESCE(a.balance, 0) AS balance, COALESCE(a.score, 0) AS score,
       (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count,
       c.card_no, c.status AS card_status
     FROM households h
     LEFT JOIN accounts a ON a.id = h.id
-    LEFT JOIN cards c ON c.household_id = h.id AND c.status = 'active'
+    LEFT JOIN cards c ON c.id = (SELECT c2.id FROM cards c2 WHERE c2.household_id = h.id AND c2.status IN ('active', 'lost')
+      ORDER BY c2.status = 'active' DESC, c2.issued_at DESC, c2.id DESC LIMIT 1)
     WHERE ${sql.join(conditions, sql` AND `)}
     ORDER BY h.household_no, h.id
     LIMIT ${query.limit + 1}`);
@@ -168,12 +209,46 @@ export async function listHouseholds(db: Db, communityId: string, query: Househo
     memberCount: Number(r.member_count),
     balance: Number(r.balance),
     score: Number(r.score),
-    card: r.card_no === null ? null : { cardNo: String(r.card_no), status: "active" as const },
+    card: r.card_no === null ? null : { cardNo: String(r.card_no), status: (r.card_status === "active" ? "active" : "lost") as CardState },
   }));
   const last = page[page.length - 1];
   if (query.contacts === false) page.forEach((h, i) => (page[i] = withoutContacts(h)));
   const next = rows.length > query.limit && last ? { householdNo: last.householdNo, id: last.id } : null;
-  return { items: page, next };
+  return { items: page, next, total: Number(counted?.n ?? 0) };
+}
+
+/** The values the register's filters offer, each with how many households have it. */
+export interface HouseholdFacets {
+  total: number;
+  cards: { active: number; none: number; lost: number };
+  buildings: Array<{ name: string; households: number }>;
+  householdTypes: Array<{ name: string; households: number }>;
+}
+
+/** Buildings sort as people count them: 2号楼 before 12号楼. */
+const naturalOrder = new Intl.Collator("zh-CN", { numeric: true }).compare;
+
+/** The community's buildings and household types with their counts, and how many households have a card. */
+export async function householdFacets(db: Db, communityId: string): Promise<HouseholdFacets> {
+  const [buildings, types, [cardsCount]] = await Promise.all([
+    db.all<{ name: string; n: number }>(sql`SELECT building AS name, COUNT(*) AS n FROM households WHERE community_id = ${communityId} GROUP BY building`),
+    db.all<{ name: string; n: number }>(sql`SELECT household_type AS name, COUNT(*) AS n FROM households
+      WHERE community_id = ${communityId} AND household_type IS NOT NULL GROUP BY household_type`),
+    db.all<{ total: number; active: number; lost: number }>(sql`SELECT COUNT(*) AS total,
+        COALESCE(SUM(${activeCard}), 0) AS active,
+        COALESCE(SUM(NOT ${activeCard} AND ${lostCard}), 0) AS lost
+      FROM households h WHERE h.community_id = ${communityId}`),
+  ]);
+  const counted = (rows: Array<{ name: string; n: number }>) =>
+    rows.map((r) => ({ name: String(r.name), households: Number(r.n) })).sort((a, b) => naturalOrder(a.name, b.name));
+  const total = Number(cardsCount?.total ?? 0);
+  const active = Number(cardsCount?.active ?? 0);
+  return {
+    total,
+    cards: { active, none: total - active, lost: Number(cardsCount?.lost ?? 0) },
+    buildings: counted(buildings),
+    householdTypes: counted(types),
+  };
 }
 
 export interface HouseholdChanges {
@@ -232,6 +307,6 @@ export function seesContacts(role: string): boolean {
 }
 
 /** A household as a volunteer or a clerk sees it: no phone, and only the last 4 digits of its card. */
-export function withoutContacts<T extends { phone: string | null; card: { cardNo: string; status: "active" | "revoked" } | null }>(household: T): T {
+export function withoutContacts<T extends { phone: string | null; card: { cardNo: string; status: CardState } | null }>(household: T): T {
   return { ...household, phone: null, card: household.card ? { ...household.card, cardNo: `…${household.card.cardNo.slice(-4)}` } : null };
 }

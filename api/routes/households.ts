@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { limits } from "../../shared/limits";
 import type { AppEnv } from "../env";
 import { DomainError } from "../domain/errors";
-import { createHousehold, getHousehold, listHouseholds, normalizePhone, seesContacts, updateHousehold, withoutContacts } from "../domain/households";
+import { createHousehold, getHousehold, householdFacets, listHouseholds, normalizePhone, seesContacts, updateHousehold, withoutContacts } from "../domain/households";
 import { importHouseholds, templateCsv, templateXlsx } from "../domain/import";
 import { actorOf, allow, anyRole, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../router";
 
@@ -50,7 +50,9 @@ const HouseholdPatchBody = z
   .refine((body) => Object.values(body).some((v) => v !== undefined), { message: "nothing to change", path: ["(body)"] })
   .openapi("HouseholdPatch");
 
-const CardSummary = z.object({ cardNo: z.string(), status: z.enum(["active", "revoked"]) });
+const CardSummary = z
+  .object({ cardNo: z.string(), status: z.enum(["active", "lost"]).openapi({ description: "active: in use (在用); lost: reported lost (已挂失), no new card yet" }) })
+  .openapi({ description: "The card in use, else the latest one reported lost; null when the household has neither (无卡)" });
 
 /** What the household and the household list both show. */
 const HouseholdFields = z.object({
@@ -78,9 +80,26 @@ const HouseholdListItem = HouseholdFields.extend({ memberCount: z.number().int()
 const ListQuery = z.object({
   q: z.string().max(limits.searchLengthMax).optional().openapi({ description: "Matches 户号, the head's name, the phone number or any member's name" }),
   building: z.string().max(limits.buildingLengthMax).optional(),
+  householdType: z.string().max(limits.householdTypeLengthMax).optional().openapi({ description: "户类型, exactly as stored (脱贫户, 低保户 …)" }),
+  card: z.enum(["active", "none", "lost"]).optional().openapi({ description: "active: has a card in use; none: has no card in use (lost ones included); lost: its card was reported lost and no new one issued yet" }),
   cursor: z.string().max(400).optional(),
   limit: z.coerce.number().int().min(1).max(limits.listLimitMax).optional(),
 });
+
+const HouseholdPage = listOf(HouseholdListItem)
+  .extend({ total: z.number().int().openapi({ description: "Households the filter matches in all pages" }) })
+  .openapi("HouseholdPage");
+
+const Counted = z.array(z.object({ name: z.string(), households: z.number().int() }));
+
+const HouseholdFacetsSchema = z
+  .object({
+    total: z.number().int(),
+    cards: z.object({ active: z.number().int(), none: z.number().int(), lost: z.number().int() }),
+    buildings: Counted,
+    householdTypes: Counted,
+  })
+  .openapi("HouseholdFacets");
 
 const ImportForm = z.object({ file: z.any().openapi({ type: "string", format: "binary" }) });
 
@@ -156,7 +175,7 @@ export const householdsRoutes = createRouter()
       middleware: [allow("admin", "reviewer", "volunteer")] as const,
       security,
       request: { query: ListQuery },
-      responses: { 200: jsonResponse(listOf(HouseholdListItem), "One page"), ...errorResponses },
+      responses: { 200: jsonResponse(HouseholdPage, "One page, and how many households match in all"), ...errorResponses },
     }),
     async (c) => {
       const staff = staffOf(c);
@@ -164,12 +183,26 @@ export const householdsRoutes = createRouter()
       const page = await listHouseholds(c.get("db"), staff.communityId, {
         q: query.q,
         building: query.building?.trim() || undefined,
+        householdType: query.householdType?.trim() || undefined,
+        card: query.card,
         cursor: householdCursor(c, query.cursor),
         limit: query.limit ?? limits.listLimitDefault,
         contacts: seesContacts(staff.role),
       });
-      return c.json({ items: page.items, nextCursor: page.next ? encodeCursor([page.next.householdNo, page.next.id]) : null }, 200);
+      return c.json({ items: page.items, nextCursor: page.next ? encodeCursor([page.next.householdNo, page.next.id]) : null, total: page.total }, 200);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/households/facets",
+      tags: ["households"],
+      summary: "What the register's filters offer: buildings and household types with their counts, and how many households have a card (admin, reviewer, volunteer)",
+      middleware: [allow("admin", "reviewer", "volunteer")] as const,
+      security,
+      responses: { 200: jsonResponse(HouseholdFacetsSchema, "Counts"), ...errorResponses },
+    }),
+    async (c) => c.json(await householdFacets(c.get("db"), staffOf(c).communityId), 200),
   )
   .openapi(
     createRoute({

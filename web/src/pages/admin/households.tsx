@@ -150,7 +150,7 @@ function CardCell(props: { household: HouseholdRow }) {
     <Show when={props.household.card} fallback={<span class="muted">{t("common.none")}</span>}>
       {(card) => (
         <>
-          {card().cardNo} <span class={`badge ${card().status === "active" ? "ok" : "bad"}`}>{t(`hh.card_${card().status}`)}</span>
+          {card().cardNo} <span class={`badge ${card().status === "active" ? "ok" : "bad"}`}>{card().status === "active" ? t("hh.card_active") : t("hh.card_revoked")}</span>
         </>
       )}
     </Show>
