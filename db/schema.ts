@@ -11,10 +11,35 @@ const id = () => text("id").primaryKey();
 const communityId = () => text("community_id").notNull();
 const createdAt = () => text("created_at").notNull();
 
+/**
+ * Regions: a county (县) and its townships or streets (乡镇 / 街道), two levels. Communities sit
+ * in one (or in none: a deployment that predates regions keeps working); an officer belongs to
+ * one and sees, in aggregate, every community at and below it.
+ */
+export const regions = sqliteTable(
+  "regions",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["county", "township"] }).notNull(),
+    /** The county a township lies in; null for a county. */
+    parentId: text("parent_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("regions_parent_idx").on(t.parentId),
+    uniqueIndex("regions_sibling_name_uq").on(t.parentId, t.name),
+    uniqueIndex("regions_county_name_uq").on(t.name).where(sql`parent_id IS NULL`),
+    check("regions_kind_parent", sql`(${t.kind} = 'county' AND ${t.parentId} IS NULL) OR (${t.kind} = 'township' AND ${t.parentId} IS NOT NULL)`),
+  ],
+);
+
 export const communities = sqliteTable("communities", {
   id: id(),
   name: text("name").notNull(),
   code: text("code").notNull().unique(),
+  /** The county or township it lies in; null for a community no officer oversees (yet). */
+  regionId: text("region_id"),
   publicityDays: integer("publicity_days").notNull(),
   minPublicityHours: integer("min_publicity_hours").notNull(),
   pinThreshold: integer("pin_threshold").notNull(),
@@ -27,22 +52,34 @@ export const communities = sqliteTable("communities", {
   /** 监督电话 printed on the posted 公示, as the office writes it; null until set. */
   supervisionPhone: text("supervision_phone"),
   createdAt: createdAt(),
-});
+}, (t) => [index("communities_region_idx").on(t.regionId)]);
 
 export const users = sqliteTable(
   "users",
   {
     id: id(),
-    communityId: communityId(),
+    /** The community of a staff account; null for an officer, who belongs to a region instead. */
+    communityId: text("community_id"),
     username: text("username").notNull(),
     passwordHash: text("password_hash").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk"] }).notNull(),
+    role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk", "officer"] }).notNull(),
     shopId: text("shop_id"),
+    /** The region of an officer (县乡村振兴局, 乡镇); null for community staff. */
+    regionId: text("region_id"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("users_username_uq").on(t.username), index("users_community_idx").on(t.communityId)],
+  (t) => [
+    uniqueIndex("users_username_uq").on(t.username),
+    index("users_community_idx").on(t.communityId),
+    index("users_region_idx").on(t.regionId),
+    // An account belongs to a community or (an officer) to a region, never both, never neither.
+    check(
+      "users_scope",
+      sql`(${t.role} = 'officer' AND ${t.communityId} IS NULL AND ${t.regionId} IS NOT NULL) OR (${t.role} <> 'officer' AND ${t.communityId} IS NOT NULL AND ${t.regionId} IS NULL)`,
+    ),
+  ],
 );
 
 export const sessions = sqliteTable(
@@ -50,8 +87,9 @@ export const sessions = sqliteTable(
   {
     /** SHA-256 of the bearer token, hex: a stolen database does not yield usable tokens. */
     id: id(),
-    communityId: communityId(),
-    role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk", "resident"] }).notNull(),
+    /** Null for an officer's session (an officer belongs to a region, not a community). */
+    communityId: text("community_id"),
+    role: text("role", { enum: ["admin", "reviewer", "volunteer", "clerk", "resident", "officer"] }).notNull(),
     userId: text("user_id"),
     householdId: text("household_id"),
     cardId: text("card_id"),
@@ -82,6 +120,7 @@ export const households = sqliteTable(
   (t) => [
     uniqueIndex("households_no_uq").on(t.communityId, t.householdNo),
     index("households_building_idx").on(t.communityId, t.building),
+    index("households_created_idx").on(t.communityId, t.createdAt),
   ],
 );
 
@@ -219,6 +258,7 @@ export const applications = sqliteTable(
   },
   (t) => [
     index("applications_status_idx").on(t.communityId, t.status),
+    index("applications_created_idx").on(t.communityId, t.createdAt),
     index("applications_household_idx").on(t.householdId),
     uniqueIndex("applications_one_deed_uq").on(t.deedKey).where(sql`status NOT IN ('rejected', 'cancelled')`),
   ],
@@ -312,7 +352,7 @@ export const objections = sqliteTable(
     createdAt: createdAt(),
     resolvedAt: text("resolved_at"),
   },
-  (t) => [index("objections_application_idx").on(t.applicationId, t.status)],
+  (t) => [index("objections_application_idx").on(t.applicationId, t.status), index("objections_created_idx").on(t.communityId, t.createdAt)],
 );
 
 export const topUps = sqliteTable(
@@ -640,3 +680,59 @@ export const signInAttempts = sqliteTable("sign_in_attempts", {
   lockedUntil: text("locked_until"),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * Totals kept as the community's figures move, one row per community and China day (UTC+8): the
+ * overview of a county reads these instead of scanning transfers (issue 11). Triggers written in
+ * the migration keep them inside the very transaction of each write (a household imported, an
+ * award credited, an application or objection filed, a redemption made or voided), so no code
+ * path can forget them. Each column is what that day added: `households` registered,
+ * `participants` households credited their first award, `applications` and `objections` filed,
+ * `redemptions` made that day and not voided since.
+ */
+export const communityDays = sqliteTable(
+  "community_days",
+  {
+    communityId: communityId(),
+    day: text("day").notNull(),
+    households: integer("households").notNull().default(0),
+    participants: integer("participants").notNull().default(0),
+    applications: integer("applications").notNull().default(0),
+    objections: integer("objections").notNull().default(0),
+    redemptions: integer("redemptions").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.day] })],
+);
+
+/**
+ * What the transfers of each kind moved per community and China day (`amount`), and by how much
+ * they changed the households' balances together (`household_net`): `pointFlows` reads the kinds
+ * as it reads them from `transfers`, and the outstanding points on any day are the sum of
+ * `household_net` up to it. Kept by a trigger on `transfers`, so every kind (also ones added
+ * later) is counted.
+ */
+export const communityDayFlows = sqliteTable(
+  "community_day_flows",
+  {
+    communityId: communityId(),
+    day: text("day").notNull(),
+    kind: text("kind").notNull(),
+    amount: integer("amount").notNull().default(0),
+    householdNet: integer("household_net").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.day, t.kind] })],
+);
+
+/** The credits of each category per community and China day (the mix by carrier), kept by a trigger on `credits`. */
+export const communityDayCategories = sqliteTable(
+  "community_day_categories",
+  {
+    communityId: communityId(),
+    day: text("day").notNull(),
+    category: text("category").notNull(),
+    awarded: integer("awarded").notNull().default(0),
+    deducted: integer("deducted").notNull().default(0),
+    credited: integer("credited").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.day, t.category] })],
+);
