@@ -57,6 +57,12 @@ export const limits = {
   basketQuantityMax: 99,
   idempotencyKeyLengthMax: 100,
   qrLengthMax: 500,
+  /**
+   * Households one card batch (bulk issue) takes: each card's random PIN is hashed with PBKDF2
+   * at full strength (about 30–50 ms of CPU each), so a batch of 100 takes a few seconds; the web
+   * app sends a bigger selection as several batches.
+   */
+  cardBatchHouseholdsMax: 100,
   listLimitDefault: 50,
   listLimitMax: 200,
   bodyBytesMax: 64 * 1024,

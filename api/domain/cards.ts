@@ -20,7 +20,7 @@ export const cardPathPrefix = "/c/";
 export const codePathPrefix = "/d/";
 const signatureLength = 22;
 
-function newCardNo(): string {
+export function newCardNo(): string {
   // 12 random digits: not sequential, so a card number says nothing about its neighbours.
   const digits = [...randomBytes(12)].map((b) => String(b % 10)).join("");
   return digits.startsWith("0") ? `1${digits.slice(1)}` : digits;
