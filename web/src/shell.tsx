@@ -1,10 +1,11 @@
 /** The frame around every page: brand, language switch, sign-out, and the offline banner. */
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { createEffect, ErrorBoundary, on, Show, Suspense, type JSX } from "solid-js";
+import { createEffect, createSignal, ErrorBoundary, on, onCleanup, Show, Suspense, type JSX } from "solid-js";
 import { currentLang, setLang, t } from "./i18n";
 import { session, signOut } from "./session";
 import { createOnline, ErrorBox, Loading } from "./ui/common";
 import { Icon } from "./ui/icon";
+import { requestTimeoutMs } from "./ui/offline";
 
 export function Shell(props: RouteSectionProps) {
   const online = createOnline();
@@ -56,7 +57,7 @@ export function Shell(props: RouteSectionProps) {
             <SessionKept />
           </Show>
           <PageBoundary>
-            <Suspense fallback={<Loading />}>{props.children}</Suspense>
+            <Suspense fallback={<PageLoading />}>{props.children}</Suspense>
           </PageBoundary>
         </Show>
       </main>
@@ -100,6 +101,30 @@ function PageBoundary(props: { children: JSX.Element }) {
     >
       {props.children}
     </ErrorBoundary>
+  );
+}
+
+/**
+ * 正在加载… while a page (its code, or its first answer) is on the way; if that takes longer
+ * than a request may (a very slow or broken line), it says so and offers a reload, so the
+ * resident is never left looking at 正在加载… with nothing to do.
+ */
+function PageLoading() {
+  const [slow, setSlow] = createSignal(false);
+  const timer = setTimeout(() => setSlow(true), requestTimeoutMs);
+  onCleanup(() => clearTimeout(timer));
+  return (
+    <>
+      <Loading />
+      <Show when={slow()}>
+        <div class="notice-line" role="status" data-testid="slow">
+          <span>{t("resident.slow")}</span>
+          <button type="button" class="secondary" onClick={() => window.location.reload()}>
+            <Icon name="globe" /> {t("resident.reload")}
+          </button>
+        </div>
+      </Show>
+    </>
   );
 }
 

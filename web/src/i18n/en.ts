@@ -481,6 +481,7 @@ export const en: Dictionary = {
     pageFailed: "This page did not open.",
     reload: "Reload",
     sessionKept: "The server cannot be reached; showing the last data we had.",
+    slow: "This is taking long; the network may be slow. Try reloading.",
   },
   penalty: {
     tag: "Deduction",

@@ -471,6 +471,7 @@ export const zh = {
     pageFailed: "这个页面没有打开。",
     reload: "重新加载",
     sessionKept: "连不上服务器，先显示上次的数据。",
+    slow: "加载得太久了，网络可能不好。可以重新加载试试。",
   },
   penalty: {
     tag: "扣分",
