@@ -15,21 +15,15 @@ import { Icon } from "./icon";
 
 export type PageRole = "admin" | "reviewer" | "volunteer" | "clerk" | "resident";
 
-/** A role in words: 管理员, 认定小组, 志愿者 / 楼长, 超市店员, 居民. */
+/**
+ * A role in words: 管理员, 认定小组, 志愿者 / 楼长, 超市店员 (the staff dictionary, so a role added
+ * there is named too), 居民, 系统; a role with no words is shown as it is.
+ */
 export function roleName(role: string): string {
-  switch (role) {
-    case "admin":
-    case "reviewer":
-    case "volunteer":
-    case "clerk":
-      return t(`users.${role}`);
-    case "resident":
-      return t("guard.resident");
-    case "system":
-      return t("guard.system");
-    default:
-      return role;
-  }
+  if (role === "resident") return t("guard.resident");
+  if (role === "system") return t("guard.system");
+  const words: unknown = t(`users.${role}` as "users.admin");
+  return typeof words === "string" && words ? words : role;
 }
 
 /** Who is signed in, in words: the staff member's name, or the household's head. */
