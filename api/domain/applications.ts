@@ -52,6 +52,8 @@ export interface ApplicationView {
   memberName: string | null;
   ruleId: string;
   noticeId: string | null;
+  /** The notice's title, so the reviewer's queue names each activity without a second list. */
+  noticeTitle: string | null;
   kind: RuleKind;
   category: Category;
   description: string;
@@ -246,11 +248,12 @@ const siblings = sql`(SELECT json_group_array(json_object('id', b.id, 'at', b.cr
         OR (a.notice_id IS NOT NULL AND b.notice_id = a.notice_id AND (a.member_id IS NULL OR b.member_id IS NULL OR a.member_id = b.member_id))))`;
 
 const selectViews = sql`SELECT a.*, h.household_no, h.head_name, h.building, m.name AS member_name,
-    r.title AS rule_title, r.min_points AS rule_min, r.max_points AS rule_max, ${siblings} AS siblings
+    r.title AS rule_title, r.min_points AS rule_min, r.max_points AS rule_max, n.title AS notice_title, ${siblings} AS siblings
   FROM applications a
   JOIN households h ON h.id = a.household_id
   JOIN rules r ON r.id = a.rule_id
-  LEFT JOIN members m ON m.id = a.member_id`;
+  LEFT JOIN members m ON m.id = a.member_id
+  LEFT JOIN notices n ON n.id = a.notice_id`;
 
 function toView(r: Row): ApplicationView {
   return {
@@ -260,6 +263,7 @@ function toView(r: Row): ApplicationView {
     memberName: str(r.member_name),
     ruleId: String(r.rule_id),
     noticeId: str(r.notice_id),
+    noticeTitle: str(r.notice_title),
     kind: r.kind as RuleKind,
     category: r.category as Category,
     description: String(r.description),

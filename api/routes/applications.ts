@@ -26,6 +26,7 @@ export const ApplicationSchema = z
     memberName: z.string().nullable(),
     ruleId: z.string(),
     noticeId: z.string().nullable(),
+    noticeTitle: z.string().nullable().openapi({ description: "The notice's title (null without a notice)" }),
     kind: z.enum(ruleKinds),
     category: z.enum(categories),
     description: z.string(),
