@@ -8,12 +8,18 @@ import { createResource, createSignal, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { chinaDay } from "../../../../shared/time";
 import { redemptions, shops, type Redemption } from "../../api";
-import { fmtDate, fmtPoints, t } from "../../i18n";
+import { fmtPoints, t } from "../../i18n";
+import { currentLang } from "../../i18n/lang";
 import { createAction, ErrorBox, ready, Success } from "../../ui/common";
 import { createCursorList, DataTable, type Column } from "../../ui/data-table";
 import { Icon } from "../../ui/icon";
 
 type Filter = { date: string; shopId?: string };
+
+/** The time of day (the date is the list's). */
+function time(iso: string): string {
+  return new Date(iso).toLocaleTimeString(currentLang() === "en" ? "en-GB" : "zh-CN", { hour: "2-digit", minute: "2-digit" });
+}
 
 export default function ReceiptsPage() {
   const [filter, setFilter] = createSignal<Filter>({ date: chinaDay(new Date()) });
@@ -29,11 +35,39 @@ export default function ReceiptsPage() {
   const shopName = (id: string) => ready(shopList)?.items.find((s) => s.id === id)?.name ?? "";
 
   const columns: Column<Redemption>[] = [
-    { header: () => t("receipts.receiptNo"), cell: (r) => <b>{r.receiptNo}</b>, sortBy: (r) => r.receiptNo },
-    { header: () => t("receipts.at"), cell: (r) => fmtDate(r.createdAt, true), sortBy: (r) => r.createdAt },
-    { header: () => t("receipts.shop"), cell: (r) => r.shop?.name ?? shopName(r.shopId) },
-    { header: () => t("receipts.clerk"), cell: (r) => r.clerk?.name ?? "", sortBy: (r) => r.clerk?.name ?? "" },
-    { header: () => t("receipts.household"), cell: (r) => `${r.householdNo} ${r.headName}`, sortBy: (r) => r.householdNo },
+    {
+      header: () => t("receipts.receiptNo"),
+      cell: (r) => (
+        <>
+          <b>{r.receiptNo}</b>
+          <br />
+          <span class="small muted">{time(r.createdAt)}</span>
+        </>
+      ),
+      sortBy: (r) => r.receiptNo,
+    },
+    {
+      header: () => `${t("receipts.shop")} / ${t("receipts.clerk")}`,
+      cell: (r) => (
+        <>
+          {r.shop?.name ?? shopName(r.shopId)}
+          <br />
+          <span class="small">{r.clerk?.name ?? ""}</span>
+        </>
+      ),
+      sortBy: (r) => r.clerk?.name ?? "",
+    },
+    {
+      header: () => t("receipts.household"),
+      cell: (r) => (
+        <>
+          {r.householdNo}
+          <br />
+          <span class="small">{r.headName}</span>
+        </>
+      ),
+      sortBy: (r) => r.householdNo,
+    },
     { header: () => t("receipts.goods"), cell: (r) => <span class="small">{r.items.map((i) => `${i.name}×${i.quantity}`).join("、")}</span> },
     { header: () => t("receipts.points"), cell: (r) => fmtPoints(r.total), sortBy: (r) => r.total },
     {
@@ -52,7 +86,7 @@ export default function ReceiptsPage() {
       header: () => t("hh.actions"),
       cell: (r) => (
         <Show when={!r.void}>
-          <button type="button" class="secondary" aria-label={t("receipts.voidLabel", { no: r.receiptNo })} onClick={() => setVoiding(r)} data-testid="void">
+          <button type="button" class="secondary" style={{ "white-space": "nowrap" }} aria-label={t("receipts.voidLabel", { no: r.receiptNo })} onClick={() => setVoiding(r)} data-testid="void">
             {t("receipts.void")}
           </button>
         </Show>
@@ -125,6 +159,7 @@ function VoidDialog(props: { receipt: Redemption; onClose: () => void; onVoided:
   });
   return (
     <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="void-title" data-testid="void-dialog">
+      <div>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -138,7 +173,7 @@ function VoidDialog(props: { receipt: Redemption; onClose: () => void; onVoided:
         <label for="void-reason">{t("receipts.reason")}</label>
         <textarea
           id="void-reason"
-          required
+          aria-required="true"
           maxlength={limits.reasonLengthMax}
           value={reason()}
           onInput={(e) => {
@@ -163,6 +198,7 @@ function VoidDialog(props: { receipt: Redemption; onClose: () => void; onVoided:
           </button>
         </div>
       </form>
+      </div>
     </div>
   );
 }

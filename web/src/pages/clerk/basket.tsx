@@ -53,13 +53,12 @@ export function CounterBar(props: { total: number; items: number; balance: numbe
   return (
     <div class="counter-bar" data-testid="counter-bar">
       <div class="sum">
-        <span class="small muted">
-          {t("clerk.total")} · {t("counter.items", { n: props.items })}
-        </span>
+        <span class="small muted">{t("clerk.total")}</span>
         <br />
         <span class="total" data-testid="basket-total">
           {fmtPoints(props.total)}
-        </span>
+        </span>{" "}
+        <span class="small muted">{t("counter.items", { n: props.items })}</span>
       </div>
       <button class="big ok confirm" disabled={!props.items || props.busy || short()} onClick={() => props.onConfirm()} data-testid="confirm">
         <Icon name="check" /> {t("clerk.confirm")}

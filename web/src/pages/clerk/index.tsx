@@ -210,7 +210,7 @@ export default function Clerk() {
               >
                 {(cardNo) => (
                   <PinPad value={pin()} onInput={setPin} error={identify.error()} busy={identify.busy()} onCancel={closePin} onOk={() => void identify.run()} hint={t("counter.identifyHint")}
-                    context={<span class="amount" data-testid="pin-card-no">{t("counter.cardNo", { no: groupCardNo(cardNo()) })}</span>}
+                    context={<span class="amount card-no" data-testid="pin-card-no">{t("counter.cardNo", { no: groupCardNo(cardNo()) })}</span>}
                   />
                 )}
               </Show>

@@ -32,7 +32,7 @@ export function PinPad(props: {
         <p class="muted small" style={{ margin: "0 0 4px", "text-align": "center" }}>
           {props.hint}
         </p>
-        <div class="pin-dots" aria-live="polite" aria-label={t("clerk.pinEntered", { n: props.value.length })}>
+        <div class="pin-dots" role="status" aria-label={t("clerk.pinEntered", { n: props.value.length })}>
           {"●".repeat(props.value.length) || "\u00a0"}
         </div>
         <Show when={props.error}>
