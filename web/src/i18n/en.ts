@@ -536,7 +536,7 @@ export const en: Dictionary = {
     did: {
       application: { submit: "submitted an application", approve: "approved an application ({{ points }} points)", reject: "rejected an application" },
       auth: { login: "signed in", card_login: "signed in with the card", login_failed: "failed to sign in (attempt {{ attempt }})", card_login_failed: "failed to sign in with the card (attempt {{ attempt }})", locked: "was locked after too many wrong attempts" },
-      card: { issue: "issued a card", revoke: "revoked a card", unlock: "unlocked a card", lock: "locked a card", lost: "reported a card lost", report_lost: "reported a card lost" },
+      card: { issue: "issued a card", revoke: "revoked a card", unlock: "unlocked a card", lock: "locked a card", lost: "reported a card lost", report_lost: "reported a card lost", batch_issue: "issued {{ cardCount }} cards at once", reissue: "reissued {{ cardCount }} cards" },
       goods: { create: "added goods", stock: "changed the stock ({{ delta }})", stockIn: "recorded a stock-in" },
       household: { create: "added a household", update: "changed a household", import: "imported {{ imported }} households" },
       notice: { create: "wrote a notice", publish: "published a notice" },

@@ -526,7 +526,7 @@ export const zh = {
     did: {
       application: { submit: "提交了申请", approve: "认定通过了申请（{{ points }} 分）", reject: "认定不通过申请" },
       auth: { login: "登录了", card_login: "用积分卡登录了", login_failed: "登录失败（第 {{ attempt }} 次）", card_login_failed: "积分卡登录失败（第 {{ attempt }} 次）", locked: "输错太多次，被暂时锁定" },
-      card: { issue: "发了积分卡", revoke: "作废了积分卡", unlock: "解锁了积分卡", lock: "锁定了积分卡", lost: "挂失了积分卡", report_lost: "挂失了积分卡" },
+      card: { issue: "发了积分卡", revoke: "作废了积分卡", unlock: "解锁了积分卡", lock: "锁定了积分卡", lost: "挂失了积分卡", report_lost: "挂失了积分卡", batch_issue: "批量发了 {{ cardCount }} 张积分卡", reissue: "补发了 {{ cardCount }} 张积分卡" },
       goods: { create: "新增了商品", stock: "调整了库存（{{ delta }}）", stockIn: "登记了进货" },
       household: { create: "新增了住户", update: "修改了住户信息", import: "批量导入了 {{ imported }} 户" },
       notice: { create: "新建了通知", publish: "发布了通知" },
