@@ -16,6 +16,7 @@ import { createRouter } from "./router";
 import { applicationsRoutes } from "./routes/applications";
 import { auditRoutes } from "./routes/audit";
 import { authRoutes } from "./routes/auth";
+import { cardBatchesRoutes } from "./routes/card-batches";
 import { cardsRoutes } from "./routes/cards";
 import { goodsRoutes } from "./routes/goods";
 import { householdsRoutes } from "./routes/households";
@@ -61,6 +62,7 @@ function buildApi(deps: AppDeps) {
     .route("/", shopsRoutes)
     .route("/", householdsRoutes)
     .route("/", cardsRoutes)
+    .route("/", cardBatchesRoutes)
     .route("/", rulesRoutes)
     .route("/", noticesRoutes)
     .route("/", applicationsRoutes)

@@ -63,6 +63,7 @@ export const accessRows: AccessRow[] = [
   { method: "POST", path: "/shops", allow: ["admin"], call: () => ({ path: "/shops", body: {} }) },
   { method: "POST", path: "/households", allow: ["admin"], call: () => ({ path: "/households", body: {} }) },
   { method: "GET", path: "/households", allow: ["admin", "reviewer", "volunteer"], call: () => ({ path: "/households" }) },
+  { method: "GET", path: "/households/facets", allow: ["admin", "reviewer", "volunteer"], call: () => ({ path: "/households/facets" }) },
   { method: "GET", path: "/households/import/template", allow: ["admin"], call: () => ({ path: "/households/import/template" }) },
   { method: "POST", path: "/households/import", allow: ["admin"], call: () => ({ path: "/households/import", body: {} }) },
   { method: "GET", path: "/households/{id}", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}` }) },
@@ -74,6 +75,13 @@ export const accessRows: AccessRow[] = [
   { method: "GET", path: "/cards/locked", allow: ["admin"], call: () => ({ path: "/cards/locked" }) },
   { method: "POST", path: "/cards/{cardNo}/unlock", allow: ["admin"], owned: true, call: (i) => ({ path: `/cards/${i.cardNo}/unlock` }) },
   { method: "POST", path: "/cards/resolve", allow: [...staff], call: () => ({ path: "/cards/resolve", body: {} }) },
+  // Card batches: the spare household has a card in use (409 for its admin, 404 for another
+  // community's); the spare card is revoked by then (409 to report it lost or reissue it).
+  { method: "POST", path: "/card-batches", allow: ["admin"], owned: true, call: (i) => ({ path: "/card-batches", body: { householdIds: [i.spareHousehold] } }) },
+  { method: "GET", path: "/card-batches", allow: ["admin"], call: () => ({ path: "/card-batches" }) },
+  { method: "GET", path: "/card-batches/{id}", allow: ["admin"], call: () => ({ path: "/card-batches/no-such-batch" }) },
+  { method: "POST", path: "/cards/{cardNo}/lost", allow: ["admin"], owned: true, call: (i) => ({ path: `/cards/${i.spareCardNo}/lost`, body: {} }) },
+  { method: "POST", path: "/cards/{cardNo}/reissue", allow: ["admin"], owned: true, call: (i) => ({ path: `/cards/${i.spareCardNo}/reissue` }) },
   { method: "POST", path: "/cards/code", allow: ["resident"], call: () => ({ path: "/cards/code" }) },
   { method: "GET", path: "/rules", allow: [...everyone], call: () => ({ path: "/rules" }) },
   { method: "POST", path: "/rules", allow: ["admin"], call: () => ({ path: "/rules", body: {} }) },
