@@ -214,6 +214,9 @@ describe("staff journeys", () => {
 
     for (const box of await page.locator("[data-testid=queue-item] input[type=checkbox]").all()) await box.check();
     await page.click("[data-testid=bulk-approve]");
+    // Nothing is approved before the confirmation that shows each one's points.
+    await page.waitForSelector("[data-testid=bulk-dialog] [data-testid=bulk-row]");
+    await page.click("[data-testid=bulk-confirm]");
     await page.waitForSelector("text=没有待认定的申请");
 
     const approved = await api(world.target, "GET", `/applications?householdId=${world.households[0].id}&status=registered`, world.admin);
