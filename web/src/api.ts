@@ -119,12 +119,8 @@ type NewHousehold = Parameters<typeof api.households.$post>[0]["json"];
 type HouseholdPatch = Parameters<(typeof api.households)[":id"]["$patch"]>[0]["json"];
 
 export const households = {
-  /**
-   * One page of the register, by 户号. The string form (a search text) is a shim for
-   * `pages/volunteer.tsx` while issue 13 changes that page; remove it once it passes `{ q }`.
-   */
-  list: (search: HouseholdQuery | string = {}) =>
-    send(() => api.households.$get({ query: query(typeof search === "string" ? { q: search } : search) })),
+  /** One page of the register, by 户号. */
+  list: (search: HouseholdQuery = {}) => send(() => api.households.$get({ query: query(search) })),
   get: (id: string) => send(() => api.households[":id"].$get({ param: { id: segment(id) } })),
   create: (body: NewHousehold) => send(() => api.households.$post({ json: body })),
   update: (id: string, body: HouseholdPatch) => send(() => api.households[":id"].$patch({ param: { id: segment(id) }, json: body })),

@@ -6,10 +6,11 @@
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, publicity, type Publicity, type PublicityItem } from "../api";
-import { categoryName, fmtDate, fmtPoints, t } from "../i18n";
+import { categoryName, fmtDate, t } from "../i18n";
 import { session } from "../session";
 import { createAction, ErrorBox, Loading, Success } from "../ui/common";
 import { Icon } from "../ui/icon";
+import { PenaltyTag, SignedPoints } from "../ui/points";
 
 type Board = Awaited<ReturnType<typeof publicity.current>>;
 type OpenBatch = Board["batches"][number];
@@ -125,26 +126,22 @@ function Item(props: { item: PublicityItem; batchId: string; canObject: boolean;
     setSent(true);
     setObjecting(false);
   });
-  const negative = () => props.item.kind === "penalty" || props.item.points < 0 || props.item.category === "penalty";
+  // A penalty reads as a deduction (扣 3 分, 已扣分), never as a green award.
+  const kind = () => (props.item.kind === "penalty" || props.item.points < 0 || props.item.category === "penalty" ? "penalty" : "award");
   return (
     <li>
       <div class="item-head">
         <span>
           <strong>{props.item.name}</strong> <span class="muted small">{props.item.building}</span>
         </span>
-        <span class={`pts ${negative() ? "minus" : "plus"}`}>
-          {negative() ? "−" : "+"}
-          {fmtPoints(Math.abs(props.item.points))}
-        </span>
+        <SignedPoints kind={kind()} points={props.item.points} />
       </div>
       <div>
-        <span class="badge">{categoryName(props.item.category)}</span> {props.item.rule}
+        <PenaltyTag kind={kind()} /> <span class="badge">{categoryName(props.item.category)}</span> {props.item.rule}
       </div>
       <Show when={props.item.status !== "publicised"}>
         <div class="small">
-          <span class={`badge ${props.item.status === "credited" ? "ok" : props.item.status === "cancelled" ? "bad" : "warn"}`}>
-            {t(`itemStatus.${props.item.status}` as "itemStatus.objected") || props.item.status}
-          </span>
+          <ItemStatus status={props.item.status} penalty={kind() === "penalty"} />
         </div>
       </Show>
       <Show when={sent()}>
@@ -181,4 +178,11 @@ function Item(props: { item: PublicityItem; batchId: string; canObject: boolean;
       </Show>
     </li>
   );
+}
+
+/** A posted item's state; a credited penalty says 已扣分 in red rather than 已充值. */
+function ItemStatus(props: { status: PublicityItem["status"]; penalty: boolean }) {
+  const tone = () => (props.status === "credited" ? (props.penalty ? "bad" : "ok") : props.status === "cancelled" ? "bad" : "warn");
+  const word = () => (props.penalty && props.status === "credited" ? t("penalty.credited") : t(`itemStatus.${props.status}` as "itemStatus.objected") || props.status);
+  return <span class={`badge ${tone()}`}>{word()}</span>;
 }

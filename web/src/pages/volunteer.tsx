@@ -11,8 +11,8 @@ import { categoryName, currentLang, fmtDate, t } from "../i18n";
 import { createAction, describeError, ErrorBox, Success } from "../ui/common";
 import { useStaffRole } from "../ui/guard";
 import { Icon } from "../ui/icon";
-import { Scanner } from "../ui/scanner";
-import { statusBadge } from "./resident";
+import { CameraToggle } from "../ui/camera-toggle";
+import { ApplicationBadge } from "../ui/points";
 
 type Participant = { householdId: string; householdNo: string; headName: string; building: string };
 
@@ -74,7 +74,7 @@ export default function Volunteer() {
     setLooking((n) => n + 1);
     pending = pending.then(async () => {
       try {
-        const found = (await households.list(q)).items;
+        const found = (await households.list({ q })).items;
         const exact = found.filter((h) => h.householdNo === q || h.card?.cardNo === q || h.headName === q);
         const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : null;
         if (!pick) throw new Error(found.length ? t("volunteer.many", { n: found.length }) : t("volunteer.notFound"));
@@ -151,19 +151,7 @@ export default function Volunteer() {
         <h2 style={{ "margin-top": 0 }}>
           <Icon name="camera" /> {t("volunteer.scan")}
         </h2>
-        <Show
-          when={camera()}
-          fallback={
-            <button class="big secondary" onClick={() => setCamera(true)} data-testid="camera-start">
-              <Icon name="camera" /> {t("clerk.useCamera")}
-            </button>
-          }
-        >
-          <Scanner continuous onCode={(text) => void onScan(text)} />
-          <button class="plain" onClick={() => setCamera(false)}>
-            <Icon name="x" /> {t("clerk.stopCamera")}
-          </button>
-        </Show>
+        <CameraToggle continuous open={camera()} onOpenChange={setCamera} onCode={(text) => void onScan(text)} />
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -226,7 +214,7 @@ export default function Volunteer() {
                   <br />
                   <span class="muted small">{fmtDate(a.createdAt, true)}</span>
                 </span>
-                {statusBadge(a.status)}
+                <ApplicationBadge status={a.status} kind={a.kind} />
               </li>
             )}
           </For>

@@ -5,8 +5,3 @@ export function StatusBadge(props: { status: string }) {
   const tone = () => (props.status === "credited" ? "ok" : props.status === "rejected" || props.status === "cancelled" ? "bad" : "warn");
   return <span class={`badge ${tone()}`}>{t(`status.${props.status}` as "status.submitted") || props.status}</span>;
 }
-
-/** The same as a call, for pages written before the component (pages/volunteer.tsx). */
-export function statusBadge(status: string) {
-  return <StatusBadge status={status} />;
-}
