@@ -26,8 +26,10 @@ export interface KeptData<T> {
  */
 export function createKept<S extends string, T>(source: Accessor<S | false | null | undefined>, name: string, fetch: (source: S) => Promise<T>): KeptData<T> {
   const [resource, { refetch }] = createResource(source, (id) => keptCall(`${id}:${name}`, () => fetch(id)));
-  // `latest`: reading again keeps what is shown instead of suspending the page to 正在加载….
-  const kept = () => (resource.error ? undefined : resource.latest);
+  // Never suspends the page: while the first read runs the value is undefined (KeptState shows
+  // 正在加载…), and reading again (`latest`) keeps what is shown, so a second resource on the
+  // page, or a refresh when the network returns, does not flash the whole page to 正在加载….
+  const kept = () => (resource.error || resource.state === "unresolved" || resource.state === "pending" ? undefined : resource.latest);
   const again = () => {
     if (resource.error || kept()?.savedAt) void refetch();
   };

@@ -81,6 +81,10 @@ const svgUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURICom
 function ShowAtShop(props: { householdId: string; cardNo: string }) {
   const [mode, setMode] = createSignal<"card" | "code">("card");
   const qr = createKept(() => props.householdId, `card-qr:${props.cardNo}`, () => cards.qrSvg(props.cardNo));
+  const qrSrc = () => {
+    const svg = qr.value();
+    return svg ? svgUrl(svg) : qr.error() ? cards.qrUrl(props.cardNo) : undefined;
+  };
   const code = createOneTimeCode();
   const online = createOnline();
   return (
@@ -135,8 +139,10 @@ function ShowAtShop(props: { householdId: string; cardNo: string }) {
       >
         <div class="qr-face">
           <h2 id="qr-title">{t("resident.cardTitle")}</h2>
-          {/* The kept SVG when there is one; the image's own address while it is first read. */}
-          <img src={qr.value() ? svgUrl(qr.value() ?? "") : cards.qrUrl(props.cardNo)} alt={t("home.qrAlt", { no: props.cardNo })} data-testid="card-qr" />
+          {/* The SVG as read (or kept); if it could not be read at all, the image's own address. */}
+          <Show when={qrSrc()} fallback={<div style={{ width: "220px", height: "220px" }} />}>
+            {(src) => <img src={src()} alt={t("home.qrAlt", { no: props.cardNo })} data-testid="card-qr" />}
+          </Show>
           <div class="cardno">{t("resident.cardNo", { no: props.cardNo })}</div>
           <p class="small">{t("resident.cardHint")}</p>
         </div>
