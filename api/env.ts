@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { Lang } from "../shared/domain";
 
 export type { Lang };
-import type { Actor, RequestMeta } from "./domain/actor";
+import type { Actor, OfficerActor, RequestMeta } from "./domain/actor";
 import type { Clock } from "./domain/clock";
 import type { HouseholdFileParser } from "./domain/import";
 
@@ -45,6 +45,8 @@ export interface AppEnv {
     clock: Clock;
     config: AppConfig;
     actor: Actor | null;
+    /** A signed-in county or township officer (then `actor` is null: officers reach no community route). */
+    officer: OfficerActor | null;
     lang: Lang;
     meta: RequestMeta;
     requestId: string;

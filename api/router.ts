@@ -19,6 +19,8 @@ export function createRouter() {
 export function allow(...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const actor = c.get("actor");
+    // An officer is signed in but is no community's actor: every community route refuses it.
+    if (!actor && c.get("officer")) throw new DomainError("FORBIDDEN", { role: "officer" });
     if (!actor) throw new DomainError("UNAUTHENTICATED");
     if (!roles.includes(actor.role)) throw new DomainError("FORBIDDEN", { role: actor.role });
     await next();

@@ -52,6 +52,8 @@ describe("the summary", () => {
     const res = await t.call("GET", "/reports/summary", { token: c.tokens.admin });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      from: null,
+      to: null,
       households: 5,
       participatingHouseholds: 4,
       participationRate: 0.8,
@@ -59,6 +61,9 @@ describe("the summary", () => {
       pointsDeducted: 15,
       pointsRedeemed: 25,
       pointsOutstanding: 77,
+      applications: 7,
+      objections: 0,
+      redemptions: 1,
       byCategory: [
         { category: "civility", points: 10, applications: 1, pointsAwarded: 10, pointsDeducted: 0 },
         { category: "environment", points: 40, applications: 2, pointsAwarded: 40, pointsDeducted: 0 },
@@ -77,7 +82,7 @@ describe("the summary", () => {
     const empty = await t.newCommunity();
     const res = await t.call("GET", "/reports/summary", { token: empty.tokens.reviewer });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ households: 0, participatingHouseholds: 0, participationRate: 0, pointsAwarded: 0, pointsDeducted: 0, pointsRedeemed: 0, pointsOutstanding: 0, byCategory: [] });
+    expect(res.body).toEqual({ from: null, to: null, households: 0, participatingHouseholds: 0, participationRate: 0, pointsAwarded: 0, pointsDeducted: 0, pointsRedeemed: 0, pointsOutstanding: 0, applications: 0, objections: 0, redemptions: 0, byCategory: [] });
   });
 
   it("is for the admin and reviewers only", async () => {

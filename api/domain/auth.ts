@@ -8,12 +8,12 @@ import type { Db } from "../../db/client";
 import { cards, households, sessions, users } from "../../db/schema";
 import type { Role, StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import type { Actor, RequestMeta } from "./actor";
+import type { Actor, OfficerActor, RequestMeta } from "./actor";
 import { claimAddressAttempt, claimAttempt, clearAttemptsStatement, cardSubject, loginSubject, releaseAddressAttemptStatement, type ClaimedAttempt } from "./attempts";
 import { auditStatement, type AuditSubject } from "./audit";
 import { addHours, isoNow, type Clock } from "./clock";
 import { decoyHash, randomToken, sha256Hex, verifySecret } from "./crypto";
-import { DomainError } from "./errors";
+import { assert, DomainError } from "./errors";
 import type { Statement } from "./ledger";
 
 export interface StaffUser {
@@ -27,13 +27,30 @@ export interface StaffUser {
   active: boolean;
 }
 
-function sessionHours(role: Role) {
+/**
+ * Any account that signs in with a username: community staff, or an officer, who has a region
+ * instead of a community (`communityId: null`).
+ */
+export interface Account {
+  id: string;
+  username: string;
+  name: string;
+  role: StaffRole | "officer";
+  communityId: string | null;
+  regionId: string | null;
+  shopId: string | null;
+  active: boolean;
+}
+
+type SessionRole = Role | "officer";
+
+function sessionHours(role: SessionRole) {
   return role === "resident"
     ? { idle: limits.residentSessionIdleHours, absolute: limits.residentSessionAbsoluteHours }
     : { idle: limits.staffSessionIdleHours, absolute: limits.staffSessionAbsoluteHours };
 }
 
-async function newSession(db: Db, clock: Clock, s: { communityId: string; role: Role; userId?: string; householdId?: string; cardId?: string }) {
+async function newSession(db: Db, clock: Clock, s: { communityId: string | null; role: SessionRole; userId?: string; householdId?: string; cardId?: string }) {
   const token = randomToken(32);
   const now = clock.now();
   const { absolute } = sessionHours(s.role);
@@ -51,8 +68,15 @@ async function newSession(db: Db, clock: Clock, s: { communityId: string; role: 
   return { token, row, statement: db.insert(sessions).values(row) };
 }
 
+/** A community staff account as the API shows it; never called with an officer's row. */
 export function toStaffUser(u: typeof users.$inferSelect): StaffUser {
+  assert(u.role !== "officer" && u.communityId !== null, "a staff account has a community");
   return { id: u.id, username: u.username, name: u.name, role: u.role, communityId: u.communityId, shopId: u.shopId, active: u.active };
+}
+
+/** Any account as sign-in and `/me` show it: an officer with its region, staff with their community. */
+export function toAccount(u: typeof users.$inferSelect): Account {
+  return { id: u.id, username: u.username, name: u.name, role: u.role, communityId: u.communityId, regionId: u.regionId, shopId: u.shopId, active: u.active };
 }
 
 /**
@@ -73,18 +97,20 @@ async function auditFailure(db: Db, clock: Clock, meta: RequestMeta, who: AuditS
  * Staff sign-in by username and password. The attempt is counted before the password is
  * checked (see attempts.ts); too many lock the username for a while, known or not.
  */
-export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, username: string, password: string) {
+export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, username: string, password: string): Promise<{ token: string; user: Account }> {
   await claimAddressAttempt(db, clock, meta);
   const user = await db.query.users.findFirst({ where: eq(users.username, username) });
   const subject = loginSubject(username, user?.communityId ?? null);
   const claimed = await claimAttempt(db, clock, subject);
   const ok = await verifySecret(password, user?.passwordHash ?? decoyHash);
   if (!user || !ok || !user.active) {
-    if (user) await auditFailure(db, clock, meta, { ref: `user:${user.id}`, role: user.role, communityId: user.communityId }, { type: "user", id: user.id }, claimed, subject.max);
+    // An officer has no community whose audit log could hold the failure; its lock still counts.
+    if (user?.communityId) await auditFailure(db, clock, meta, { ref: `user:${user.id}`, role: user.role, communityId: user.communityId }, { type: "user", id: user.id }, claimed, subject.max);
     throw new DomainError("BAD_CREDENTIALS");
   }
+  if (user.role === "officer" || user.communityId === null) return loginOfficer(db, clock, meta, user, subject);
   const session = await newSession(db, clock, { communityId: user.communityId, role: user.role, userId: user.id });
-  const staff = toStaffUser(user);
+  const staff = toAccount(user);
   const actor: Actor = { kind: "user", id: user.id, communityId: user.communityId, role: user.role, shopId: user.shopId, name: user.name, sessionId: session.row.id };
   await db.batch(withoutNulls([
     session.statement,
@@ -93,6 +119,14 @@ export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, userna
     auditStatement(db, actor, meta, isoNow(clock), { action: "auth.login", targetType: "user", targetId: user.id }),
   ]));
   return { token: session.token, user: staff };
+}
+
+/** The officer's half of `loginStaff`: a session with no community, the attempts cleared. */
+async function loginOfficer(db: Db, clock: Clock, meta: RequestMeta, user: typeof users.$inferSelect, subject: ReturnType<typeof loginSubject>) {
+  assert(user.role === "officer" && user.regionId !== null, "an officer has a region");
+  const session = await newSession(db, clock, { communityId: null, role: "officer", userId: user.id });
+  await db.batch(withoutNulls([session.statement, clearAttemptsStatement(db, subject), releaseAddressAttemptStatement(db, meta)]));
+  return { token: session.token, user: toAccount(user) };
 }
 
 /**
@@ -129,8 +163,11 @@ function withoutNulls(statements: (Statement | null)[]): [Statement, ...Statemen
   return kept as [Statement, ...Statement[]];
 }
 
-/** Finds the actor behind a bearer token, or null when the token is unknown, expired or revoked. */
-export async function resolveSession(db: Db, clock: Clock, token: string): Promise<Actor | null> {
+/**
+ * Finds who is behind a bearer token — a community actor or an officer — or null when the token
+ * is unknown, expired or revoked.
+ */
+export async function resolveSession(db: Db, clock: Clock, token: string): Promise<Actor | OfficerActor | null> {
   if (!token || token.length > 200) return null;
   const id = await sha256Hex(token);
   const session = await db.query.sessions.findFirst({ where: eq(sessions.id, id) });
@@ -147,14 +184,18 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
   return actor;
 }
 
-async function actorOfSession(db: Db, session: typeof sessions.$inferSelect): Promise<Actor | null> {
+async function actorOfSession(db: Db, session: typeof sessions.$inferSelect): Promise<Actor | OfficerActor | null> {
   if (session.role === "resident") {
     const card = session.cardId ? await db.query.cards.findFirst({ where: eq(cards.id, session.cardId) }) : undefined;
-    if (!card || card.status !== "active" || !session.householdId) return null;
+    if (!card || card.status !== "active" || !session.householdId || !session.communityId) return null;
     return { kind: "household", id: session.householdId, communityId: session.communityId, role: "resident", householdId: session.householdId, cardId: card.id, sessionId: session.id };
   }
   const user = session.userId ? await db.query.users.findFirst({ where: eq(users.id, session.userId) }) : undefined;
   if (!user || !user.active) return null;
+  if (user.role === "officer") {
+    return user.regionId ? { kind: "officer", id: user.id, regionId: user.regionId, role: "officer", name: user.name, sessionId: session.id } : null;
+  }
+  if (!user.communityId) return null;
   return { kind: "user", id: user.id, communityId: user.communityId, role: user.role, shopId: user.shopId, name: user.name, sessionId: session.id };
 }
 

@@ -1,20 +1,22 @@
 /**
  * Staff accounts and their lifecycle: the admin creates them, disables them, resets their
  * passwords and ends their sessions. Every change is audited in the same batch, and a disabled
- * account or a reset password ends the account's sessions at once.
+ * account or a reset password ends the account's sessions at once. Officers create officer
+ * accounts for their region and the townships in it.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { shops, users } from "../../db/schema";
 import type { StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import type { Actor, RequestMeta } from "./actor";
-import { toStaffUser, type StaffUser } from "./auth";
+import type { Actor, OfficerActor, RequestMeta } from "./actor";
+import { toAccount, toStaffUser, type Account, type StaffUser } from "./auth";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
 import { hashSecret } from "./crypto";
 import { DomainError, violatedConstraint } from "./errors";
 import type { Statement } from "./ledger";
+import { officersIn, regionOver } from "./regions";
 
 type Admin = Extract<Actor, { kind: "user" }>;
 
@@ -47,6 +49,7 @@ export async function createUser(db: Db, clock: Clock, admin: Admin, meta: Reque
     name: input.name,
     role: input.role,
     shopId: input.role === "clerk" ? (input.shopId ?? null) : null,
+    regionId: null,
     createdAt: at,
   };
   try {
@@ -55,10 +58,52 @@ export async function createUser(db: Db, clock: Clock, admin: Admin, meta: Reque
       auditStatement(db, admin, meta, at, { action: "user.create", targetType: "user", targetId: row.id, details: { username: row.username, role: row.role } }),
     ]);
   } catch (err) {
-    if (violatedConstraint(err) === "users.username") throw new DomainError("DUPLICATE", { fields: { username: lang === "en" ? "this username is taken" : "该用户名已被使用" } });
-    throw err;
+    throw duplicateUsername(err, lang) ?? err;
   }
   return toStaffUser({ ...row, active: true });
+}
+
+/** A taken username (UNIQUE over the whole deployment), said without saying where it is taken. */
+export function duplicateUsername(err: unknown, lang: "zh" | "en"): DomainError | null {
+  if (violatedConstraint(err) !== "users.username") return null;
+  return new DomainError("DUPLICATE", { fields: { username: lang === "en" ? "this username is taken" : "该用户名已被使用" } });
+}
+
+export interface NewOfficer {
+  username: string;
+  password: string;
+  name: string;
+  regionId: string;
+}
+
+/**
+ * An officer account for the caller's region or a township in it (乡镇 officers under a county's).
+ * Unknown region → 404, a region outside the caller's → 403.
+ */
+export async function createOfficer(db: Db, clock: Clock, officer: OfficerActor, input: NewOfficer, lang: "zh" | "en"): Promise<Account> {
+  const region = await regionOver(db, officer, input.regionId);
+  const row = {
+    id: newId(),
+    communityId: null,
+    regionId: region.id,
+    username: input.username,
+    passwordHash: await hashSecret(input.password),
+    name: input.name,
+    role: "officer" as const,
+    shopId: null,
+    createdAt: isoNow(clock),
+  };
+  try {
+    await db.insert(users).values(row);
+  } catch (err) {
+    throw duplicateUsername(err, lang) ?? err;
+  }
+  return toAccount({ ...row, active: true });
+}
+
+/** The officer accounts of the caller's region and the townships in it. */
+export async function listOfficers(db: Db, officer: OfficerActor): Promise<Account[]> {
+  return (await officersIn(db, officer.regionId)).map(toAccount);
 }
 
 export async function listUsers(db: Db, communityId: string): Promise<StaffUser[]> {

@@ -42,6 +42,7 @@ export function contextMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
       userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
     });
     c.set("actor", null);
+    c.set("officer", null);
     await next();
   };
 }
@@ -51,6 +52,8 @@ export const authMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization");
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const token = bearer ?? getCookie(c, sessionCookieName);
-  if (token) c.set("actor", await resolveSession(c.get("db"), c.get("clock"), token));
+  const who = token ? await resolveSession(c.get("db"), c.get("clock"), token) : null;
+  if (who?.kind === "officer") c.set("officer", who);
+  else if (who) c.set("actor", who);
   await next();
 };

@@ -1,15 +1,16 @@
-/** Sign-in for staff (username + password) and residents (card number + PIN). */
+/** Sign-in for staff and officers (username + password) and residents (card number + PIN). */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { limits } from "../../shared/limits";
 import { households, users } from "../../db/schema";
 import { eq } from "drizzle-orm";
-import { loginCard, loginStaff, revokeSession, toStaffUser } from "../domain/auth";
+import { loginCard, loginStaff, revokeSession, toAccount } from "../domain/auth";
 import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
 import { sessionCookieName } from "../middleware/context";
-import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security } from "../router";
+import { allowOfficerOr } from "../middleware/officer";
+import { anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security } from "../router";
 
 export const StaffUserSchema = z
   .object({
@@ -22,6 +23,20 @@ export const StaffUserSchema = z
     active: z.boolean(),
   })
   .openapi("StaffUser");
+
+/** Whoever signs in with a username: community staff, or an officer (a region, no community). */
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    name: z.string(),
+    role: z.enum(["admin", "reviewer", "volunteer", "clerk", "officer"]),
+    communityId: z.string().nullable().openapi({ description: "null for an officer" }),
+    regionId: z.string().nullable().openapi({ description: "the officer's region; null for community staff" }),
+    shopId: z.string().nullable(),
+    active: z.boolean(),
+  })
+  .openapi("Account");
 
 const LoginBody = z.object({
   username: z.string().min(1).max(limits.usernameLengthMax),
@@ -36,8 +51,9 @@ const CardLoginBody = z.object({
 const MeSchema = z.object({
   kind: z.enum(["user", "household"]),
   role: z.string(),
-  communityId: z.string(),
-  user: StaffUserSchema.optional(),
+  communityId: z.string().nullable().openapi({ description: "null for an officer" }),
+  regionId: z.string().nullable().optional().openapi({ description: "an officer's region" }),
+  user: AccountSchema.optional(),
   household: z.object({ id: z.string(), householdNo: z.string(), headName: z.string() }).optional(),
 });
 
@@ -57,10 +73,10 @@ export const authRoutes = createRouter()
       method: "post",
       path: "/auth/login",
       tags: ["auth"],
-      summary: "Staff sign-in",
+      summary: "Staff and officer sign-in (an officer answers role officer, its regionId and communityId null)",
       request: { body: jsonBody(LoginBody) },
       responses: {
-        200: jsonResponse(z.object({ token: z.string(), user: StaffUserSchema }), "Signed in; also sets the session cookie"),
+        200: jsonResponse(z.object({ token: z.string(), user: AccountSchema }), "Signed in; also sets the session cookie"),
         ...errorResponses,
         429: errorResponses[409],
       },
@@ -101,12 +117,14 @@ export const authRoutes = createRouter()
       path: "/auth/logout",
       tags: ["auth"],
       summary: "Sign out: the session stops working at once",
-      middleware: [allow(...anyRole)] as const,
+      middleware: [allowOfficerOr(...anyRole)] as const,
       security,
       responses: { 200: jsonResponse(z.object({ ok: z.boolean() }), "Signed out"), ...errorResponses },
     }),
     async (c) => {
-      await revokeSession(c.get("db"), c.get("clock"), actorOf(c).sessionId);
+      const who = c.get("officer") ?? c.get("actor");
+      if (!who) throw new DomainError("UNAUTHENTICATED");
+      await revokeSession(c.get("db"), c.get("clock"), who.sessionId);
       deleteCookie(c, sessionCookieName, { path: "/" });
       return c.json({ ok: true }, 200);
     },
@@ -117,17 +135,18 @@ export const authRoutes = createRouter()
       path: "/me",
       tags: ["auth"],
       summary: "Who the token belongs to",
-      middleware: [allow(...anyRole)] as const,
+      middleware: [allowOfficerOr(...anyRole)] as const,
       security,
-      responses: { 200: jsonResponse(MeSchema, "The signed-in user or household"), ...errorResponses },
+      responses: { 200: jsonResponse(MeSchema, "The signed-in user, officer or household"), ...errorResponses },
     }),
     async (c) => {
-      const actor = actorOf(c);
+      const actor = c.get("officer") ?? c.get("actor");
+      if (!actor) throw new DomainError("UNAUTHENTICATED");
       const db = c.get("db");
-      if (actor.kind === "user") {
+      if (actor.kind === "user" || actor.kind === "officer") {
         const user = await db.query.users.findFirst({ where: eq(users.id, actor.id) });
         if (!user) throw new DomainError("UNAUTHENTICATED");
-        return c.json({ kind: "user" as const, role: actor.role, communityId: actor.communityId, user: toStaffUser(user) }, 200);
+        return c.json({ kind: "user" as const, role: actor.role, communityId: user.communityId, regionId: user.regionId, user: toAccount(user) }, 200);
       }
       const household = await db.query.households.findFirst({ where: eq(households.id, actor.householdId) });
       if (!household) throw new DomainError("UNAUTHENTICATED");

@@ -3,18 +3,30 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
 import { chinaDayRange } from "../../shared/time";
-import { ranking, rankingForResident, summary } from "../domain/reports";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { ranking, rankingForResident, summary, type Period } from "../domain/reports";
 import { actorOf, allow, anyRole, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
 
-const SummarySchema = z
+/** The figures a summary and each row of a county's overview answer (see `Figures`). */
+export const figuresShape = {
+  households: z.number().int().openapi({ description: "registered by the end of the period" }),
+  participatingHouseholds: z.number().int(),
+  participationRate: z.number().openapi({ description: "A fraction: 0.976 for 97.6 %" }),
+  pointsAwarded: z.number().int(),
+  pointsDeducted: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  pointsOutstanding: z.number().int().openapi({ description: "the sum of household balances at the end of the period" }),
+  applications: z.number().int().openapi({ description: "filed within the period" }),
+  objections: z.number().int().openapi({ description: "raised within the period" }),
+  redemptions: z.number().int().openapi({ description: "made within the period and not voided" }),
+};
+
+export const SummarySchema = z
   .object({
-    households: z.number().int(),
-    participatingHouseholds: z.number().int(),
-    participationRate: z.number().openapi({ description: "A fraction: 0.976 for 97.6 %" }),
-    pointsAwarded: z.number().int(),
-    pointsDeducted: z.number().int(),
-    pointsRedeemed: z.number().int(),
-    pointsOutstanding: z.number().int(),
+    from: z.string().nullable().openapi({ description: "the period's start (UTC, inclusive); null: from the beginning" }),
+    to: z.string().nullable().openapi({ description: "the period's end (UTC, exclusive); null: until now" }),
+    ...figuresShape,
     byCategory: z.array(
       z.object({
         category: z.string(),
@@ -58,18 +70,30 @@ function bound(value: string | undefined, side: "from" | "to"): string | null {
   return new Date(value).toISOString();
 }
 
+/** `?from=&to=`: days (China, both inclusive) or ISO instants (`to` exclusive); none = all time. */
+export const PeriodQuery = z.object({ from: DayOrInstant.optional(), to: DayOrInstant.optional() });
+
+/** The period a `PeriodQuery` names; `to` not after `from` → 400 naming `to`. */
+export function periodOf(c: Context<AppEnv>, q: { from?: string; to?: string }): Period {
+  const from = bound(q.from, "from");
+  const to = bound(q.to, "to");
+  if (from && to && from >= to) throw new DomainError("VALIDATION_FAILED", { fields: { to: c.get("lang") === "en" ? "must be after from" : "结束时间必须晚于开始时间" } });
+  return { from, to };
+}
+
 export const reportsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
       path: "/reports/summary",
       tags: ["reports"],
-      summary: "Households, participation, points awarded, deducted, redeemed and outstanding, by category",
+      summary: "Households, participation, points awarded, deducted, redeemed and outstanding, by category; for a period with ?from=&to=",
       middleware: [allow("admin", "reviewer")] as const,
       security,
+      request: { query: PeriodQuery },
       responses: { 200: jsonResponse(SummarySchema, "The summary"), ...errorResponses },
     }),
-    async (c) => c.json(await summary(c.get("db"), staffOf(c).communityId), 200),
+    async (c) => c.json(await summary(c.get("db"), staffOf(c).communityId, periodOf(c, c.req.valid("query"))), 200),
   )
   .openapi(
     createRoute({

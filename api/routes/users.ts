@@ -1,10 +1,15 @@
-/** Staff accounts: the admin creates, disables and re-enables them, resets passwords, ends sessions. */
+/**
+ * Staff accounts: the admin creates, disables and re-enables them, resets passwords, ends sessions.
+ * An officer creates and lists officer accounts of its region and the townships in it.
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import { staffRoles } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import { createUser, endUserSessions, listUsers, resetUserPassword, setUserActive } from "../domain/users";
+import { DomainError } from "../domain/errors";
+import { createOfficer, createUser, endUserSessions, listUsers, resetUserPassword, setUserActive } from "../domain/users";
+import { allowOfficerOr } from "../middleware/officer";
 import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
-import { StaffUserSchema } from "./auth";
+import { AccountSchema, StaffUserSchema } from "./auth";
 
 const Password = z.string().min(limits.passwordLengthMin).max(limits.passwordLengthMax);
 
@@ -16,8 +21,10 @@ export const NewUserBody = z.object({
     .regex(/^[a-zA-Z0-9_.-]+$/, "letters, digits, _ . - only"),
   password: Password,
   name: z.string().trim().min(1).max(limits.nameLengthMax),
-  role: z.enum(staffRoles),
+  role: z.enum([...staffRoles, "officer"]),
   shopId: z.string().min(1).max(100).optional(),
+  /** An officer's region (the caller's own, or a township in it); officer accounts only. */
+  regionId: z.string().min(1).max(100).optional(),
 });
 
 const UserPatch = z.object({ active: z.boolean() });
@@ -28,15 +35,26 @@ export const userRoutes = createRouter()
       method: "post",
       path: "/users",
       tags: ["users"],
-      summary: "Create a staff account (admin)",
-      middleware: [allow("admin")] as const,
+      summary: "Create a staff account (admin), or an officer account for the caller's region or a township in it (officer)",
+      middleware: [allowOfficerOr("admin")] as const,
       security,
       request: { body: jsonBody(NewUserBody) },
-      responses: { 201: jsonResponse(StaffUserSchema, "Created"), ...errorResponses },
+      responses: { 201: jsonResponse(AccountSchema, "Created"), ...errorResponses },
     }),
     async (c) => {
-      const user = await createUser(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json"), c.get("lang"));
-      return c.json(user, 201);
+      const { role, regionId, shopId, ...rest } = c.req.valid("json");
+      const lang = c.get("lang");
+      const officer = c.get("officer");
+      if (officer) {
+        // Officers make officers only: community staff are their admin's to create.
+        if (role !== "officer") throw new DomainError("FORBIDDEN", { role });
+        if (!regionId) throw new DomainError("VALIDATION_FAILED", { fields: { regionId: lang === "en" ? "an officer needs a region" : "请选择该账号所属的区域" } });
+        return c.json(await createOfficer(c.get("db"), c.get("clock"), officer, { ...rest, regionId }, lang), 201);
+      }
+      if (role === "officer") throw new DomainError("FORBIDDEN", { role });
+      if (regionId) throw new DomainError("VALIDATION_FAILED", { fields: { regionId: lang === "en" ? "only officer accounts have a region" : "只有区域工作人员账号才有所属区域" } });
+      const user = await createUser(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), { ...rest, role, shopId }, lang);
+      return c.json({ ...user, regionId: null }, 201);
     },
   )
   .openapi(
