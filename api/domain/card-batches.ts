@@ -86,7 +86,7 @@ interface HouseholdRow {
 /** The households of the list that belong to the community, by id. */
 async function householdsOf(db: Db, communityId: string, ids: string[]): Promise<Map<string, HouseholdRow>> {
   const rows = await db.all<HouseholdRow>(sql`SELECT h.id, h.household_no, h.head_name, h.building, h.unit, h.room
-    FROM households h JOIN json_each(${JSON.stringify(ids)}) j ON h.id = j.value WHERE h.community_id = ${communityId}`);
+    FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN households h ON h.id = j.value AND h.community_id = ${communityId}`);
   return new Map(rows.map((r) => [String(r.id), r]));
 }
 

@@ -18,10 +18,10 @@ import { readSheet } from "read-excel-file/universal";
 import writeXlsxFile from "write-excel-file/universal";
 import type { Db } from "../../db/client";
 import { limits } from "../../shared/limits";
-import type { Actor, RequestMeta } from "./actor";
+import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
-import { DomainError, violatedConstraint } from "./errors";
+import { DomainError, failedNotNull, violatedConstraint } from "./errors";
 import { normalizePhone, type NewHousehold } from "./households";
 import { checkCsvLines, checkXlsxArchive, yieldToEventLoop } from "./import-limits";
 import type { Statement } from "./ledger";
@@ -36,7 +36,17 @@ export interface ImportProblem {
   /** The column's heading as written in the file, when there is one. */
   column?: string;
   problem: string;
+  /** The row's 户号 and head, as written (when the row has them): offices find a household by these, not by line. */
+  householdNo?: string;
+  headName?: string;
+  /** The member a members problem is about. */
+  member?: string;
+  /** `EXISTS`: the community already has this 户号 (import again with onExisting=skip or update). */
+  code?: "EXISTS";
 }
+
+/** What an import does with a 户号 the community already has. */
+export type OnExisting = "refuse" | "skip" | "update";
 
 /** The column headings an office uses (Chinese first), and the English ones we also accept. */
 const columnAliases: Record<Exclude<ImportField, "file">, string[]> = {
@@ -66,7 +76,7 @@ const messages = {
   required: { zh: "必填项为空", en: "Required, but empty" },
   tooLong: { zh: (max: number) => `太长，最多 ${max} 个字`, en: (max: number) => `Too long: at most ${max} characters` },
   duplicateInFile: { zh: (line: number) => `户号与第 ${line} 行重复`, en: (line: number) => `Same 户号 as line ${line}` },
-  exists: { zh: "本社区已有这个户号", en: "This 户号 already exists in the community" },
+  exists: { zh: (head: string) => `本社区已有这个户号（户主 ${head}）`, en: (head: string) => `This 户号 already exists in the community (head: ${head})` },
   badPhone: { zh: "电话号码格式不对（应为 7 到 15 位数字，一格只填一个号码）", en: "Not a phone number (7 to 15 digits, one number per cell)" },
   tooManyMembers: { zh: `家庭成员太多，最多 ${limits.membersMax} 人`, en: `Too many members: at most ${limits.membersMax}` },
   badMember: { zh: (text: string) => `家庭成员“${text}”写法不对，应为“姓名（关系）”`, en: (text: string) => `Member "${text}" is not written as 姓名（关系）` },
@@ -230,8 +240,18 @@ function checkRow(row: SheetRow, columns: ColumnMap, lang: Lang, problems: Impor
     const column = columns[field];
     return column ? clean(row.cells[column.index] ?? "") : "";
   };
-  const report = (field: keyof ColumnMap, problem: string) =>
-    problems.push({ line: row.line, field, ...(columns[field] ? { column: columns[field].heading } : {}), problem });
+  // Every problem names the row's 户号 and head as written, so the office finds the household.
+  const who = { householdNo: cell("householdNo"), headName: cell("headName") };
+  const report = (field: keyof ColumnMap, problem: string, member?: string) =>
+    problems.push({
+      line: row.line,
+      field,
+      ...(columns[field] ? { column: columns[field].heading } : {}),
+      problem,
+      ...(who.householdNo ? { householdNo: who.householdNo.slice(0, limits.householdNoLengthMax) } : {}),
+      ...(who.headName ? { headName: who.headName.slice(0, limits.nameLengthMax) } : {}),
+      ...(member ? { member: member.slice(0, limits.nameLengthMax) } : {}),
+    });
   const text = (field: keyof ColumnMap, max: number, required: boolean): string | null => {
     const value = cell(field);
     if (value === "") {
@@ -252,8 +272,8 @@ function checkRow(row: SheetRow, columns: ColumnMap, lang: Lang, problems: Impor
 
   const members: NewHousehold["members"] = [];
   for (const parsed of parseMembers(cell("members"))) {
-    if ("bad" in parsed) report("members", messages.badMember[lang](parsed.bad));
-    else if (parsed.name.length > limits.nameLengthMax || (parsed.relation?.length ?? 0) > limits.relationLengthMax) report("members", messages.memberTooLong[lang](parsed.name));
+    if ("bad" in parsed) report("members", messages.badMember[lang](parsed.bad), parsed.bad);
+    else if (parsed.name.length > limits.nameLengthMax || (parsed.relation?.length ?? 0) > limits.relationLengthMax) report("members", messages.memberTooLong[lang](parsed.name), parsed.name);
     else members.push(parsed);
   }
   // The head is usually listed first; when the office left them out, they are still a member.
@@ -300,7 +320,8 @@ export async function parseHouseholdFile(bytes: Uint8Array, lang: Lang): Promise
     if (householdNo) {
       const first = firstLineOf.get(householdNo);
       if (first !== undefined) {
-        problems.push({ line: row.line, field: "householdNo", column: columns.householdNo!.heading, problem: messages.duplicateInFile[lang](first) });
+        const headName = columns.headName ? clean(row.cells[columns.headName.index] ?? "").slice(0, limits.nameLengthMax) : "";
+        problems.push({ line: row.line, field: "householdNo", column: columns.householdNo!.heading, problem: messages.duplicateInFile[lang](first), householdNo: householdNo.slice(0, limits.householdNoLengthMax), ...(headName ? { headName } : {}) });
         continue;
       }
       firstLineOf.set(householdNo, row.line);
@@ -361,15 +382,185 @@ export function bulkHouseholdStatements(db: Db, communityId: string, at: string,
   return { households, statements };
 }
 
-/** The 户号 of the list that the community already has. */
-async function existingHouseholdNos(db: Db, communityId: string, householdNos: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
+/** A household the community already has, as the import reads it before deciding. */
+interface ExistingHousehold {
+  id: string;
+  householdNo: string;
+  headName: string;
+  building: string;
+  unit: string | null;
+  room: string | null;
+  phone: string | null;
+  householdType: string | null;
+  updatedAt: string;
+}
+
+/** The households of the list (by 户号) that the community already has. */
+async function existingHouseholds(db: Db, communityId: string, householdNos: string[]): Promise<Map<string, ExistingHousehold>> {
+  const found = new Map<string, ExistingHousehold>();
   for (const chunk of chunks(householdNos, 5000)) {
-    const result = await db.run(sql`SELECT h.household_no FROM households h JOIN json_each(${JSON.stringify(chunk)}) j ON h.household_no = j.value
-      WHERE h.community_id = ${communityId}`);
-    for (const row of result.rows as unknown as Array<{ household_no: string }>) found.add(String(row.household_no));
+    // CROSS JOIN keeps the file's list as the outer loop, each 户号 found by the UNIQUE index;
+    // left to itself the planner walks the community's households and scans the list for each.
+    const rows = await db.all<Record<string, string | null>>(sql`SELECT h.id, h.household_no, h.head_name, h.building, h.unit, h.room, h.phone, h.household_type, h.updated_at
+      FROM json_each(${JSON.stringify(chunk)}) j CROSS JOIN households h ON h.community_id = ${communityId} AND h.household_no = j.value`);
+    for (const r of rows) {
+      found.set(String(r.household_no), {
+        id: String(r.id),
+        householdNo: String(r.household_no),
+        headName: String(r.head_name),
+        building: String(r.building),
+        unit: r.unit ?? null,
+        room: r.room ?? null,
+        phone: r.phone ?? null,
+        householdType: r.household_type ?? null,
+        updatedAt: String(r.updated_at),
+      });
+    }
   }
   return found;
+}
+
+interface ExistingMember {
+  id: string;
+  householdId: string;
+  name: string;
+  relation: string | null;
+  /** An application (and so maybe the register) names this member: it is never removed. */
+  named: boolean;
+}
+
+async function membersOf(db: Db, householdIds: string[]): Promise<Map<string, ExistingMember[]>> {
+  const byHousehold = new Map<string, ExistingMember[]>();
+  for (const chunk of chunks(householdIds, 5000)) {
+    const rows = await db.all<{ id: string; household_id: string; name: string; relation: string | null; named: number }>(sql`
+      SELECT m.id, m.household_id, m.name, m.relation,
+        (EXISTS (SELECT 1 FROM applications a WHERE a.member_id = m.id) OR EXISTS (SELECT 1 FROM register_entries r WHERE r.member_id = m.id)) AS named
+      FROM members m JOIN json_each(${JSON.stringify(chunk)}) j ON m.household_id = j.value
+      ORDER BY m.created_at, m.id`);
+    for (const r of rows) {
+      const list = byHousehold.get(String(r.household_id)) ?? [];
+      list.push({ id: String(r.id), householdId: String(r.household_id), name: String(r.name), relation: r.relation ?? null, named: Boolean(Number(r.named)) });
+      byHousehold.set(String(r.household_id), list);
+    }
+  }
+  return byHousehold;
+}
+
+const householdFields = ["headName", "building", "unit", "room", "phone", "householdType"] as const;
+
+/** How an update import changes one existing household. */
+interface HouseholdUpdate {
+  existing: ExistingHousehold;
+  incoming: NewHousehold;
+  before: Record<string, string | null>;
+  after: Record<string, string | null>;
+  /** Members of the file matched by name to a member the household has: their ids (and history) stay. */
+  relations: Array<{ id: string; name: string; relation: string | null }>;
+  added: Array<{ id: string; name: string; relation: string | null }>;
+  removed: Array<{ id: string; name: string }>;
+  /** Members no longer in the file but named by an application: kept, so their history stays whole. */
+  kept: Array<{ id: string; name: string }>;
+}
+
+/**
+ * Plans the update of one existing household from its row: the fields as the file has them, and
+ * the members replaced by the file's list, matched by name (one to one, in order) so a member who
+ * stays keeps their id and award history; a member who is gone is removed unless an application
+ * names them (then kept).
+ */
+function planUpdate(existing: ExistingHousehold, incoming: NewHousehold, members: ExistingMember[]): HouseholdUpdate {
+  const before: Record<string, string | null> = {};
+  const after: Record<string, string | null> = {};
+  for (const field of householdFields) {
+    const value = incoming[field] ?? null;
+    if (value !== existing[field]) {
+      before[field] = existing[field];
+      after[field] = value;
+    }
+  }
+  const unmatched = [...members];
+  const relations: HouseholdUpdate["relations"] = [];
+  const added: HouseholdUpdate["added"] = [];
+  for (const member of incoming.members) {
+    const index = unmatched.findIndex((m) => m.name === member.name);
+    if (index < 0) {
+      added.push({ id: newId(), name: member.name, relation: member.relation ?? null });
+      continue;
+    }
+    const [match] = unmatched.splice(index, 1);
+    if ((member.relation ?? null) !== match.relation) relations.push({ id: match.id, name: match.name, relation: member.relation ?? null });
+  }
+  const removed = unmatched.filter((m) => !m.named).map(({ id, name }) => ({ id, name }));
+  const kept = unmatched.filter((m) => m.named).map(({ id, name }) => ({ id, name }));
+  return { existing, incoming, before, after, relations, added, removed, kept };
+}
+
+function changes(update: HouseholdUpdate): boolean {
+  return Object.keys(update.after).length + update.relations.length + update.added.length + update.removed.length > 0;
+}
+
+/**
+ * The statements of an update import, in this order: one audit row per household changed, each
+ * written only while the household is as we read it (its `updated_at`, read inside the batch;
+ * a household edited meanwhile leaves it NULL and fails the batch on NOT NULL); then the fields,
+ * the relations of matched members, the new members, and the removal of members no application
+ * names (checked again in the statement itself).
+ */
+function updateStatements(db: Db, actor: Actor, meta: RequestMeta | null, at: string, updates: HouseholdUpdate[]): Statement[] {
+  const field = (n: number) => sql.raw(`json_extract(j.value, '$[${n}]')`);
+  const statements: Statement[] = [];
+  for (const chunk of chunks(updates, chunkRows)) {
+    const audits = JSON.stringify(
+      chunk.map((u) => [
+        u.existing.id,
+        u.existing.updatedAt,
+        JSON.stringify({
+          source: "import",
+          householdNo: u.existing.householdNo,
+          before: u.before,
+          after: u.after,
+          addedMembers: u.added,
+          removedMembers: u.removed,
+          keptMembers: u.kept,
+          relationsChanged: u.relations,
+        }),
+      ]),
+    );
+    statements.push(
+      db.run(sql`INSERT INTO audit_log (community_id, actor, actor_role, action, target_type, target_id, details, ip, user_agent, created_at)
+        SELECT ${actor.communityId}, ${actorRef(actor)}, ${actor.role}, 'household.update', 'household', ${field(0)}, ${field(2)},
+          ${meta?.ip ?? null}, ${meta?.userAgent ?? null},
+          (SELECT ${at} FROM households h WHERE h.id = ${field(0)} AND h.community_id = ${actor.communityId} AND h.updated_at = ${field(1)})
+        FROM json_each(${audits}) j`),
+    );
+    const rows = JSON.stringify(chunk.map((u) => [u.existing.id, ...householdFields.map((f) => u.incoming[f] ?? null)]));
+    statements.push(
+      // `+community_id`: found by id (the primary key) for each row of the list, not by scanning the community.
+      db.run(sql`UPDATE households SET head_name = ${field(1)}, building = ${field(2)}, unit = ${field(3)}, room = ${field(4)}, phone = ${field(5)},
+          household_type = ${field(6)}, updated_at = ${at}
+        FROM json_each(${rows}) j WHERE households.id = ${field(0)} AND +households.community_id = ${actor.communityId}`),
+    );
+  }
+  const relations = updates.flatMap((u) => u.relations.map((m) => [m.id, m.relation]));
+  for (const chunk of chunks(relations, chunkRows)) {
+    statements.push(db.run(sql`UPDATE members SET relation = ${field(1)} FROM json_each(${JSON.stringify(chunk)}) j WHERE members.id = ${field(0)}`));
+  }
+  const added = updates.flatMap((u) => u.added.map((m) => [m.id, u.existing.id, m.name, m.relation]));
+  for (const chunk of chunks(added, chunkRows)) {
+    statements.push(
+      db.run(sql`INSERT INTO members (id, community_id, household_id, name, relation, created_at)
+        SELECT ${field(0)}, ${actor.communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${at} FROM json_each(${JSON.stringify(chunk)}) j`),
+    );
+  }
+  const removed = updates.flatMap((u) => u.removed.map((m) => m.id));
+  for (const chunk of chunks(removed, chunkRows)) {
+    statements.push(
+      db.run(sql`DELETE FROM members WHERE id IN (SELECT value FROM json_each(${JSON.stringify(chunk)})) AND +community_id = ${actor.communityId}
+        AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.member_id = members.id)
+        AND NOT EXISTS (SELECT 1 FROM register_entries r WHERE r.member_id = members.id)`),
+    );
+  }
+  return statements;
 }
 
 export interface ImportSource {
@@ -378,38 +569,83 @@ export interface ImportSource {
 }
 
 /**
- * Imports a household file for the actor's community: all households or none. A 户号 that the
- * community already has is a problem of its row, like any other. `parse` reads and checks the
- * file (Node runs it in a worker thread).
+ * Imports a household file for the actor's community, all or nothing. A 户号 the community
+ * already has is, by `onExisting`:
+ * - `refuse` (the default): a problem of its row, naming the household's head, like any other;
+ * - `skip`: left exactly as it is;
+ * - `update`: its fields and members replaced by the row (see `planUpdate`).
+ * `parse` reads and checks the file (Node runs it in a worker thread).
  */
-export async function importHouseholds(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, source: ImportSource, lang: Lang, parse: HouseholdFileParser = parseHouseholdFile) {
+export async function importHouseholds(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  meta: RequestMeta | null,
+  source: ImportSource,
+  lang: Lang,
+  parse: HouseholdFileParser = parseHouseholdFile,
+  onExisting: OnExisting = "refuse",
+) {
   const { format, households, householdNoColumn } = await parse(source.bytes, lang);
-  const existing = await existingHouseholdNos(db, actor.communityId, households.map((h) => h.household.householdNo));
-  if (existing.size > 0) {
+  const existing = await existingHouseholds(db, actor.communityId, households.map((h) => h.household.householdNo));
+  if (existing.size > 0 && onExisting === "refuse") {
     fail(
-      households
-        .filter((h) => existing.has(h.household.householdNo))
-        .map((h) => ({ line: h.line, field: "householdNo" as const, column: householdNoColumn, problem: messages.exists[lang] })),
+      households.flatMap((h) => {
+        const found = existing.get(h.household.householdNo);
+        if (!found) return [];
+        return [{ line: h.line, field: "householdNo" as const, column: householdNoColumn, problem: messages.exists[lang](found.headName), householdNo: h.household.householdNo, headName: h.household.headName, code: "EXISTS" as const }];
+      }),
     );
   }
+  const fresh = households.filter((h) => !existing.has(h.household.householdNo));
+  const matched = households.filter((h) => existing.has(h.household.householdNo));
+  let updates: HouseholdUpdate[] = [];
+  if (onExisting === "update" && matched.length > 0) {
+    const members = await membersOf(db, [...existing.values()].map((h) => h.id));
+    updates = matched.map((h) => {
+      const found = existing.get(h.household.householdNo)!;
+      return planUpdate(found, h.household, members.get(found.id) ?? []);
+    });
+  }
+  const changed = updates.filter(changes);
+  const skippedNos = onExisting === "skip" ? matched.map((h) => h.household.householdNo) : [];
   await yieldToEventLoop();
   const at = isoNow(clock);
-  const bulk = bulkHouseholdStatements(db, actor.communityId, at, households.map((h) => h.household));
+  const bulk = bulkHouseholdStatements(db, actor.communityId, at, fresh.map((h) => h.household));
+  const counts = { created: bulk.households.length, skipped: skippedNos.length, updated: changed.length, unchanged: updates.length - changed.length };
+  const keptMembers = changed.flatMap((u) => u.kept.map((m) => ({ householdNo: u.existing.householdNo, name: m.name })));
   const audit = auditStatement(db, actor, meta, at, {
     action: "household.import",
     targetType: "household",
-    details: { format, fileName: source.fileName ?? null, bytes: source.bytes.length, imported: bulk.households.length, members: bulk.households.reduce((n, h) => n + h.memberCount, 0) },
+    details: {
+      format,
+      fileName: source.fileName ?? null,
+      bytes: source.bytes.length,
+      imported: bulk.households.length,
+      members: bulk.households.reduce((n, h) => n + h.memberCount, 0),
+      onExisting,
+      ...counts,
+    },
   });
   // The batch runs in one synchronous call on an embedded file; let waiting requests in first.
   await yieldToEventLoop();
   try {
-    await db.batch([audit, ...bulk.statements]);
+    await db.batch([audit, ...bulk.statements, ...updateStatements(db, actor, meta, at, changed)]);
   } catch (err) {
     // Another import or form created one of these 户号 between our check and our write.
     if (violatedConstraint(err)?.startsWith("households.")) throw new DomainError("DUPLICATE", { reason: "a 户号 in the file was created meanwhile; import again" });
+    // A household to update was edited between our read and our write (its audit row's guard).
+    if (failedNotNull(err) === "audit_log.created_at") throw new DomainError("CONFLICT", { reason: "a household in the file was changed meanwhile; import again" });
     throw err;
   }
-  return { imported: bulk.households.length, households: bulk.households };
+  return {
+    ...counts,
+    imported: bulk.households.length,
+    households: bulk.households,
+    skippedNos,
+    updatedNos: changed.map((u) => u.existing.householdNo),
+    keptMembers,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

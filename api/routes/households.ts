@@ -103,12 +103,35 @@ const HouseholdFacetsSchema = z
 
 const ImportForm = z.object({ file: z.any().openapi({ type: "string", format: "binary" }) });
 
-const ImportProblemSchema = z.object({ line: z.number().int(), field: z.string(), column: z.string().optional(), problem: z.string() });
+const ImportProblemSchema = z.object({
+  line: z.number().int(),
+  field: z.string(),
+  column: z.string().optional(),
+  problem: z.string(),
+  householdNo: z.string().optional().openapi({ description: "The row's 户号, as written" }),
+  headName: z.string().optional().openapi({ description: "The row's head of household, as written" }),
+  member: z.string().optional().openapi({ description: "The member a members problem is about" }),
+  code: z.literal("EXISTS").optional().openapi({ description: "The community already has this 户号: import again with onExisting=skip or update" }),
+});
+
+const ImportQuery = z.object({
+  onExisting: z
+    .enum(["refuse", "skip", "update"])
+    .optional()
+    .openapi({ description: "What to do with a 户号 the community already has: refuse the file (default), skip the row, or update the household from it" }),
+});
 
 const ImportResult = z
   .object({
-    imported: z.number().int(),
-    households: z.array(z.object({ id: z.string(), householdNo: z.string(), headName: z.string(), building: z.string(), memberCount: z.number().int() })),
+    created: z.number().int(),
+    skipped: z.number().int().openapi({ description: "Existing 户号 left as they are (onExisting=skip)" }),
+    updated: z.number().int().openapi({ description: "Existing households whose fields or members changed (onExisting=update)" }),
+    unchanged: z.number().int().openapi({ description: "Existing households the file matched exactly (onExisting=update)" }),
+    imported: z.number().int().openapi({ description: "Same as created (kept for older clients)" }),
+    households: z.array(z.object({ id: z.string(), householdNo: z.string(), headName: z.string(), building: z.string(), memberCount: z.number().int() })).openapi({ description: "The households created" }),
+    skippedNos: z.array(z.string()),
+    updatedNos: z.array(z.string()),
+    keptMembers: z.array(z.object({ householdNo: z.string(), name: z.string() })).openapi({ description: "Members missing from the file but kept, because an application names them" }),
   })
   .openapi("HouseholdImportResult");
 
@@ -243,10 +266,13 @@ export const householdsRoutes = createRouter()
       description:
         "Send `multipart/form-data` with the file in the field `file` (or the file itself as the body). Columns: 户号, 户主姓名, 楼栋, 单元, 房号, 联系电话, 家庭成员, 人口数, 户类型 " +
         "(or householdNo, headName, building, unit, room, phone, members). Members are separated by 、 ， , or ; with the relation in brackets: 张三、李四（配偶）. " +
-        "All or nothing: any bad row gives 400 IMPORT_INVALID with `details.rows` = [{line, field, column, problem}] for every problem (the header is line 1), and nothing is written.",
+        "All or nothing: any bad row gives 400 IMPORT_INVALID with `details.rows` = [{line, field, column, problem, householdNo, headName, member?}] for every problem (the header is line 1), and nothing is written. " +
+        "A 户号 the community already has is, by `onExisting`: `refuse` (default) a problem of its row (code EXISTS); `skip` left as it is; `update` its fields replaced by the row and its members by the row's list, " +
+        "matched by name so members who stay keep their ids and award history; members missing from the file are removed unless an application names them (then kept, and listed in keptMembers).",
       middleware: [allow("admin")] as const,
       security,
       request: {
+        query: ImportQuery,
         body: {
           content: {
             "multipart/form-data": { schema: ImportForm },
@@ -260,7 +286,8 @@ export const householdsRoutes = createRouter()
         },
       },
       responses: {
-        201: jsonResponse(ImportResult, "Every household of the file was created"),
+        200: jsonResponse(ImportResult, "Nothing was created: every row was skipped or updated"),
+        201: jsonResponse(ImportResult, "Households were created (and the rest skipped or updated)"),
         ...errorResponses,
         400: { description: "IMPORT_INVALID: `details.rows` lists every problem", content: { "application/json": { schema: z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.object({ rows: z.array(ImportProblemSchema) }).optional() }) }) } } },
       },
@@ -268,8 +295,9 @@ export const householdsRoutes = createRouter()
     async (c) => {
       const admin = staffOf(c);
       const source = await uploadedFile(c);
-      const result = await importHouseholds(c.get("db"), c.get("clock"), admin, c.get("meta"), source, c.get("lang"), c.get("parseHouseholdFile"));
-      return c.json(result, 201);
+      const { onExisting } = c.req.valid("query");
+      const result = await importHouseholds(c.get("db"), c.get("clock"), admin, c.get("meta"), source, c.get("lang"), c.get("parseHouseholdFile"), onExisting);
+      return result.created > 0 ? c.json(result, 201) : c.json(result, 200);
     },
   )
   .openapi(
