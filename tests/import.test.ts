@@ -461,7 +461,7 @@ describe("POST /households/import?onExisting=update: guards and scale", () => {
     racing.batch = (async (statements: Parameters<typeof t.db.batch>[0]) => {
       await t.db.update(households).set({ room: "999", updatedAt: new Date(Date.now() + 1000).toISOString() }).where(eq(households.householdNo, "G-001"));
       return t.db.batch(statements);
-    }) as typeof t.db.batch;
+    }) as unknown as typeof t.db.batch;
     const file = new TextEncoder().encode(csv([header, "G-001,张三,2号楼,,,,张三、李四,,", "G-002,王五,1号楼,,,,,,"]));
     await expect(importHouseholds(racing, t.clock, adminActor(c), null, { bytes: file }, "zh", undefined, "update")).rejects.toMatchObject({ code: "CONFLICT" });
     const g1 = await householdByNo(c, "G-001");
