@@ -294,3 +294,94 @@ describe("OpenAPI", () => {
     expect(Object.keys(spec.body.paths["/households/import"].post.requestBody.content)).toContain("multipart/form-data");
   });
 });
+
+describe("GET /households at scale: totals, filters and facets", () => {
+  /** 230 households in 3 buildings, imported as an office would; 3 of building 12 get a card, one of them then reported lost. */
+  async function community() {
+    const c = await t.newCommunity();
+    const lines = ["户号,户主姓名,楼栋,家庭成员,户类型"];
+    for (let i = 0; i < 230; i++) lines.push(`S-${String(i).padStart(4, "0")},户主${i},${["12号楼", "2号楼", "3号楼"][i % 3]},户主${i}、成员${i}（配偶）,${i % 5 === 0 ? "低保户" : "一般户"}`);
+    const imported = await t.call("POST", "/households/import", { token: c.tokens.admin, rawBody: `${lines.join("\n")}\n`, headers: { "content-type": "text/csv" } });
+    expect(imported.status).toBe(201);
+    const ids = imported.body.households.filter((h: { building: string }) => h.building === "12号楼").slice(0, 3).map((h: { id: string }) => h.id);
+    const batch = await t.call("POST", "/card-batches", { token: c.tokens.admin, body: { householdIds: ids } });
+    expect(batch.status).toBe(201);
+    expect((await t.call("POST", `/cards/${batch.body.cards[0].cardNo}/lost`, { token: c.tokens.admin })).status).toBe(200);
+    return { c, ids };
+  }
+
+  it("pages past 200 with the total of all pages, and never stops silently", async () => {
+    const { c } = await community();
+    const first = await t.call("GET", "/households?limit=200", { token: c.tokens.admin });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(200);
+    expect(first.body.total).toBe(230);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await t.call("GET", `/households?limit=200&cursor=${first.body.nextCursor}`, { token: c.tokens.admin });
+    expect(second.body.items).toHaveLength(30);
+    expect(second.body.total).toBe(230);
+    expect(second.body.nextCursor).toBeNull();
+    const all = [...first.body.items, ...second.body.items].map((h: { householdNo: string }) => h.householdNo);
+    expect(new Set(all).size).toBe(230);
+    expect(all).toEqual([...all].sort());
+    // The default page is smaller, but the total still says how many there are.
+    const small = await t.call("GET", "/households", { token: c.tokens.volunteer });
+    expect(small.body.items).toHaveLength(limitsDefault);
+    expect(small.body.total).toBe(230);
+  });
+
+  it("filters by building, household type and card state, with totals, and combines them with the search", async () => {
+    const { c } = await community();
+    const get = async (query: string) => (await t.call("GET", `/households?limit=200&${query}`, { token: c.tokens.admin })).body;
+    expect((await get(`building=${encodeURIComponent("12号楼")}`)).total).toBe(77);
+    expect((await get(`householdType=${encodeURIComponent("低保户")}`)).total).toBe(46);
+    const active = await get("card=active");
+    expect(active.total).toBe(2);
+    expect(active.items.every((h: { card: { status: string } }) => h.card.status === "active")).toBe(true);
+    const lost = await get("card=lost");
+    expect(lost.total).toBe(1);
+    expect(lost.items[0].card).toMatchObject({ status: "lost" });
+    const none = await get(`card=none&building=${encodeURIComponent("12号楼")}`);
+    expect(none.total).toBe(75); // the lost one has no card in use: it is among them
+    expect(none.items.filter((h: { card: unknown }) => h.card !== null)).toEqual([expect.objectContaining({ card: expect.objectContaining({ status: "lost" }) })]);
+    expect((await get(`card=none&q=${encodeURIComponent("成员3")}`)).total).toBe(10); // 成员3 and 成员30…39, less 成员3 whose card is in use
+    expect((await get(`building=${encodeURIComponent("99号楼")}`))).toMatchObject({ items: [], total: 0, nextCursor: null });
+    // A volunteer sees the same counts, with only the last digits of card numbers.
+    const volunteer = (await t.call("GET", "/households?card=active", { token: c.tokens.volunteer })).body;
+    expect(volunteer.total).toBe(2);
+    expect(volunteer.items[0].card.cardNo).toMatch(/^…\d{4}$/);
+  });
+
+  it("counts buildings (in natural order), household types and card states for the filters", async () => {
+    const { c } = await community();
+    const facets = await t.call("GET", "/households/facets", { token: c.tokens.reviewer });
+    expect(facets.status).toBe(200);
+    expect(facets.body).toEqual({
+      total: 230,
+      cards: { active: 2, none: 228, lost: 1 },
+      buildings: [
+        { name: "2号楼", households: 77 },
+        { name: "3号楼", households: 76 },
+        { name: "12号楼", households: 77 },
+      ],
+      householdTypes: [
+        { name: "低保户", households: 46 }, // in pinyin order: dī before yī
+        { name: "一般户", households: 184 },
+      ],
+    });
+    expect((await t.call("GET", "/households/facets", { token: c.tokens.clerk })).status).toBe(403);
+    const other = await t.newCommunity();
+    expect((await t.call("GET", "/households/facets", { token: other.tokens.admin })).body).toMatchObject({ total: 0, buildings: [] });
+  });
+
+  it("rejects bad filter values with 400 naming the field", async () => {
+    const c = await t.newCommunity();
+    for (const query of ["card=maybe", "card=", `householdType=${"类".repeat(21)}`, `building=${"楼".repeat(21)}`]) {
+      const res = await t.call("GET", `/households?${query}`, { token: c.tokens.admin });
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.details.fields).toBeTruthy();
+    }
+  });
+});
+
+const limitsDefault = 50;
