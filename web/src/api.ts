@@ -128,7 +128,7 @@ export const households = {
     send(() => api.households[":id"].ledger.$get({ param: { id: segment(id) }, query: query({ cursor }) })),
   issueCard: (id: string, pin: string) => send(() => api.households[":id"].card.$post({ param: { id: segment(id) }, json: { pin } })),
   /** All or nothing: a bad file answers IMPORT_INVALID with `details.rows` = [{line, field, column, problem}]. */
-  import: (file: File) => send(() => api.households.import.$post({ form: { file } })),
+  import: (file: File) => send(() => api.households.import.$post({ form: { file }, query: {} })),
   templateUrl: (format: "csv" | "xlsx") => pathOf(api.households.import.template.$url({ query: { format } })),
 };
 
@@ -294,3 +294,50 @@ export type Settings = Answer<typeof settings.get>;
 export type Summary = Answer<typeof reports.summary>;
 export type RankingRow = ItemOf<typeof reports.ranking>;
 export type AuditEntry = ItemOf<typeof audit.list>;
+
+// ---- The office's register at scale, card batches and staff accounts (issue 13.5) ----------
+
+/** The household register's filters: `card` is active (a card in use), none (no card in use) or lost (reported lost). */
+export type HouseholdPageQuery = { q?: string; building?: string; householdType?: string; card?: "active" | "none" | "lost"; cursor?: string; limit?: string };
+/** What an import does with a 户号 the community already has. */
+export type OnExisting = "refuse" | "skip" | "update";
+
+export const householdDesk = {
+  /** One page of the register with `total`, how many households the filter matches in all. */
+  page: (filter: HouseholdPageQuery) => send(() => api.households.$get({ query: query(filter) })),
+  /** Buildings and household types with their counts, and how many households have a card. */
+  facets: () => send(() => api.households.facets.$get()),
+  /** A 户号 that exists is refused (the default), skipped, or updated from the file. */
+  import: (file: File, onExisting: OnExisting) => send(() => api.households.import.$post({ form: { file }, query: { onExisting } })),
+};
+
+export const cardDesk = {
+  /** Issues a card with a random PIN to each household (at most `cardBatchHouseholdsMax`); the PINs come back this once. */
+  issueBatch: (householdIds: string[]) => send(() => api["card-batches"].$post({ json: { householdIds } })),
+  batches: (cursor?: string) => send(() => api["card-batches"].$get({ query: query({ cursor }) })),
+  /** A batch for its handover register: households and each card's last four digits, never a PIN. */
+  batch: (id: string) => send(() => api["card-batches"][":id"].$get({ param: { id: segment(id) } })),
+  /** 挂失: the card stops at once everywhere. */
+  reportLost: (cardNo: string, body: { reporter?: string; note?: string }) => send(() => api.cards[":cardNo"].lost.$post({ param: { cardNo: segment(cardNo) }, json: body })),
+  /** 补卡 for a card reported lost: a new number and PIN (this once). */
+  reissue: (cardNo: string) => send(() => api.cards[":cardNo"].reissue.$post({ param: { cardNo: segment(cardNo) } })),
+  /** Cards whose sign-in is locked by wrong PINs, and until when. */
+  locked: () => send(() => api.cards.locked.$get()),
+  unlock: (cardNo: string) => send(() => api.cards[":cardNo"].unlock.$post({ param: { cardNo: segment(cardNo) } })),
+};
+
+export const staffDesk = {
+  /** Disabling ends the account's sessions at once. */
+  setActive: (id: string, active: boolean) => send(() => api.users[":id"].$patch({ param: { id: segment(id) }, json: { active } })),
+  /** The account's sessions end at once. */
+  resetPassword: (id: string, password: string) => send(() => api.users[":id"].password.$post({ param: { id: segment(id) }, json: { password } })),
+  endSessions: (id: string) => send(() => api.users[":id"].sessions.end.$post({ param: { id: segment(id) } })),
+};
+
+export type HouseholdPage = Answer<typeof householdDesk.page>;
+export type HouseholdFacets = Answer<typeof householdDesk.facets>;
+export type ImportResult = Answer<typeof householdDesk.import>;
+export type IssuedCardBatch = Answer<typeof cardDesk.issueBatch>;
+export type CardBatchSummary = ItemOf<typeof cardDesk.batches>;
+export type CardBatch = Answer<typeof cardDesk.batch>;
+export type LockedCard = ItemOf<typeof cardDesk.locked>;
