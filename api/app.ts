@@ -18,12 +18,14 @@ import { auditRoutes } from "./routes/audit";
 import { authRoutes } from "./routes/auth";
 import { cardBatchesRoutes } from "./routes/card-batches";
 import { cardsRoutes } from "./routes/cards";
+import { communitiesRoutes } from "./routes/communities";
 import { goodsRoutes } from "./routes/goods";
 import { householdsRoutes } from "./routes/households";
 import { ledgerRoutes } from "./routes/ledger";
 import { noticesRoutes } from "./routes/notices";
 import { publicityRoutes } from "./routes/publicity";
 import { redemptionsRoutes } from "./routes/redemptions";
+import { regionsRoutes } from "./routes/regions";
 import { reportsRoutes } from "./routes/reports";
 import { rulesRoutes } from "./routes/rules";
 import { settingsRoutes } from "./routes/settings";
@@ -73,7 +75,9 @@ function buildApi(deps: AppDeps) {
     .route("/", ledgerRoutes)
     .route("/", reportsRoutes)
     .route("/", auditRoutes)
-    .route("/", settingsRoutes);
+    .route("/", settingsRoutes)
+    .route("/", regionsRoutes)
+    .route("/", communitiesRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   api.doc31("/openapi.json", {

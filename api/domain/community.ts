@@ -1,32 +1,53 @@
-/** Setting up a community: its settings, its issuance account and its first admin. */
+/**
+ * Setting up a community: its settings, its issuance account and its first admin; an officer's
+ * community also starts with the rule catalogue. Officers move communities between the
+ * townships of their county.
+ */
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { communities, users } from "../../db/schema";
+import { communities, rules, users } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import { isoNow, newId, type Clock } from "./clock";
 import { hashSecret, randomToken } from "./crypto";
-import { issuanceAccountId, openAccountStatement } from "./ledger";
-import { DomainError } from "./errors";
-import type { Actor, RequestMeta } from "./actor";
-import { auditStatement } from "./audit";
+import { issuanceAccountId, openAccountStatement, type Statement } from "./ledger";
+import { DomainError, violatedConstraint } from "./errors";
+import type { Actor, OfficerActor, RequestMeta } from "./actor";
+import { auditStatement, type AuditSubject } from "./audit";
+import { getRegion, isWithin, regionOver } from "./regions";
+import { ruleCatalogue } from "./rule-catalogue";
 
 export interface NewCommunity {
   name: string;
   code: string;
   admin: { username: string; password: string; name: string };
+  /** The county or township it lies in; none for a deployment without regions. */
+  regionId?: string | null;
+  /** Start with the seven-carrier rule catalogue (`rule-catalogue.ts`). */
+  catalogue?: boolean;
 }
 
-/** Creates a community with default settings, its issuance account and its admin user. */
-export async function createCommunity(db: Db, clock: Clock, input: NewCommunity): Promise<{ communityId: string; adminId: string }> {
+/** Who set the community up, for its audit log: an officer, or nobody (the seed, the command line). */
+export interface CreatedBy {
+  officer: OfficerActor;
+  meta: RequestMeta | null;
+}
+
+/**
+ * Creates a community with default settings, its issuance account and its admin user — and, when
+ * asked, the rule catalogue and an audit row naming the officer — in one batch: a taken code or
+ * username leaves nothing behind (409 naming the field).
+ */
+export async function createCommunity(db: Db, clock: Clock, input: NewCommunity, by?: CreatedBy, lang: "zh" | "en" = "en"): Promise<{ communityId: string; adminId: string }> {
   const at = isoNow(clock);
   const communityId = newId();
   const adminId = newId();
   const passwordHash = await hashSecret(input.admin.password);
-  await db.batch([
+  const statements: [Statement, ...Statement[]] = [
     db.insert(communities).values({
       id: communityId,
       name: input.name,
       code: input.code,
+      regionId: input.regionId ?? null,
       publicityDays: limits.publicityDaysDefault,
       minPublicityHours: limits.minPublicityHoursDefault,
       pinThreshold: limits.pinThresholdDefault,
@@ -43,8 +64,78 @@ export async function createCommunity(db: Db, clock: Clock, input: NewCommunity)
       role: "admin",
       createdAt: at,
     }),
-  ]);
+  ];
+  if (input.catalogue) {
+    // Ten rules a statement: D1 binds at most 100 values in one.
+    const rows = ruleCatalogue.map((rule) => ({ id: newId(), communityId, ...rule, createdAt: at }));
+    for (let i = 0; i < rows.length; i += 10) statements.push(db.insert(rules).values(rows.slice(i, i + 10)));
+  }
+  if (by) {
+    statements.push(
+      auditStatement(db, officerSubject(by.officer, communityId), by.meta, at, {
+        action: "community.create",
+        targetType: "community",
+        targetId: communityId,
+        details: { name: input.name, code: input.code, regionId: input.regionId ?? null, admin: input.admin.username },
+      }),
+    );
+  }
+  try {
+    await db.batch(statements);
+  } catch (err) {
+    const violated = violatedConstraint(err);
+    if (violated === "communities.code") throw new DomainError("DUPLICATE", { fields: { code: lang === "en" ? "a community with this code exists" : "该社区代码已被使用" } });
+    if (violated === "users.username") throw new DomainError("DUPLICATE", { fields: { "admin.username": lang === "en" ? "this username is taken" : "该用户名已被使用" } });
+    throw err;
+  }
   return { communityId, adminId };
+}
+
+/** An officer as the audit log of a community it acted on names it (`user:<id>`, role officer). */
+function officerSubject(officer: OfficerActor, communityId: string): AuditSubject {
+  return { ref: `user:${officer.id}`, role: "officer", communityId };
+}
+
+/**
+ * The community, if the officer oversees it: unknown → 404; outside the officer's region (or in
+ * no region at all) → 403.
+ */
+export async function communityOver(db: Db, officer: OfficerActor, communityId: string) {
+  const community = await getCommunity(db, communityId);
+  const region = community.regionId ? await getRegion(db, community.regionId) : null;
+  if (!region || !isWithin(region, officer.regionId)) throw new DomainError("FORBIDDEN", { communityId });
+  return community;
+}
+
+export interface CommunityView {
+  id: string;
+  name: string;
+  code: string;
+  regionId: string | null;
+}
+
+/** Creates a community in a region the officer oversees, with its admin and the rule catalogue. */
+export async function createCommunityAsOfficer(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, input: Omit<NewCommunity, "catalogue"> & { regionId: string }, lang: "zh" | "en"): Promise<CommunityView> {
+  const region = await regionOver(db, officer, input.regionId);
+  const { communityId } = await createCommunity(db, clock, { ...input, regionId: region.id, catalogue: true }, { officer, meta }, lang);
+  return { id: communityId, name: input.name, code: input.code, regionId: region.id };
+}
+
+/**
+ * Moves a community to another region the officer oversees (a township of its county, or the
+ * county itself), audited in the community's log in the same batch.
+ */
+export async function moveCommunity(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, communityId: string, regionId: string): Promise<CommunityView> {
+  const community = await communityOver(db, officer, communityId);
+  const region = await regionOver(db, officer, regionId);
+  const view = { id: community.id, name: community.name, code: community.code, regionId: region.id };
+  if (community.regionId === region.id) return view;
+  const at = isoNow(clock);
+  await db.batch([
+    db.update(communities).set({ regionId: region.id }).where(eq(communities.id, community.id)),
+    auditStatement(db, officerSubject(officer, community.id), meta, at, { action: "community.move", targetType: "community", targetId: community.id, details: { from: community.regionId, to: region.id } }),
+  ]);
+  return view;
 }
 
 export async function getCommunity(db: Db, communityId: string) {
