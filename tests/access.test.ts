@@ -5,6 +5,9 @@
  * docs/security.md and must match this one.
  */
 import { readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import { createCounty } from "../api/domain/regions";
+import { communities } from "../db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addGoods, addHousehold, grantPoints, issueCardFor } from "./support/fixtures";
 import { createTestApp, testPassword, type TestApp, type TestCommunity } from "./support/harness";
@@ -27,6 +30,9 @@ beforeAll(async () => {
   t = await createTestApp();
   c = await t.newCommunity("ACC");
   foreign = await t.newCommunity("FOR");
+  // The county the community lies in, with its officer (issue 11).
+  const county = await createCounty(t.db, t.clock, { name: "测试县", officer: { username: "officer-acc", password: testPassword, name: "县乡村振兴局" } });
+  await t.db.update(communities).set({ regionId: county.regionId }).where(eq(communities.id, c.communityId));
   await must(t.call("PATCH", "/community/settings", { token: c.tokens.admin, body: { minPublicityHours: 0 } }), 200);
   const own = await addHousehold(t, c);
   const other = await addHousehold(t, c);
@@ -60,12 +66,15 @@ beforeAll(async () => {
     objection: objection.id,
     goods: goods.id,
     redemption: receipt.id,
+    region: county.regionId,
+    community: c.communityId,
   };
   cards.resident = ownCard;
   cards.otherResident = otherCard;
   tokens.anonymous = null;
   for (const who of ["admin", "reviewer", "volunteer", "clerk"] as const) tokens[who] = c.tokens[who];
   tokens.foreignAdmin = foreign.tokens.admin;
+  tokens.officer = await t.login("officer-acc");
   for (const who of ["resident", "otherResident"] as const) tokens[who] = (await must(t.call("POST", "/auth/card-login", { body: { cardNo: cards[who].cardNo, pin: "2468" } }), 200)).token;
 }, 60_000);
 afterAll(() => t.close());
@@ -73,7 +82,7 @@ afterAll(() => t.close());
 async function freshToken(caller: Caller): Promise<string | null> {
   if (caller === "anonymous") return null;
   if (caller === "resident" || caller === "otherResident") return (await t.call("POST", "/auth/card-login", { body: { cardNo: cards[caller].cardNo, pin: "2468" } })).body.token;
-  const username = caller === "foreignAdmin" ? "admin-for" : `${caller}-acc`;
+  const username = caller === "foreignAdmin" ? "admin-for" : caller === "officer" ? "officer-acc" : `${caller}-acc`;
   return t.login(username, testPassword);
 }
 

@@ -3,8 +3,8 @@
  * row against the running app, and renders the table that docs/security.md publishes
  * (`npm run docs:access` rewrites it there).
  */
-export type Caller = "anonymous" | "resident" | "otherResident" | "admin" | "reviewer" | "volunteer" | "clerk" | "foreignAdmin";
-export const callers: Caller[] = ["anonymous", "resident", "otherResident", "admin", "reviewer", "volunteer", "clerk", "foreignAdmin"];
+export type Caller = "anonymous" | "resident" | "otherResident" | "admin" | "reviewer" | "volunteer" | "clerk" | "foreignAdmin" | "officer";
+export const callers: Caller[] = ["anonymous", "resident", "otherResident", "admin", "reviewer", "volunteer", "clerk", "foreignAdmin", "officer"];
 export const callerTitles: Record<Caller, string> = {
   anonymous: "anonymous",
   resident: "resident (own household)",
@@ -14,6 +14,7 @@ export const callerTitles: Record<Caller, string> = {
   volunteer: "volunteer",
   clerk: "clerk",
   foreignAdmin: "admin of another community",
+  officer: "county officer (over the community)",
 };
 
 export interface Ids {
@@ -29,13 +30,16 @@ export interface Ids {
   objection: string;
   goods: string;
   redemption: string;
+  /** The county the community lies in, and the community itself (the officer's rows). */
+  region: string;
+  community: string;
 }
 
 export interface AccessRow {
   method: "GET" | "POST" | "PATCH";
   path: string;
   /** Roles let through; "public" needs no sign-in. */
-  allow: Array<"resident" | "admin" | "reviewer" | "volunteer" | "clerk"> | "public";
+  allow: Array<"resident" | "admin" | "reviewer" | "volunteer" | "clerk" | "officer"> | "public";
   /** The resource belongs to one household: another household's resident is refused. */
   household?: boolean;
   /** The path names a record of the community: another community's admin gets 404. */
@@ -47,13 +51,15 @@ export interface AccessRow {
 
 const staff = ["admin", "reviewer", "volunteer", "clerk"] as const;
 const everyone = ["resident", ...staff] as const;
+/** Officers are signed in but are no community's staff: they pass only their own rows and these. */
+const signedIn = [...everyone, "officer"] as const;
 
 export const accessRows: AccessRow[] = [
   { method: "POST", path: "/auth/login", allow: "public", call: () => ({ path: "/auth/login", body: {} }) },
   { method: "POST", path: "/auth/card-login", allow: "public", call: () => ({ path: "/auth/card-login", body: {} }) },
-  { method: "POST", path: "/auth/logout", allow: [...everyone], freshToken: true, call: () => ({ path: "/auth/logout" }) },
-  { method: "GET", path: "/me", allow: [...everyone], call: () => ({ path: "/me" }) },
-  { method: "POST", path: "/users", allow: ["admin"], call: () => ({ path: "/users", body: {} }) },
+  { method: "POST", path: "/auth/logout", allow: [...signedIn], freshToken: true, call: () => ({ path: "/auth/logout" }) },
+  { method: "GET", path: "/me", allow: [...signedIn], call: () => ({ path: "/me" }) },
+  { method: "POST", path: "/users", allow: ["admin", "officer"], call: () => ({ path: "/users", body: {} }) },
   { method: "GET", path: "/users", allow: ["admin"], call: () => ({ path: "/users" }) },
   // Unknown account ids: the gates are what is tested here, and no real account is disabled.
   { method: "PATCH", path: "/users/{id}", allow: ["admin"], call: () => ({ path: "/users/no-such-user", body: { active: true } }) },
@@ -120,6 +126,16 @@ export const accessRows: AccessRow[] = [
   { method: "GET", path: "/audit", allow: ["admin"], call: () => ({ path: "/audit" }) },
   { method: "GET", path: "/community/settings", allow: [...everyone], call: () => ({ path: "/community/settings" }) },
   { method: "PATCH", path: "/community/settings", allow: ["admin"], call: () => ({ path: "/community/settings", body: { publicityDays: 5 } }) },
+  // The officer's own (issue 11): aggregates of the communities in its region; nobody else's.
+  { method: "GET", path: "/regions", allow: ["officer"], call: () => ({ path: "/regions" }) },
+  { method: "POST", path: "/regions", allow: ["officer"], call: () => ({ path: "/regions", body: {} }) },
+  { method: "GET", path: "/regions/{id}/overview", allow: ["officer"], call: (i) => ({ path: `/regions/${i.region}/overview` }) },
+  { method: "GET", path: "/regions/{id}/overview.xlsx", allow: ["officer"], call: (i) => ({ path: `/regions/${i.region}/overview.xlsx` }) },
+  { method: "GET", path: "/regions/{id}/trend", allow: ["officer"], call: (i) => ({ path: `/regions/${i.region}/trend` }) },
+  { method: "GET", path: "/officers", allow: ["officer"], call: () => ({ path: "/officers" }) },
+  { method: "POST", path: "/communities", allow: ["officer"], call: () => ({ path: "/communities", body: {} }) },
+  { method: "GET", path: "/communities/{id}/summary", allow: ["officer"], call: (i) => ({ path: `/communities/${i.community}/summary` }) },
+  { method: "PATCH", path: "/communities/{id}", allow: ["officer"], call: (i) => ({ path: `/communities/${i.community}`, body: { regionId: i.region } }) },
 ];
 
 export type Expect = "ok" | 401 | 403 | 404 | "403/404";
