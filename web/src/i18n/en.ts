@@ -793,6 +793,7 @@ export const en: Dictionary = {
     enabledDone: "{{ name }} is enabled again.",
     resetPassword: "Reset password",
     resetTitle: "A new password for {{ name }}",
+    newPassword: "New password (at least {{ n }} characters)",
     resetConfirm: "Give {{ name }} the new password? They are signed out on every device at once.",
     passwordDone: "{{ name }} has a new password: tell them in person.",
     endSessions: "Sign out everywhere",

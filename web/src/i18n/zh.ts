@@ -783,6 +783,7 @@ export const zh = {
     enabledDone: "已重新启用 {{ name }}。",
     resetPassword: "重置密码",
     resetTitle: "为 {{ name }} 设置新密码",
+    newPassword: "新密码（至少 {{ n }} 位）",
     resetConfirm: "把 {{ name }} 的密码改成新密码？TA 在所有设备上都会立即退出登录。",
     passwordDone: "已为 {{ name }} 设置新密码，请当面告诉 TA。",
     endSessions: "强制退出",

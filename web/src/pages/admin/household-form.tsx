@@ -7,7 +7,7 @@ import { check, lengthProblem } from "../../ui/checks";
 import { createAction } from "../../ui/common";
 import { Field, FormPanel } from "../../ui/form-panel";
 
-const empty = { householdNo: "", headName: "", building: "", unit: "", room: "", phone: "", members: "" };
+const empty = { householdNo: "", headName: "", building: "", unit: "", room: "", phone: "", householdType: "", members: "" };
 type Draft = typeof empty;
 
 /** The limit of each text field, from the same constants as the server's schema. */
@@ -21,7 +21,9 @@ const fieldLimits: { key: keyof Draft; label: `hh.${"no" | "head" | "building" |
 ];
 
 function draftOf(h: HouseholdRow | null): Draft {
-  return h ? { householdNo: h.householdNo, headName: h.headName, building: h.building, unit: h.unit ?? "", room: h.room ?? "", phone: h.phone ?? "", members: "" } : { ...empty };
+  return h
+    ? { householdNo: h.householdNo, headName: h.headName, building: h.building, unit: h.unit ?? "", room: h.room ?? "", phone: h.phone ?? "", householdType: h.householdType ?? "", members: "" }
+    : { ...empty };
 }
 
 export function HouseholdForm(props: { editing: HouseholdRow | null; onSaved: (name: string) => void; onCancel: () => void }) {
@@ -34,9 +36,10 @@ export function HouseholdForm(props: { editing: HouseholdRow | null; onSaved: (n
     const members = d.members.split(/[、,，;\n]/).map((m) => m.trim()).filter(Boolean).map((name) => ({ name: name.slice(0, limits.nameLengthMax) }));
     check(
       ...fieldLimits.map((f) => lengthProblem(t(f.label), d[f.key], f.max)),
+      lengthProblem(t("hhDesk.type"), d.householdType, limits.householdTypeLengthMax),
       members.length > limits.membersMax ? t("check.range", { field: t("hh.members"), min: 1, max: limits.membersMax }) : null,
     );
-    const body = { headName: d.headName, building: d.building, unit: d.unit || null, room: d.room || null, phone: d.phone || null };
+    const body = { headName: d.headName, building: d.building, unit: d.unit || null, room: d.room || null, phone: d.phone || null, householdType: d.householdType.trim() || null };
     const editing = props.editing;
     if (editing) await households.update(editing.id, { ...body, ...(members.length ? { addMembers: members } : {}) });
     else await households.create({ ...body, householdNo: d.householdNo, members: members.length ? members : [{ name: d.headName, relation: "户主" }] });
@@ -82,6 +85,9 @@ export function HouseholdForm(props: { editing: HouseholdRow | null; onSaved: (n
         </Field>
         <Field id="f-phone" label={t("hh.phone")}>
           <input id="f-phone" type="tel" maxlength={maxOf("phone")} value={draft().phone} onInput={input("phone")} />
+        </Field>
+        <Field id="f-type" label={t("hhDesk.typeField")}>
+          <input id="f-type" maxlength={limits.householdTypeLengthMax} value={draft().householdType} onInput={input("householdType")} />
         </Field>
       </div>
       <Field id="f-members" label={props.editing ? t("hh.addMembers") : t("hh.members")}>

@@ -17,6 +17,7 @@ const CardSheet = lazy(() => import("./cards"));
 const sections: { path: string; icon: IconName; key: Exclude<keyof Dictionary["admin"], "nav">; page: Component }[] = [
   { path: "", icon: "chart", key: "dashboard", page: Dashboard },
   { path: "households", icon: "home", key: "households", page: lazy(() => import("./households")) },
+  { path: "card-desk", icon: "card", key: "cardDesk", page: lazy(() => import("./card-desk")) },
   { path: "rules", icon: "file", key: "rules", page: lazy(() => import("./rules")) },
   { path: "notices", icon: "bell", key: "notices", page: lazy(() => import("./notices")) },
   { path: "publicity", icon: "flag", key: "publicity", page: lazy(() => import("./publicity")) },
