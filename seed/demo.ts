@@ -18,6 +18,8 @@ import { createApp } from "../api/app";
 import type { SeedOptions } from "./options";
 import { limits } from "../shared/limits";
 import { eq } from "drizzle-orm";
+import { ruleCatalogue } from "../api/domain/rule-catalogue";
+import { createCounty, placeCommunities } from "../api/domain/regions";
 
 /** Every demo card's PIN (documented in README): demo data only. */
 export const demoPin = "123456";
@@ -46,9 +48,12 @@ interface DemoHousehold {
   type: string;
 }
 
-/** Households spread over 83 buildings (兴贤里's real layout), 3 units, floors 1–6. */
-export function demoHouseholds(count: number): DemoHousehold[] {
-  const rand = prng(20_180_601);
+/**
+ * Households spread over 83 buildings (兴贤里's real layout), 3 units, floors 1–6; `prefix` starts
+ * every 户号 and `seed` picks the names (another community, other people).
+ */
+export function demoHouseholds(count: number, prefix = "XXL", seed = 20_180_601): DemoHousehold[] {
+  const rand = prng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const types = ["脱贫户", "一般户", "一般户", "低保户", "监测户", "一般户"];
   const rows: DemoHousehold[] = [];
@@ -59,7 +64,7 @@ export function demoHouseholds(count: number): DemoHousehold[] {
     const floor = 1 + (Math.floor(i / 249) % 6);
     const door = 1 + (Math.floor(i / 1494) % 4);
     const room = `${floor}0${door}`;
-    const householdNo = `XXL-${String(building).padStart(2, "0")}${unit}${room}`;
+    const householdNo = `${prefix}-${String(building).padStart(2, "0")}${unit}${room}`;
     if (used.has(householdNo)) continue;
     used.add(householdNo);
     const surname = pick(surnames);
@@ -83,27 +88,6 @@ export function demoHouseholdsCsv(rows: DemoHousehold[]): string {
   return "\uFEFF" + lines.join("\n") + "\n";
 }
 
-const ruleCatalogue: Array<{ category: string; title: string; kind: "award" | "penalty"; minPoints: number; maxPoints: number }> = [
-  { category: "policy", title: "参加政策宣讲会", kind: "award", minPoints: 2, maxPoints: 5 },
-  { category: "policy", title: "政策知识问答全部答对", kind: "award", minPoints: 5, maxPoints: 5 },
-  { category: "enterprise", title: "家庭成员实现稳定就业", kind: "award", minPoints: 10, maxPoints: 20 },
-  { category: "enterprise", title: "自主创业并带动就业", kind: "award", minPoints: 20, maxPoints: 50 },
-  { category: "neighbour", title: "调解邻里纠纷", kind: "award", minPoints: 5, maxPoints: 10 },
-  { category: "neighbour", title: "照顾孤寡老人、残疾人", kind: "award", minPoints: 5, maxPoints: 10 },
-  { category: "volunteer", title: "参加志愿服务活动（每次）", kind: "award", minPoints: 3, maxPoints: 5 },
-  { category: "volunteer", title: "防汛、防火值守", kind: "award", minPoints: 5, maxPoints: 10 },
-  { category: "bravery", title: "见义勇为", kind: "award", minPoints: 20, maxPoints: 100 },
-  { category: "environment", title: "楼道卫生清扫", kind: "award", minPoints: 2, maxPoints: 5 },
-  { category: "environment", title: "垃圾分类投放规范", kind: "award", minPoints: 1, maxPoints: 3 },
-  { category: "environment", title: "绿化带、庭院美化", kind: "award", minPoints: 3, maxPoints: 5 },
-  { category: "civility", title: "红白事简办", kind: "award", minPoints: 10, maxPoints: 20 },
-  { category: "civility", title: "孝老爱亲", kind: "award", minPoints: 5, maxPoints: 10 },
-  { category: "civility", title: "评为文明家庭、最美家庭", kind: "award", minPoints: 20, maxPoints: 30 },
-  { category: "penalty", title: "乱扔垃圾、乱倒污水", kind: "penalty", minPoints: 2, maxPoints: 5 },
-  { category: "penalty", title: "楼道堆放杂物", kind: "penalty", minPoints: 3, maxPoints: 5 },
-  { category: "penalty", title: "违反居民公约", kind: "penalty", minPoints: 5, maxPoints: 20 },
-  { category: "penalty", title: "高空抛物", kind: "penalty", minPoints: 10, maxPoints: 20 },
-];
 
 const goodsCatalogue = [
   { name: "大米（5公斤）", points: 50, stock: 120, unit: "袋" },
@@ -132,15 +116,13 @@ class SeedClock implements Clock {
 
 const day = 24 * 3_600_000;
 
-/** Builds the demo community through the API; throws on any answer it did not expect. */
-export async function seedDemo(db: Db, realClock: Clock, communityId: string, options: SeedOptions): Promise<void> {
-  const realNow = realClock.now();
-  const clock = new SeedClock(new Date(realNow.getTime() - 21 * day));
-  const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
-  if (!community) throw new Error("seed: community missing");
-  const { publicUrl, cardSigningKey: signingKey } = options;
-  const app = createApp({ db: () => db, clock, config: () => ({ publicUrl, cardSigningKey: signingKey, secureCookies: false }) });
-
+/**
+ * The real API in-process on a seed clock: `call` throws on any answer the seed did not expect,
+ * `as` signs in afresh (the seed clock jumps days ahead and sessions idle out).
+ */
+function demoClient(db: Db, clock: Clock, options: SeedOptions) {
+  const { publicUrl, cardSigningKey } = options;
+  const app = createApp({ db: () => db, clock, config: () => ({ publicUrl, cardSigningKey, secureCookies: false }) });
   async function call(token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const init: RequestInit = { method, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } };
     if (body instanceof FormData) init.body = body;
@@ -153,13 +135,21 @@ export async function seedDemo(db: Db, realClock: Clock, communityId: string, op
     if (res.status >= 300) throw new Error(`seed: ${method} ${path} answered ${res.status} ${JSON.stringify(json)}`);
     return json;
   }
-  const tokens = new Map<string, string>();
   async function as(username: string) {
-    // Sign in again at every phase: the seed clock jumps days ahead and sessions idle out.
-    const res = await call(null, "POST", "/auth/login", { username, password: options.password });
-    tokens.set(username, res.token);
-    return res.token as string;
+    return (await call(null, "POST", "/auth/login", { username, password: options.password })).token as string;
   }
+  return { call, as };
+}
+
+/** Builds the demo community through the API; throws on any answer it did not expect. */
+export async function seedDemo(db: Db, realClock: Clock, communityId: string, options: SeedOptions): Promise<void> {
+  const realNow = realClock.now();
+  const clock = new SeedClock(new Date(realNow.getTime() - 21 * day));
+  const community = await db.query.communities.findFirst({ where: eq(communities.id, communityId) });
+  if (!community) throw new Error("seed: community missing");
+  const { publicUrl, cardSigningKey: signingKey } = options;
+  // Sign in again at every phase (`as`): the seed clock jumps days ahead and sessions idle out.
+  const { call, as } = demoClient(db, clock, options);
 
   // Staff, shop, catalogue.
   let admin = await as("admin");
@@ -296,4 +286,81 @@ async function issueDemoCards(
   for (let i = 0; i < rows.length; i += 500) await db.insert(cards).values(rows.slice(i, i + 500));
   for (const row of rows) qrByHousehold.set(row.householdId, await qrOf(row.cardNo));
   return qrByHousehold;
+}
+
+/** The demo county (issue 11): 卢氏县, its townships, and the second, smaller demo community. */
+export const demoCounty = { name: "卢氏县", officer: "officer", home: "城关镇", second: "东明镇" } as const;
+export const secondCommunity = { name: "幸福苑社区", code: "XFY" } as const;
+
+/**
+ * The county around the demo community, built as a county would: `createCounty` makes 卢氏县 and
+ * its officer (as `npm run county` does), and everything else goes through the API — the officer
+ * adds two townships, moves 兴贤里社区 into 城关镇 and creates 幸福苑社区 in 东明镇 with its admin;
+ * that admin adds a shop, `clerk2`, `reviewer3`, goods and households; the community's cards are
+ * issued directly (as in `seedDemo`); one round of awards is certified, publicised, credited and
+ * partly spent, two weeks ago.
+ */
+export async function seedCounty(db: Db, realClock: Clock, homeCommunityId: string, homeCode: string, options: SeedOptions): Promise<void> {
+  const realNow = realClock.now();
+  const clock = new SeedClock(new Date(realNow.getTime() - 14 * day));
+  const { regionId } = await createCounty(db, clock, { name: demoCounty.name, officer: { username: demoCounty.officer, password: options.password, name: "卢氏县乡村振兴局" } });
+  await placeCommunities(db, regionId, [homeCode]);
+  const { call, as } = demoClient(db, clock, options);
+  const officer = await as(demoCounty.officer);
+  const home = await call(officer, "POST", "/regions", { name: demoCounty.home });
+  const second = await call(officer, "POST", "/regions", { name: demoCounty.second });
+  await call(officer, "PATCH", `/communities/${homeCommunityId}`, { regionId: home.id });
+  const created = await call(officer, "POST", "/communities", {
+    ...secondCommunity,
+    regionId: second.id,
+    admin: { username: "admin2", password: options.password, name: "幸福苑驿站管理员" },
+  });
+
+  let admin = await as("admin2");
+  await call(admin, "PATCH", "/community/settings", { publicityDays: 5, minPublicityHours: 72, pinThreshold: 50 });
+  const shop = await call(admin, "POST", "/shops", { name: "幸福苑双扶驿站" });
+  await call(admin, "POST", "/users", { username: "clerk2", password: options.password, name: "周店员", role: "clerk", shopId: shop.id });
+  await call(admin, "POST", "/users", { username: "reviewer3", password: options.password, name: "陈认定", role: "reviewer" });
+  const goods: any[] = [];
+  for (const g of goodsCatalogue.slice(0, 8)) goods.push(await call(admin, "POST", "/goods", { shopId: shop.id, ...g, stock: Math.ceil(g.stock / 2) }));
+
+  const count = Math.round(Math.max(0, options.households) / 3);
+  if (count === 0) return;
+  const all = demoHouseholds(count, secondCommunity.code, 20_190_315);
+  for (let start = 0; start < all.length; start += limits.importRowsMax) {
+    const form = new FormData();
+    form.append("file", new Blob([demoHouseholdsCsv(all.slice(start, start + limits.importRowsMax))], { type: "text/csv" }), "households.csv");
+    await call(admin, "POST", "/households/import", form);
+  }
+  const community = await db.query.communities.findFirst({ where: eq(communities.id, created.id) });
+  if (!community) throw new Error("seed: second community missing");
+  const householdRows = (await db.run(sql`SELECT id FROM households WHERE community_id = ${created.id} ORDER BY household_no`)).rows as unknown as Array<{ id: string }>;
+  const qrByHousehold = await issueDemoCards(db, clock.now().toISOString(), created.id, householdRows.map((h) => h.id), (cardNo) =>
+    cardQrText(options.publicUrl, options.cardSigningKey, community.cardSecret, cardNo, 1),
+  );
+
+  // One round, two weeks ago: the admin applies for the first households, the reviewer certifies.
+  const rules = (await call(admin, "GET", "/rules")).items as Array<{ id: string; title: string; kind: string; minPoints: number; maxPoints: number }>;
+  const awards = rules.filter((r) => r.kind === "award");
+  const first = householdRows.slice(0, Math.min(12, householdRows.length));
+  const applied: Array<{ id: string; maxPoints: number }> = [];
+  for (const [i, h] of first.entries()) {
+    const rule = awards[(i * 3) % awards.length];
+    applied.push({ id: (await call(admin, "POST", "/applications", { householdId: h.id, ruleId: rule.id, description: `${rule.title}：网格员登记。` })).id, maxPoints: rule.maxPoints });
+  }
+  clock.set(new Date(clock.now().getTime() + 1 * day));
+  const reviewer = await as("reviewer3");
+  for (const { id, maxPoints } of applied) await call(reviewer, "POST", `/applications/${id}/certify`, { decision: "approve", points: maxPoints });
+  admin = await as("admin2");
+  const batch = await call(admin, "POST", "/publicity", {});
+  clock.set(new Date(new Date(batch.endsAt).getTime() + 2 * 3_600_000));
+  await call(await as("admin2"), "POST", "/topups", { publicityId: batch.id });
+  for (const h of first.slice(0, 8)) {
+    clock.set(new Date(clock.now().getTime() + 0.3 * day));
+    const { balance } = await call(await as("admin2"), "GET", `/households/${h.id}`);
+    // Within the PIN threshold: the demo's counter scans the card alone.
+    const pick = goods.filter((g) => g.points <= Math.min(balance, 50)).sort((x, y) => y.points - x.points)[0];
+    if (!pick) continue;
+    await call(await as("clerk2"), "POST", "/redemptions", { qr: qrByHousehold.get(h.id), items: [{ goodsId: pick.id, quantity: 1 }] }, { "idempotency-key": newId() });
+  }
 }

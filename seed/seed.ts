@@ -1,6 +1,7 @@
 /**
  * Seeding. An empty database gets the community 兴贤里社区 and its admin; with `demo` it also
- * gets the demo data (see `seedDemo`).
+ * gets the demo data (see `seedDemo`) and the demo county around it (`seedCounty`): 卢氏县 with
+ * its officer, and a second, smaller community.
  */
 import type { Db } from "../db/client";
 import { communities } from "../db/schema";
@@ -20,8 +21,9 @@ export async function seedIfEmpty(db: Db, clock: Clock, options: SeedOptions): P
     admin: { username: "admin", password: options.password, name: "驿站管理员" },
   });
   if (options.demo) {
-    const { seedDemo } = await import("./demo");
+    const { seedCounty, seedDemo } = await import("./demo");
     await seedDemo(db, clock, communityId, options);
+    await seedCounty(db, clock, communityId, demoCommunity.code, options);
   }
   return true;
 }

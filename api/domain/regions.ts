@@ -118,3 +118,19 @@ export async function officersIn(db: Db, regionId: string) {
     orderBy: asc(users.username),
   });
 }
+
+/**
+ * Puts communities that lie in no region yet into one (by code): how a deployment from before
+ * regions joins its county (`npm run county -- --communities XXL`). A community already in a
+ * region is left where it is: moving it is its officer's decision (`PATCH /communities/:id`).
+ */
+export async function placeCommunities(db: Db, regionId: string, codes: string[]): Promise<{ placed: string[]; refused: string[] }> {
+  await getRegion(db, regionId);
+  const placed: string[] = [];
+  const refused: string[] = [];
+  for (const code of codes) {
+    const [row] = await db.all<{ id: string }>(sql`UPDATE communities SET region_id = ${regionId} WHERE code = ${code} AND region_id IS NULL RETURNING id`);
+    (row ? placed : refused).push(code);
+  }
+  return { placed, refused };
+}
