@@ -3,6 +3,7 @@
  * communities for a period (each row what that community's own summary answers), the workbook,
  * creating and moving communities, and a database from before regions that keeps working.
  */
+import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { readSheet } from "read-excel-file/universal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../api/app";
+import { createCommunity } from "../api/domain/community";
 import { createCounty } from "../api/domain/regions";
 import { summary } from "../api/domain/reports";
 import { dbFromLibsql, type Db } from "../db/client";
@@ -543,4 +545,56 @@ describe("a database from before regions", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("npm run county", () => {
+  function county(args: string[], databaseFile: string, password?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("npm", ["run", "--silent", "county", "--", ...args], {
+        env: { ...process.env, DATABASE_URL: `file:${databaseFile}`, ...(password ? { COUNTY_OFFICER_PASSWORD: password } : {}) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.once("error", reject);
+      child.once("close", (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it("creates a county and its first officer on a deployment, and puts its region-less communities in it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sf-county-"));
+    try {
+      const file = join(dir, "shuangfu.db");
+      const client = createClient({ url: `file:${file}` });
+      const db = dbFromLibsql(client);
+      await migrate(db, { migrationsFolder });
+      await createCommunity(db, t.clock, { name: "兴贤里社区", code: "XXL", admin: { username: "admin", password: testPassword, name: "管理员" } });
+      client.close();
+
+      const bad = await county(["--name", "卢氏县", "--officer", "officer"], file, "short");
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/password/);
+      const made = await county(["--name", "卢氏县", "--officer", "officer", "--communities", "XXL,NOPE"], file, testPassword);
+      expect(made.stdout).toMatch(/County 卢氏县 .* with its officer officer/);
+      expect(made.stdout).toMatch(/In 卢氏县 now: XXL/);
+      expect(made.stderr).toMatch(/Not placed .*NOPE/);
+      expect(made.code).toBe(1);
+      const again = await county(["--name", "卢氏县", "--officer", "officer2"], file, testPassword);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/Nothing created: a county of this name already exists/);
+
+      // The officer signs in to that database and sees the community.
+      const reopened = createClient({ url: `file:${file}` });
+      const app = createApp({ db: () => dbFromLibsql(reopened), clock: t.clock, config: () => ({ ...testConfig, secureCookies: false, publicityFloorHours: 0 }) });
+      const login = await app.request("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "officer", password: testPassword }) });
+      const { token, user } = (await login.json()) as { token: string; user: { regionId: string } };
+      const view = await app.request(`/api/regions/${user.regionId}/overview`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await view.json()) as { communities: Array<{ code: string }> }).communities.map((c) => c.code)).toEqual(["XXL"]);
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
