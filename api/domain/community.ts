@@ -35,9 +35,10 @@ export interface CreatedBy {
 /**
  * Creates a community with default settings, its issuance account and its admin user — and, when
  * asked, the rule catalogue and an audit row naming the officer — in one batch: a taken code or
- * username leaves nothing behind (409 naming the field).
+ * username fails it whole, leaving nothing behind (the UNIQUE violation is thrown as it is: the
+ * worker's first start reads it as "another isolate seeded first").
  */
-export async function createCommunity(db: Db, clock: Clock, input: NewCommunity, by?: CreatedBy, lang: "zh" | "en" = "en"): Promise<{ communityId: string; adminId: string }> {
+export async function createCommunity(db: Db, clock: Clock, input: NewCommunity, by?: CreatedBy): Promise<{ communityId: string; adminId: string }> {
   const at = isoNow(clock);
   const communityId = newId();
   const adminId = newId();
@@ -80,14 +81,7 @@ export async function createCommunity(db: Db, clock: Clock, input: NewCommunity,
       }),
     );
   }
-  try {
-    await db.batch(statements);
-  } catch (err) {
-    const violated = violatedConstraint(err);
-    if (violated === "communities.code") throw new DomainError("DUPLICATE", { fields: { code: lang === "en" ? "a community with this code exists" : "该社区代码已被使用" } });
-    if (violated === "users.username") throw new DomainError("DUPLICATE", { fields: { "admin.username": lang === "en" ? "this username is taken" : "该用户名已被使用" } });
-    throw err;
-  }
+  await db.batch(statements);
   return { communityId, adminId };
 }
 
@@ -117,8 +111,15 @@ export interface CommunityView {
 /** Creates a community in a region the officer oversees, with its admin and the rule catalogue. */
 export async function createCommunityAsOfficer(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, input: Omit<NewCommunity, "catalogue"> & { regionId: string }, lang: "zh" | "en"): Promise<CommunityView> {
   const region = await regionOver(db, officer, input.regionId);
-  const { communityId } = await createCommunity(db, clock, { ...input, regionId: region.id, catalogue: true }, { officer, meta }, lang);
-  return { id: communityId, name: input.name, code: input.code, regionId: region.id };
+  try {
+    const { communityId } = await createCommunity(db, clock, { ...input, regionId: region.id, catalogue: true }, { officer, meta });
+    return { id: communityId, name: input.name, code: input.code, regionId: region.id };
+  } catch (err) {
+    const violated = violatedConstraint(err);
+    if (violated === "communities.code") throw new DomainError("DUPLICATE", { fields: { code: lang === "en" ? "a community with this code exists" : "该社区代码已被使用" } });
+    if (violated === "users.username") throw new DomainError("DUPLICATE", { fields: { "admin.username": lang === "en" ? "this username is taken" : "该用户名已被使用" } });
+    throw err;
+  }
 }
 
 /**
