@@ -68,6 +68,7 @@ const css = `
   .admin { display: block; }
   .with-batch-print > :not(.batch-print) { display: none !important; }
   .batch-print .sheet-tabs { display: none; }
+  .batch-print.panel { border: 0; box-shadow: none; padding: 0; margin: 0; background: none; }
   .pin-page { margin-bottom: 0; }
 }
 `;
