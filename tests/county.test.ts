@@ -120,6 +120,19 @@ async function countedByHand(db: Db, communityId: string, from: string | null, t
   };
 }
 
+/** `npm run <script> -- …args` against the database file `databaseFile`. */
+function npmRun(script: string, args: string[], databaseFile: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", script, "--", ...args], { env: { ...process.env, DATABASE_URL: `file:${databaseFile}`, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 const figureKeys = ["households", "participatingHouseholds", "participationRate", "pointsAwarded", "pointsDeducted", "pointsRedeemed", "pointsOutstanding", "applications", "objections", "redemptions"] as const;
 const figuresOf = (row: Record<string, unknown>) => Object.fromEntries(figureKeys.map((k) => [k, row[k]]));
 
@@ -489,7 +502,7 @@ describe("moving a community", () => {
 });
 
 describe("a database from before regions", () => {
-  it("migrates: its community keeps working without a region, and the kept totals start from its whole history", async () => {
+  it("is restored from a backup (npm run restore migrates it): its community keeps working without a region, and the kept totals start from its whole history", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sf-old-"));
     try {
       // The migrations as they were before 0008.
@@ -500,8 +513,7 @@ describe("a database from before regions", () => {
       writeFileSync(join(old, "meta/_journal.json"), JSON.stringify({ ...journal, entries: before }));
       for (const file of readdirSync(migrationsFolder)) if (file.endsWith(".sql") && file < "0008") copyFileSync(join(migrationsFolder, file), join(old, file));
       const client = createClient({ url: `file:${join(dir, "old.db")}` });
-      const db = dbFromLibsql(client);
-      await migrate(db, { migrationsFolder: old });
+      await migrate(dbFromLibsql(client), { migrationsFolder: old });
       const hash = await testPasswordHash();
       const at1 = "2026-03-01T02:00:00.000Z";
       const at2 = "2026-03-02T20:00:00.000Z"; // 2026-03-03 in China
@@ -518,16 +530,30 @@ describe("a database from before regions", () => {
         `INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, created_by, created_at) VALUES ('t1', 'c1', 'issuance:c1', 'h1', 20, 'award', 'application:a1', 'system', '${at1}')`,
         `INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, created_by, created_at) VALUES ('t2', 'c1', 'issuance:c1', 'h1', 8, 'adjustment', 'fix:1', 'system', '${at2}')`,
         `INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, created_by, created_at) VALUES ('t3', 'c1', 'h1', 's1', 10, 'redemption', 'redemption:r1', 'system', '${at2}')`,
+        `INSERT INTO postings (community_id, transfer_id, account_id, amount, balance_after, kind, created_at) VALUES
+          ('c1', 't1', 'issuance:c1', -20, -20, 'award', '${at1}'), ('c1', 't1', 'h1', 20, 20, 'award', '${at1}'),
+          ('c1', 't2', 'issuance:c1', -8, -28, 'adjustment', '${at2}'), ('c1', 't2', 'h1', 8, 28, 'adjustment', '${at2}'),
+          ('c1', 't3', 'h1', -10, 18, 'redemption', '${at2}'), ('c1', 't3', 's1', 10, 10, 'redemption', '${at2}')`,
         `INSERT INTO redemptions (id, community_id, shop_id, household_id, receipt_no, total, balance_after, clerk_id, created_at) VALUES ('r1', 'c1', 's1', 'h1', 1, 10, 18, 'u2', '${at2}')`,
         `INSERT INTO users (id, community_id, username, password_hash, name, role, created_at) VALUES ('u1', 'c1', 'oldadmin', '${hash}', '管理员', 'admin', '${at1}')`,
         `INSERT INTO sessions (id, community_id, role, user_id, created_at, last_seen_at, expires_at) VALUES ('s-old', 'c1', 'admin', 'u1', '${at1}', '${at1}', '2099-01-01T00:00:00.000Z')`,
       ];
       for (const statement of statements) await client.execute(statement);
-      await migrate(db, { migrationsFolder });
+      client.close();
 
-      expect((await client.execute("SELECT region_id FROM communities")).rows[0].region_id).toBeNull();
-      expect((await client.execute("SELECT community_id, region_id FROM users")).rows[0]).toMatchObject({ community_id: "c1", region_id: null });
-      expect(Number((await client.execute("SELECT COUNT(*) AS n FROM sessions")).rows[0].n)).toBe(1);
+      // The backup of that database goes back through `npm run restore`: integrity, migrations, ledger check.
+      const restoredFile = join(dir, "restored.db");
+      const restore = await npmRun("restore", [join(dir, "old.db")], restoredFile);
+      expect(restore.stderr).toBe("");
+      expect(restore.code).toBe(0);
+      expect(restore.stdout).toMatch(/ledger ok for 1 communities/);
+      const restored = createClient({ url: `file:${restoredFile}` });
+      const db = dbFromLibsql(restored);
+      const execute = (query: string) => restored.execute(query);
+
+      expect((await execute("SELECT region_id FROM communities")).rows[0].region_id).toBeNull();
+      expect((await execute("SELECT community_id, region_id FROM users")).rows[0]).toMatchObject({ community_id: "c1", region_id: null });
+      expect(Number((await execute("SELECT COUNT(*) AS n FROM sessions")).rows[0].n)).toBe(1);
       const whole = await summary(db, "c1");
       expect(whole).toMatchObject({ households: 2, participatingHouseholds: 1, pointsAwarded: 20, pointsRedeemed: 10, pointsOutstanding: 18, applications: 1, redemptions: 1 });
       const firstDay = await summary(db, "c1", { from: null, to: chinaDayRange("2026-03-02").end });
@@ -540,28 +566,15 @@ describe("a database from before regions", () => {
       expect(user).toMatchObject({ communityId: "c1", regionId: null });
       const own = await app.request("/api/reports/summary", { headers: { authorization: `Bearer ${token}` } });
       expect(await own.json()).toMatchObject({ households: 2, pointsOutstanding: 18 });
-      client.close();
+      restored.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
 
 describe("npm run county", () => {
-  function county(args: string[], databaseFile: string, password?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn("npm", ["run", "--silent", "county", "--", ...args], {
-        env: { ...process.env, DATABASE_URL: `file:${databaseFile}`, ...(password ? { COUNTY_OFFICER_PASSWORD: password } : {}) },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.once("error", reject);
-      child.once("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const county = (args: string[], databaseFile: string, password: string) => npmRun("county", args, databaseFile, { COUNTY_OFFICER_PASSWORD: password });
 
   it("creates a county and its first officer on a deployment, and puts its region-less communities in it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sf-county-"));
