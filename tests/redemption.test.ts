@@ -121,6 +121,24 @@ async function accountHolder(_qr: string, c: TestCommunity) {
   return rows[0]?.household_id;
 }
 
+describe("a card stopped between the scan and the write", () => {
+  it("fails the whole batch with CARD_INVALID: no debit, no stock taken, no receipt", async () => {
+    const { c, household, card, rice } = await setup(100);
+    const before = await traces(c.communityId);
+    // Stand-in for an admin reporting the card lost in the instant between the clerk's scan and
+    // the redemption's batch: the batch's own first write (its transfer) stops the card.
+    await t.db.run(sql.raw(`CREATE TRIGGER stop_card_mid_batch AFTER INSERT ON transfers BEGIN UPDATE cards SET status = 'revoked' WHERE household_id = '${household.id}'; END`));
+    const res = await redeem(c, { qr: card.qr, items: [{ goodsId: rice.id, quantity: 1 }] });
+    await t.db.run(sql.raw("DROP TRIGGER stop_card_mid_batch"));
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("CARD_INVALID");
+    expect(await traces(c.communityId)).toEqual(before);
+    expect((await t.call("GET", `/households/${household.id}`, { token: c.tokens.admin })).body.balance).toBe(100);
+    expect(await stockOf(rice.id)).toBe(100);
+    await t.ledgerOk(c.communityId);
+  });
+});
+
 describe("the PIN", () => {
   it("is needed above the threshold: 401 PIN_REQUIRED without it, PIN_WRONG when wrong, 201 when right", async () => {
     const { c, household, card, oil } = await setup(1000); // threshold 50; 3 × 25 = 75

@@ -217,6 +217,7 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
     // Used meanwhile (primary key) or expired meanwhile (used_at stays NULL): the code is spent.
     if (violatedConstraint(err) === "card_code_uses.code_hash") throw new DomainError("CODE_USED");
     if (failedNotNull(err) === "card_code_uses.used_at") throw new DomainError("CODE_EXPIRED");
+    if (failedNotNull(err) === "redemptions.total") throw new DomainError("CARD_INVALID", { reason: "stopped meanwhile" });
     const mapped = invariantError(err);
     if (mapped?.code === "INSUFFICIENT_POINTS") {
       const account = await db.query.accounts.findFirst({ where: eq(accounts.id, householdId) });
@@ -283,7 +284,10 @@ function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, pl
     db.run(sql`INSERT INTO redemptions (id, community_id, shop_id, household_id, card_id, receipt_no, total, balance_after, clerk_id, created_at)
       VALUES (${plan.id}, ${communityId}, ${plan.shopId}, ${plan.householdId}, ${plan.cardId},
         (SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM redemptions WHERE community_id = ${communityId}),
-        ${plan.priced.total}, (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})`),
+        -- The card must still be in use when the batch commits: a card revoked or reported lost
+        -- between the scan and this write leaves the total NULL, and the whole batch fails.
+        (SELECT ${plan.priced.total} FROM cards WHERE id = ${plan.cardId} AND status = 'active'),
+        (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})`),
     // One INSERT per line: D1 binds at most 100 values per statement (30 lines × 6 would be 180).
     ...plan.priced.lines.map((l) => db.insert(redemptionLines).values({ redemptionId: plan.id, ...l })),
   );
