@@ -16,7 +16,7 @@ import { seedIfEmpty, type SeedOptions } from "../seed/seed";
 import { createApp } from "./app";
 import { parseEnv, type Env as Settings } from "./config";
 import { systemClock, type Clock } from "./domain/clock";
-import { violatedConstraint } from "./domain/errors";
+import { DomainError, violatedConstraint } from "./domain/errors";
 import { runScheduledJobs } from "./domain/jobs";
 import type { AppConfig } from "./env";
 import { languageOf } from "./middleware/context";
@@ -124,7 +124,8 @@ export async function seedIfEmptyOnce(db: Db, clock: Clock, options: SeedOptions
   try {
     return await seedIfEmpty(db, clock, options);
   } catch (err) {
-    if (violatedConstraint(err) === "communities.code") return false;
+    // createCommunity answers the taken code as DUPLICATE; a raw constraint error means the same.
+    if (violatedConstraint(err) === "communities.code" || (err instanceof DomainError && err.code === "DUPLICATE")) return false;
     throw err;
   }
 }
