@@ -103,6 +103,8 @@ describe("residents and the public board", () => {
       expect(await axeProblems(page)).toEqual([]);
       await page.unroute("**/api/me");
       await page.click("[data-testid=session-retry]");
+      // The kept balance may already show beside the error; the retry must clear the error itself.
+      await page.waitForSelector("[data-testid=session-failed]", { state: "detached", timeout: 15_000 });
       await page.waitForSelector("[data-testid=balance]");
       expect(await page.locator("[data-testid=session-failed]").count()).toBe(0);
     }
