@@ -7,7 +7,10 @@
  *    `GET /api/ledger/check` must say ok;
  * 3. reads at scale: ~1,000,000 ledger transfers are written straight into the same file with
  *    SQL (valid double-entry transfers, postings with their balance after, account balances),
- *    then the read endpoints are timed.
+ *    then the read endpoints are timed;
+ * 4. a county (issue 11): 200 communities in 10 townships, 500,000 households and 5,000,000
+ *    transfers written with SQL (the database's triggers keep the per-day totals as they go in),
+ *    then the county officer's overview, its workbook and the trend are timed over HTTP.
  *
  *   npm run bench
  *   npm run bench -- --households 3000 --redemptions 2000 --clients 50 --transfers 1000000
@@ -24,6 +27,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { systemClock } from "../api/domain/clock";
+import { createCounty } from "../api/domain/regions";
+import { dbFromLibsql } from "../db/client";
 import { openDatabase } from "../db/migrate-node";
 import { limits } from "../shared/limits";
 import { grantPoints } from "../tests/support/fixtures";
@@ -37,6 +43,10 @@ const { values: flags } = parseArgs({
     transfers: { type: "string", default: "1000000" },
     /** Households that get a card and points for the redemption run. */
     cards: { type: "string", default: "300" },
+    /** The county of part 4: communities, their households and transfers (0 communities skips it). */
+    communities: { type: "string", default: "200" },
+    "county-households": { type: "string", default: "500000" },
+    "county-transfers": { type: "string", default: "5000000" },
     /** Timed repetitions of each read, after a first (untimed-for-the-median) one. */
     reads: { type: "string", default: "10" },
     keep: { type: "boolean", default: false },
@@ -58,6 +68,9 @@ const clientCount = count("clients", 1, 1_000);
 const transferCount = count("transfers", 0, 50_000_000);
 const cardCount = Math.min(count("cards", 1, 20_000), householdCount);
 const readRepeats = count("reads", 1, 1_000);
+const countyCommunities = count("communities", 0, 10_000);
+const countyHouseholds = count("county-households", countyCommunities, 10_000_000);
+const countyTransfers = count("county-transfers", 0, 100_000_000);
 
 /** A new community's pinThreshold: baskets at or under it need no PIN. */
 const basketPointsMax = limits.pinThresholdDefault;
@@ -449,12 +462,129 @@ async function benchReads(target: NodeTarget, adminToken: string, communityId: s
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. A county
+
+/**
+ * Writes a county with SQL: `countyCommunities` communities spread over 10 townships, their
+ * households (and accounts) and `countyTransfers` transfers over two years, in pairs: an award of
+ * 10 points to household h, then a redemption of 4 points by it at its community's shop. A tenth
+ * of the awards are credited applications (one of the seven carriers each), a tenth of the
+ * redemptions have their receipt. Postings and balances are not written: nothing the officer reads
+ * uses them. The database's own triggers keep the per-day totals as the rows go in, exactly as
+ * they do for the app's writes; the fill's time includes them.
+ */
+async function fillCounty(client: Client, regionId: string) {
+  const C = BigInt(countyCommunities);
+  const H = BigInt(countyHouseholds);
+  const at0 = "2024-01-01T00:00:00.000Z";
+  const started = performance.now();
+  await client.execute("PRAGMA cache_size = -262144");
+  await client.batch(
+    [
+      { sql: `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)
+          INSERT INTO regions (id, name, kind, parent_id, created_at) SELECT 'bench-town-' || i, '乡镇' || i, 'township', :r, :at FROM n`, args: { r: regionId, at: at0 } },
+      { sql: `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :C)
+          INSERT INTO communities (id, name, code, region_id, publicity_days, min_publicity_hours, pin_threshold, card_secret, created_at)
+          SELECT 'bench-c' || i, '社区' || i, 'BENCH' || i, 'bench-town-' || (i % 10), 5, 72, 50, 'bench', :at FROM n`, args: { C, at: at0 } },
+      { sql: "INSERT INTO accounts (id, community_id, kind, balance, score, created_at) SELECT 'issuance:' || id, id, 'issuance', 0, 0, created_at FROM communities WHERE id LIKE 'bench-c%'", args: [] },
+      { sql: "INSERT INTO shops (id, community_id, name, created_at) SELECT 'shop-' || id, id, '驿站超市', created_at FROM communities WHERE id LIKE 'bench-c%'", args: [] },
+      { sql: "INSERT INTO accounts (id, community_id, kind, balance, score, created_at) SELECT 'shop-' || id, id, 'shop', 0, 0, created_at FROM communities WHERE id LIKE 'bench-c%'", args: [] },
+    ],
+    "write",
+  );
+  for (let start = 0n; start < H; start += 100_000n) {
+    const args = { s: start, e: (start + 100_000n < H ? start + 100_000n : H) - 1n, C, at: at0 };
+    await client.batch(
+      [
+        { sql: `WITH RECURSIVE n(i) AS (SELECT :s UNION ALL SELECT i + 1 FROM n WHERE i < :e)
+            INSERT INTO households (id, community_id, household_no, head_name, building, created_at, updated_at)
+            SELECT 'bench-h' || i, 'bench-c' || (i % :C), 'H' || i, '户主', '1号楼', strftime('%Y-%m-%dT%H:%M:%fZ', :at, '+' || (i % 90) || ' days'), :at FROM n`, args },
+        { sql: `WITH RECURSIVE n(i) AS (SELECT :s UNION ALL SELECT i + 1 FROM n WHERE i < :e)
+            INSERT INTO accounts (id, community_id, kind, balance, score, created_at) SELECT 'bench-h' || i, 'bench-c' || (i % :C), 'household', 0, 0, :at FROM n`, args },
+      ],
+      "write",
+    );
+  }
+  const carriers = "'policy','enterprise','neighbour','volunteer','bravery','environment','civility'";
+  const chunk = 250_000n;
+  const total = BigInt(countyTransfers);
+  for (let start = 0n; start < total; start += chunk) {
+    // Transfer i: pair p = i / 2 of household p mod H; even i the award, odd i the redemption;
+    // spread evenly over 730 days from 2024-03-01 (China time does not matter to the fill).
+    const args = { s: start, e: (start + chunk < total ? start + chunk : total) - 1n, C, H, T: total };
+    const pairs = `WITH RECURSIVE n(i) AS (SELECT :s UNION ALL SELECT i + 1 FROM n WHERE i < :e),
+      g AS (SELECT i, (i / 2) % :H AS h, ((i / 2) % :H) % :C AS c, i % 2 = 0 AS award,
+        strftime('%Y-%m-%dT%H:%M:%fZ', '2024-03-01', '+' || (i * 730 / :T) || ' days', '+' || (i % 86400) || ' seconds') AS at FROM n)`;
+    await client.batch(
+      [
+        { sql: `INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, created_by, created_at)
+            ${pairs} SELECT 'bench-t' || i, 'bench-c' || c, CASE WHEN award THEN 'issuance:bench-c' || c ELSE 'bench-h' || h END,
+              CASE WHEN award THEN 'bench-h' || h ELSE 'shop-bench-c' || c END, CASE WHEN award THEN 10 ELSE 4 END,
+              CASE WHEN award THEN 'award' ELSE 'redemption' END, 'bench-county:' || i, 'bench', at FROM g`, args },
+        { sql: `INSERT INTO credits (application_id, community_id, top_up_id, household_id, kind, category, points, amount, score_delta, created_at)
+            ${pairs} SELECT 'bench-a' || i, 'bench-c' || c, 'bench', 'bench-h' || h, 'award', json_extract(json_array(${carriers}), '$[' || (i / 20 % 7) || ']'), 10, 10, 10, at
+            FROM g WHERE i % 20 = 0`, args },
+        { sql: `INSERT INTO redemptions (id, community_id, shop_id, household_id, receipt_no, total, balance_after, clerk_id, created_at)
+            ${pairs} SELECT 'bench-r' || i, 'bench-c' || c, 'shop-bench-c' || c, 'bench-h' || h, i, 4, 0, 'bench', at FROM g WHERE i % 20 = 1`, args },
+      ],
+      "write",
+    );
+    process.stdout.write(`${process.stdout.isTTY ? "\r" : "\n"}county fill: ${fmt(Number(start + chunk < total ? start + chunk : total))} / ${fmt(countyTransfers)} transfers`);
+  }
+  process.stdout.write("\n");
+  await client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  await client.execute("ANALYZE");
+  return performance.now() - started;
+}
+
+async function benchCounty(target: NodeTarget) {
+  const client = createClient({ url: `file:${target.databaseFile}`, timeout: 30_000, concurrency: 1 });
+  const officerPassword = "bench-officer-password";
+  const { regionId } = await createCounty(dbFromLibsql(client), systemClock, { name: "卢氏县", officer: { username: "bench-officer", password: officerPassword, name: "县乡村振兴局" } });
+  const fillMs = await fillCounty(client, regionId);
+  const days = Number((await client.execute("SELECT (SELECT COUNT(*) FROM community_days) + (SELECT COUNT(*) FROM community_day_flows) + (SELECT COUNT(*) FROM community_day_categories)")).rows[0]?.[0]);
+  client.close();
+  const fileMb = statSync(target.databaseFile).size / 1024 / 1024;
+  console.log(`county fill: ${fmt(countyCommunities)} communities, ${fmt(countyHouseholds)} households, ${fmt(countyTransfers)} transfers in ${seconds(fillMs)}; ${fmt(days)} rows of kept totals; database ${fmt(fileMb, 0)} MB`);
+  results.push(
+    `| county fill: ${fmt(countyCommunities)} communities in 10 townships, ${fmt(countyHouseholds)} households, ${fmt(countyTransfers)} transfers over two years, written with SQL through the totals' triggers | ${seconds(fillMs)} (${fmt(countyTransfers / (fillMs / 1000), 0)} transfers/s); ${fmt(days)} rows of kept totals; database file ${fmt(fileMb, 0)} MB |`,
+  );
+
+  await settle(target);
+  const login = await expectStatus("officer login", target.call("POST", "/auth/login", { body: { username: "bench-officer", password: officerPassword } }), 200);
+  const token = login.token as string;
+  const pairs = Math.floor(countyTransfers / 2);
+  const whole = (b: any) => {
+    if (b.communities.length !== countyCommunities) fail(`overview lists ${b.communities.length} communities`);
+    if (b.totals.households !== countyHouseholds) fail(`overview counts ${b.totals.households} households`);
+    if (b.totals.pointsAwarded !== 10 * Math.ceil(countyTransfers / 2) || b.totals.pointsRedeemed !== 4 * pairs) fail(`overview totals ${JSON.stringify(b.totals).slice(0, 300)}`);
+  };
+  const period = (b: any) => b.communities.length === countyCommunities || fail("period overview incomplete");
+  const reads: Array<[string, string, (body: any) => void]> = [
+    ["the county, all time", `/regions/${regionId}/overview`, whole],
+    ["the county, a quarter (whole days)", `/regions/${regionId}/overview?from=2025-01-01&to=2025-03-31`, period],
+    ["the county, bounds inside days", `/regions/${regionId}/overview?from=2025-01-01T05:30:00Z&to=2025-04-01T09:00:00Z`, period],
+    ["one township", `/regions/bench-town-3/overview`, (b) => b.communities.length === Math.ceil((countyCommunities - 3) / 10) || fail("township overview")],
+    ["12-month trend", `/regions/${regionId}/trend`, (b) => b.months.length === 12 || fail("trend")],
+    ["the workbook", `/regions/${regionId}/overview.xlsx`, () => undefined],
+    ["one community's summary", "/communities/bench-c7/summary", (b) => typeof b.pointsOutstanding === "number" || fail("summary")],
+  ];
+  results.push(`| **the county officer**, over ${fmt(countyCommunities)} communities / ${fmt(countyHouseholds)} households / ${fmt(countyTransfers)} transfers | first · median · max of the next runs |`);
+  for (const [label, path, check] of reads) {
+    const t = await timeRead(target, token, path, check, readRepeats);
+    const slow = t.median > 300 ? " ⚠ over 300 ms" : "";
+    console.log(`read ${label} (GET /api${path}): first ${fmt(t.first, 1)} ms, median ${fmt(t.median, 1)} ms, max ${fmt(t.max, 1)} ms${slow}`);
+    results.push(`| \`GET /api${path.replace(regionId, ":id")}\` (${label}) | ${fmt(t.first, 0)} · **${fmt(t.median, 0)}** · ${fmt(t.max, 0)} ms${slow} |`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${fmt(totalmem() / 1024 ** 3, 1)} GB RAM, Node ${process.version}, ${process.platform}`;
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`load average at start: ${load()}`);
-  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount}`;
+  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers}`;
   console.log(`${new Date().toISOString()}  ${machine}\n${command}`);
   const dir = mkdtempSync(join(tmpdir(), "shuangfu-bench-"));
   let target: NodeTarget | null = null;
@@ -468,6 +598,7 @@ async function main() {
     const households = await benchImport(target, adminToken);
     const { shopId, cardHolder } = await benchRedemptions(target, adminToken, communityId, households);
     await benchReads(target, adminToken, communityId, shopId, cardHolder);
+    if (countyCommunities > 0) await benchCounty(target);
 
     console.log(`\nTotal ${seconds(performance.now() - started)}; load average at the end: ${load()}. For docs/bench.md:\n`);
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machine}\n\n\`${command}\`\n`);
