@@ -181,7 +181,8 @@ async function boardView(db: Db, clock: Clock, batch: Batch, community: string):
 export async function publicCommunityId(db: Db, code?: string): Promise<string> {
   const community = code
     ? await db.query.communities.findFirst({ where: eq(communities.code, code) })
-    : await db.query.communities.findFirst({ orderBy: [communities.createdAt] });
+    : // The first community stored (the demo's second community is created with an older seed clock).
+      await db.query.communities.findFirst({ orderBy: [sql`rowid`] });
   if (!community) throw new DomainError("NOT_FOUND", { community: code ?? null });
   return community.id;
 }
