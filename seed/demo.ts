@@ -302,7 +302,9 @@ export const secondCommunity = { name: "幸福苑社区", code: "XFY" } as const
  */
 export async function seedCounty(db: Db, realClock: Clock, homeCommunityId: string, homeCode: string, options: SeedOptions): Promise<void> {
   const realNow = realClock.now();
-  const clock = new SeedClock(new Date(realNow.getTime() - 14 * day));
+  // The county and the second community are set up now, after 兴贤里社区 (the public board without
+  // `?community=` shows the deployment's first community); their history is two weeks old.
+  const clock = new SeedClock(new Date(realNow.getTime() + 1000));
   const { regionId } = await createCounty(db, clock, { name: demoCounty.name, officer: { username: demoCounty.officer, password: options.password, name: "卢氏县乡村振兴局" } });
   await placeCommunities(db, regionId, [homeCode]);
   const { call, as } = demoClient(db, clock, options);
@@ -316,6 +318,7 @@ export async function seedCounty(db: Db, realClock: Clock, homeCommunityId: stri
     admin: { username: "admin2", password: options.password, name: "幸福苑驿站管理员" },
   });
 
+  clock.set(new Date(realNow.getTime() - 14 * day));
   let admin = await as("admin2");
   await call(admin, "PATCH", "/community/settings", { publicityDays: 5, minPublicityHours: 72, pinThreshold: 50 });
   const shop = await call(admin, "POST", "/shops", { name: "幸福苑双扶驿站" });

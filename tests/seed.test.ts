@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../api/domain/clock";
 import { overview } from "../api/domain/county";
+import { publicCommunityId } from "../api/domain/publicity";
 import { checkLedger } from "../api/domain/ledger";
 import { allTime, summary } from "../api/domain/reports";
 import { dbFromLibsql, type Db } from "../db/client";
@@ -107,6 +108,8 @@ describe("the demo community", () => {
       expect(row.pointsAwarded).toBeGreaterThan(0);
     }
     expect(view.totals.households).toBe(80);
+    // The public board without ?community= still shows 兴贤里社区, the deployment's first.
+    expect(await publicCommunityId(db)).toBe(xxl);
   });
 
   it("is not seeded twice", async () => {
