@@ -279,6 +279,31 @@ describe("creating a community", () => {
     expect(overview.communities.map((c: { code: string }) => c.code)).toEqual(["XFJY"]);
   });
 
+  it("gives its admin a checklist of first steps that ticks itself as each is done", async () => {
+    const { token } = await county();
+    const east = await township(token, "东明镇");
+    expect((await t.call("POST", "/communities", { token, body: newCommunity(east) })).status).toBe(201);
+    const admin = await t.login("admin-xfjy");
+    const checklist = async () => {
+      const res = await t.call("GET", "/community/onboarding", { token: admin });
+      expect(res.status).toBe(200);
+      return { done: res.body.done, ticked: res.body.steps.filter((s: { done: boolean }) => s.done).map((s: { key: string }) => s.key) };
+    };
+    expect(await checklist()).toEqual({ done: false, ticked: [] });
+    const household = (await t.call("POST", "/households", { token: admin, body: { householdNo: "XF-1", headName: "王建国", building: "1号楼", members: [{ name: "王建国" }] } })).body;
+    expect((await t.call("POST", `/households/${household.id}/card`, { token: admin, body: { pin: "1357" } })).status).toBe(201);
+    const shop = (await t.call("POST", "/shops", { token: admin, body: { name: "幸福家园驿站" } })).body;
+    expect(await checklist()).toEqual({ done: false, ticked: ["households", "cards", "shop"] });
+    expect((await t.call("POST", "/goods", { token: admin, body: { shopId: shop.id, name: "大米", points: 50, stock: 10 } })).status).toBe(201);
+    const notice = (await t.call("POST", "/notices", { token: admin, body: { title: "积分超市开张", body: "欢迎参加" } })).body;
+    expect(await checklist()).toEqual({ done: false, ticked: ["households", "cards", "shop", "goods"] });
+    expect((await t.call("POST", `/notices/${notice.id}/publish`, { token: admin })).status).toBe(200);
+    expect((await t.call("PATCH", "/community/settings", { token: admin, body: { publicityDays: 7 } })).status).toBe(200);
+    expect(await checklist()).toEqual({ done: true, ticked: ["households", "cards", "shop", "goods", "notice", "publicityDays"] });
+    // It is the admin's: the community's other staff and the officer are refused.
+    expect((await t.call("GET", "/community/onboarding", { token })).status).toBe(403);
+  });
+
   it("refuses a taken code or username with 409, leaving nothing half-created", async () => {
     const { regionId, token } = await county();
     const existing = await t.newCommunity("OLD");

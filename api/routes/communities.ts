@@ -1,14 +1,15 @@
 /**
  * Communities as an officer handles them: create one with its first admin, read its summary,
- * move it between the townships of the county. Officers only; a community's own staff work
- * through the community routes (settings, users, …).
+ * move it between the townships of the county (officers only); and the new community's first
+ * steps, as its admin sees them (`GET /community/onboarding`).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { communityCodeLengthMax, communityCodePattern, regionLimits } from "../../shared/regions";
 import { communityOver, createCommunityAsOfficer, moveCommunity } from "../domain/community";
+import { onboarding, onboardingSteps } from "../domain/onboarding";
 import { summary } from "../domain/reports";
 import { allowOfficer, officerOf } from "../middleware/officer";
-import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security } from "../router";
+import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../router";
 import { PeriodQuery, periodOf, SummarySchema } from "./reports";
 import { NewUserBody } from "./users";
 
@@ -27,6 +28,13 @@ const NewCommunityBody = z.object({
 });
 
 const CommunityPatch = z.object({ regionId: z.string().min(1).max(100) });
+
+const OnboardingSchema = z
+  .object({
+    steps: z.array(z.object({ key: z.enum(onboardingSteps), done: z.boolean(), count: z.number().int() })),
+    done: z.boolean(),
+  })
+  .openapi("Onboarding");
 
 export const communitiesRoutes = createRouter()
   .openapi(
@@ -72,4 +80,17 @@ export const communitiesRoutes = createRouter()
       responses: { 200: jsonResponse(CommunitySchema, "The community"), ...errorResponses },
     }),
     async (c) => c.json(await moveCommunity(c.get("db"), c.get("clock"), officerOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").regionId), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/community/onboarding",
+      tags: ["county"],
+      summary:
+        "The community's first steps, each ticked from its records: households imported, cards issued, a shop, goods, a published notice, the publicity settings saved (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      responses: { 200: jsonResponse(OnboardingSchema, "The checklist"), ...errorResponses },
+    }),
+    async (c) => c.json(await onboarding(c.get("db"), staffOf(c).communityId), 200),
   );

@@ -136,6 +136,7 @@ export const accessRows: AccessRow[] = [
   { method: "POST", path: "/communities", allow: ["officer"], call: () => ({ path: "/communities", body: {} }) },
   { method: "GET", path: "/communities/{id}/summary", allow: ["officer"], call: (i) => ({ path: `/communities/${i.community}/summary` }) },
   { method: "PATCH", path: "/communities/{id}", allow: ["officer"], call: (i) => ({ path: `/communities/${i.community}`, body: { regionId: i.region } }) },
+  { method: "GET", path: "/community/onboarding", allow: ["admin"], call: () => ({ path: "/community/onboarding" }) },
 ];
 
 export type Expect = "ok" | 401 | 403 | 404 | "403/404";
