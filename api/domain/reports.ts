@@ -101,12 +101,9 @@ function splitPeriod(period: Period) {
   const stretches: Array<{ from: string; to: string; flows: boolean; stocks: boolean }> = [];
   const stockEdge = to !== null && startOf(stockDay) < to ? { from: startOf(stockDay), to } : null;
   if (from !== null && to !== null && flowDay > stockDay) {
-    // Both bounds inside one day.
-    if (stockEdge && stockEdge.from === from) stretches.push({ ...stockEdge, flows: true, stocks: true });
-    else {
-      if (from < to) stretches.push({ from, to, flows: true, stocks: false });
-      if (stockEdge) stretches.push({ ...stockEdge, flows: false, stocks: true });
-    }
+    // Both bounds inside one day: the flows are [from, to), the stocks that day's start to `to`.
+    if (from < to) stretches.push({ from, to, flows: true, stocks: false });
+    if (stockEdge) stretches.push({ ...stockEdge, flows: false, stocks: true });
   } else {
     if (from !== null && from < startOf(flowDay)) stretches.push({ from, to: startOf(flowDay), flows: true, stocks: false });
     if (stockEdge) stretches.push({ ...stockEdge, flows: true, stocks: true });
