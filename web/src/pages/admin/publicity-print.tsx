@@ -7,10 +7,10 @@
  */
 import { createResource, For, Show } from "solid-js";
 import { publicity, settings } from "../../api";
-import { categoryName, currentLang, fmtPoints, t } from "../../i18n";
+import { currentLang, fmtPoints, t } from "../../i18n";
 import { BackLink, ErrorBox, Loading, ready } from "../../ui/common";
 import { Icon } from "../../ui/icon";
-import { itemRemark, PostedPoints } from "./publicity";
+import { BatchItemCells } from "./publicity";
 
 const printStyle = `
 .paper { background: #fff; color: #000; max-width: 210mm; margin: 12px auto; padding: 14mm 15mm; border: 1px solid var(--line); }
@@ -93,15 +93,7 @@ export default function PrintSheet(props: { id: string }) {
                   {(i, n) => (
                     <tr>
                       <td>{n() + 1}</td>
-                      <td>{i.registerNo ?? ""}</td>
-                      <td>{i.name}</td>
-                      <td>{i.building}</td>
-                      <td>{categoryName(i.category)}</td>
-                      <td>{i.rule}</td>
-                      <td>
-                        <PostedPoints kind={i.kind} points={i.points} />
-                      </td>
-                      <td>{itemRemark(i.status)}</td>
+                      <BatchItemCells item={i} />
                     </tr>
                   )}
                 </For>

@@ -138,6 +138,23 @@ export function itemRemark(status: string): string {
   return "";
 }
 
+/** One publicity item's cells, as the admin's page and the printed 公示 both show them. */
+export function BatchItemCells(props: { item: Publicity["items"][number] }) {
+  return (
+    <>
+      <td>{props.item.registerNo ?? ""}</td>
+      <td>{props.item.name}</td>
+      <td>{props.item.building}</td>
+      <td>{categoryName(props.item.category)}</td>
+      <td>{props.item.rule}</td>
+      <td>
+        <PostedPoints kind={props.item.kind} points={props.item.points} />
+      </td>
+      <td>{itemRemark(props.item.status)}</td>
+    </>
+  );
+}
+
 function BatchItems(props: { batch: Publicity }) {
   return (
     <Show when={props.batch.items.length} fallback={<p class="muted">{t("board.noItems")}</p>}>
@@ -159,15 +176,7 @@ function BatchItems(props: { batch: Publicity }) {
             <For each={props.batch.items}>
               {(i) => (
                 <tr>
-                  <td>{i.registerNo ?? ""}</td>
-                  <td>{i.name}</td>
-                  <td>{i.building}</td>
-                  <td>{categoryName(i.category)}</td>
-                  <td>{i.rule}</td>
-                  <td>
-                    <PostedPoints kind={i.kind} points={i.points} />
-                  </td>
-                  <td>{itemRemark(i.status)}</td>
+                  <BatchItemCells item={i} />
                 </tr>
               )}
             </For>
