@@ -6,13 +6,13 @@ import { bodyLimit } from "hono/body-limit";
 import { limits } from "../shared/limits";
 import { DomainError } from "./domain/errors";
 import { parseHouseholdFile } from "./domain/import";
-import type { AppDeps } from "./env";
+import type { AppDeps } from "./http/app-types";
 import type { Context } from "hono";
-import { authMiddleware, contextMiddleware } from "./middleware/context";
-import { handleError } from "./middleware/errors";
-import { sameOriginWrites } from "./middleware/cross-site";
-import { securityHeaders } from "./middleware/security-headers";
-import { createRouter } from "./router";
+import { authMiddleware, contextMiddleware } from "./http/middleware/context";
+import { handleError } from "./http/middleware/errors";
+import { sameOriginWrites } from "./http/middleware/cross-site";
+import { securityHeaders } from "./http/middleware/security-headers";
+import { createRouter } from "./http/route-kit";
 import { applicationsRoutes } from "./routes/applications";
 import { auditRoutes } from "./routes/audit";
 import { authRoutes } from "./routes/auth";
@@ -32,7 +32,7 @@ import { settingsRoutes } from "./routes/settings";
 import { shopsRoutes } from "./routes/shops";
 import { topupsRoutes } from "./routes/topups";
 import { userRoutes } from "./routes/users";
-import { docsPage, docsScript } from "./docs-page";
+import { docsPage, docsScript } from "./http/docs-page";
 
 function buildApi(deps: AppDeps) {
   const api = createRouter();

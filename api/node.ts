@@ -11,11 +11,11 @@ import { compress } from "hono/compress";
 import { openDatabase } from "../db/migrate-node";
 import { seedIfEmpty } from "../seed/seed";
 import { apiNotFound, createApp } from "./app";
-import { parseEnv, productionProblems } from "./config";
+import { parseEnv, productionProblems } from "./process-env";
 import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
 import { parseHouseholdFileInThread } from "./import-thread";
-import { securityHeaders } from "./middleware/security-headers";
+import { securityHeaders } from "./http/middleware/security-headers";
 import { databaseFileOf, restoreInProgress } from "../scripts/db-file";
 
 const env = parseEnv(process.env);

@@ -14,13 +14,13 @@ import { schema, type Db } from "../db/client";
 import { dbFromD1, type D1Binding } from "../db/d1";
 import { seedIfEmpty, type SeedOptions } from "../seed/seed";
 import { createApp } from "./app";
-import { parseEnv, type Env as Settings } from "./config";
+import { parseEnv, type Env as Settings } from "./process-env";
 import { systemClock, type Clock } from "./domain/clock";
 import { DomainError, violatedConstraint } from "./domain/errors";
 import { runScheduledJobs } from "./domain/jobs";
-import type { AppConfig } from "./env";
-import { languageOf } from "./middleware/context";
-import { errorBody } from "./middleware/errors";
+import type { AppConfig } from "./http/app-types";
+import { languageOf } from "./http/middleware/context";
+import { errorBody } from "./http/middleware/errors";
 
 /**
  * The few Workers runtime types this file needs, kept local: @cloudflare/workers-types would

@@ -5,7 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parseEnv } from "../api/config";
+import { parseEnv } from "../api/process-env";
 import { systemClock } from "../api/domain/clock";
 import { openDatabase } from "../db/migrate-node";
 import { seedIfEmpty } from "./seed";

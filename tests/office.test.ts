@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEnv } from "../api/config";
+import { parseEnv } from "../api/process-env";
 import { accountOf, addHousehold, countRows, grantPoints } from "./support/fixtures";
 import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
 

@@ -4,7 +4,7 @@
  */
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
-import { staticHeadersFile } from "../api/middleware/security-headers.ts";
+import { staticHeadersFile } from "../api/http/middleware/security-headers.ts";
 
 const apiPort = process.env.API_PORT ?? "8787";
 

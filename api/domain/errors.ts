@@ -1,6 +1,6 @@
 /**
  * Domain errors: raised by the rules of the scheme, turned into the one HTTP error shape by
- * `api/middleware/errors.ts`. A failed assertion (`assert`) is a bug, never a user error.
+ * `api/http/middleware/errors.ts`. A failed assertion (`assert`) is a bug, never a user error.
  */
 import type { ErrorCode } from "../../shared/errors";
 

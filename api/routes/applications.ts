@@ -6,9 +6,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { applicationStatuses, categories, ruleKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../http/app-types";
 import { certifyApplication, createApplication, getApplication, listApplications } from "../domain/applications";
-import { actorOf, allow, anyRole, badCursor, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, badCursor, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 const EventSchema = z.object({
   at: z.string(),

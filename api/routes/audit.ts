@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { staffRoles } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import { listAudit } from "../domain/audit-log";
-import { allow, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
+import { listAudit } from "../domain/audit";
+import { allow, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 const AuditEntrySchema = z
   .object({

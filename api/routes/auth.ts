@@ -7,10 +7,10 @@ import { households, users } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import { loginCard, loginStaff, revokeSession, toAccount } from "../domain/auth";
 import { DomainError } from "../domain/errors";
-import type { AppEnv } from "../env";
-import { sessionCookieName } from "../middleware/context";
-import { allowOfficerOr } from "../middleware/officer";
-import { anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security } from "../router";
+import type { AppEnv } from "../http/app-types";
+import { sessionCookieName } from "../http/middleware/context";
+import { allowOfficerOr } from "../http/middleware/officer";
+import { anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security } from "../http/route-kit";
 
 export const StaffUserSchema = z
   .object({

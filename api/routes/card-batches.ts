@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { getCardBatch, issueCardBatch, listCardBatches, reissueLostCard, reportCardLost } from "../domain/card-batches";
-import { allow, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { allow, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 const CardNoParam = z.object({ cardNo: z.string().min(1).max(40) });
 

@@ -10,7 +10,7 @@ import { limits } from "../../shared/limits";
 import { clearAttemptsStatement, lockedCards, unlockCard } from "../domain/attempts";
 import { createCardCode, issueCard, qrOfCard, resolveCard, resolveTypedCard, revokeCard } from "../domain/cards";
 import { DomainError } from "../domain/errors";
-import { actorOf, allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf, staffRoles } from "../router";
+import { actorOf, allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf, staffRoles } from "../http/route-kit";
 import { CardNoSchema, oneCardIdentity } from "./redemptions";
 
 const pinPattern = new RegExp(`^\\d{${limits.pinDigitsMin},${limits.pinDigitsMax}}$`);

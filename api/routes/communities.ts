@@ -8,8 +8,8 @@ import { communityCodeLengthMax, communityCodePattern, regionLimits } from "../.
 import { communityOver, createCommunityAsOfficer, moveCommunity } from "../domain/community";
 import { onboarding, onboardingSteps } from "../domain/onboarding";
 import { summary } from "../domain/reports";
-import { allowOfficer, officerOf } from "../middleware/officer";
-import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../router";
+import { allowOfficer, officerOf } from "../http/middleware/officer";
+import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../http/route-kit";
 import { PeriodQuery, periodOf, SummarySchema } from "./reports";
 import { NewUserBody } from "./users";
 

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { changeStock, createGoods, listGoods, stockIn } from "../domain/goods";
 import { stockLedger } from "../domain/stock-ledger";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 export const GoodsSchema = z
   .object({

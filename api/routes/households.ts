@@ -2,11 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { limits } from "../../shared/limits";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../http/app-types";
 import { DomainError } from "../domain/errors";
 import { createHousehold, getHousehold, householdFacets, listHouseholds, normalizePhone, seesContacts, updateHousehold, withoutContacts } from "../domain/households";
 import { importHouseholds, templateCsv, templateXlsx } from "../domain/import";
-import { actorOf, allow, anyRole, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../router";
+import { actorOf, allow, anyRole, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../http/route-kit";
 
 const phoneProblem = "7 to 15 digits (spaces, dashes and brackets are fine); one number only";
 

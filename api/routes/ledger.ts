@@ -4,7 +4,7 @@ import { ledgerEntryKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { householdLedger } from "../domain/household-ledger";
 import { checkLedger } from "../domain/ledger";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 const LedgerEntrySchema = z
   .object({

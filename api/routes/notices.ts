@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { createNotice, getNotice, listNotices, publishNotice } from "../domain/notices";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 export const NoticeSchema = z
   .object({

@@ -3,12 +3,12 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../http/app-types";
 import { applicationStatuses, categories, ruleKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { createPublicity, currentPublicity, getPublicity, listObjections, listPublicity, publicCommunityId, raiseObjection, resolveObjection } from "../domain/publicity";
-import { publicityFloorHours } from "../config";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { publicityFloorHours } from "../process-env";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 const PublicityItemSchema = z.object({
   applicationId: z.string(),

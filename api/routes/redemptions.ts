@@ -7,7 +7,7 @@ import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
 import { daySheet } from "../domain/day-sheet";
 import { getRedemption, listRedemptions, redeem, voidRedemption, type CardIdentity } from "../domain/redemption";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../http/route-kit";
 
 const ReceiptLineSchema = z.object({ goodsId: z.string(), name: z.string(), points: z.number().int(), quantity: z.number().int(), subtotal: z.number().int() });
 

@@ -8,8 +8,8 @@ import { regionKinds, regionLimits } from "../../shared/regions";
 import { overview, overviewWorkbook, trend } from "../domain/county";
 import { createTownship, regionsOf } from "../domain/regions";
 import { listOfficers } from "../domain/users";
-import { allowOfficer, officerOf } from "../middleware/officer";
-import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security } from "../router";
+import { allowOfficer, officerOf } from "../http/middleware/officer";
+import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security } from "../http/route-kit";
 import { AccountSchema } from "./auth";
 import { figuresShape, PeriodQuery, periodOf } from "./reports";
 

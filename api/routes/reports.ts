@@ -4,9 +4,9 @@ import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
 import { chinaDayRange } from "../../shared/time";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../http/app-types";
 import { ranking, rankingForResident, summary, type Period } from "../domain/reports";
-import { actorOf, allow, anyRole, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 /** The figures a summary and each row of a county's overview answer (see `Figures`). */
 export const figuresShape = {

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { categories, ruleKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { createRule, listRules, setRuleActive } from "../domain/rules";
-import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 export const RuleSchema = z
   .object({

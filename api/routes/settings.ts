@@ -3,8 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { getSettings, updateSettings } from "../domain/community";
 import { normalizePhone } from "../domain/households";
-import { publicityFloorHours } from "../config";
-import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security, staffOf } from "../router";
+import { publicityFloorHours } from "../process-env";
+import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, security, staffOf } from "../http/route-kit";
 
 export const SettingsSchema = z
   .object({

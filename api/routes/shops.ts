@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { createShop, listShops } from "../domain/shops";
-import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { actorOf, allow, anyRole, createRouter, errorResponses, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 export const ShopSchema = z.object({ id: z.string(), name: z.string() }).openapi("Shop");
 

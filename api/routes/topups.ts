@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { listTopUps, previewTopUp, topUp } from "../domain/topup";
-import { allow, createRouter, errorResponses, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { allow, createRouter, errorResponses, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 export const TopUpSchema = z
   .object({

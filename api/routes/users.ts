@@ -7,8 +7,8 @@ import { staffRoles } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
 import { createOfficer, createUser, endUserSessions, listUsers, resetUserPassword, setUserActive } from "../domain/users";
-import { allowOfficerOr } from "../middleware/officer";
-import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../router";
+import { allowOfficerOr } from "../http/middleware/officer";
+import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 import { AccountSchema, StaffUserSchema } from "./auth";
 
 const Password = z.string().min(limits.passwordLengthMin).max(limits.passwordLengthMax);

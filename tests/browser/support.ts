@@ -58,7 +58,7 @@ export async function ensureWebBuilt(): Promise<void> {
     !existsSync(index) ||
     statSync(index).mtimeMs < Math.max(newestMtime(resolve("web/src")), newestMtime(resolve("web/public")), statSync(resolve("web/index.html")).mtimeMs,
       // The build writes `_headers` (Cloudflare's security headers) from these two.
-      statSync(resolve("web/vite.config.ts")).mtimeMs, statSync(resolve("api/middleware/security-headers.ts")).mtimeMs);
+      statSync(resolve("web/vite.config.ts")).mtimeMs, statSync(resolve("api/http/middleware/security-headers.ts")).mtimeMs);
   const started = Date.now();
   for (;;) {
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cardQrText, parseCardQr, parseCodeQr } from "../../api/domain/cards";
-import { encodeCursor, parseCursor } from "../../api/router";
+import { encodeCursor, parseCursor } from "../../api/http/route-kit";
 
 describe("the keyset cursor codec", () => {
   it("gives back exactly the key it was given, unicode included, as URL-safe text", () => {

@@ -6,9 +6,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { errorCatalogue, type ErrorBody, type ErrorCode } from "../../shared/errors";
-import { DomainError, invariantError } from "../domain/errors";
-import type { AppEnv, Lang } from "../env";
+import { errorCatalogue, type ErrorBody, type ErrorCode } from "../../../shared/errors";
+import { DomainError, invariantError } from "../../domain/errors";
+import type { AppEnv, Lang } from "../app-types";
 
 export function errorBody(code: ErrorCode, lang: Lang, details?: Record<string, unknown>): ErrorBody {
   return { error: { code, message: errorCatalogue[code][lang], ...(details ? { details } : {}) } };

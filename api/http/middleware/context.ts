@@ -4,9 +4,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { resolveSession } from "../domain/auth";
-import { newId } from "../domain/clock";
-import type { AppConfig, AppDeps, AppEnv, Lang } from "../env";
+import { resolveSession } from "../../domain/auth";
+import { newId } from "../../domain/clock";
+import type { AppConfig, AppDeps, AppEnv, Lang } from "../app-types";
 
 export const sessionCookieName = "sf_session";
 

@@ -1,11 +1,11 @@
 /** What every request handler can reach: injected dependencies, never module globals. */
-import type { Db } from "../db/client";
-import type { Lang } from "../shared/domain";
+import type { Db } from "../../db/client";
+import type { Lang } from "../../shared/domain";
 
 export type { Lang };
-import type { Actor, OfficerActor, RequestMeta } from "./domain/actor";
-import type { Clock } from "./domain/clock";
-import type { HouseholdFileParser } from "./domain/import";
+import type { Actor, OfficerActor, RequestMeta } from "../domain/actor";
+import type { Clock } from "../domain/clock";
+import type { HouseholdFileParser } from "../domain/import";
 
 export interface AppConfig {
   /** Public base URL of the web app; card QR codes point here (`<publicUrl>/c/<payload>`). */

@@ -4,11 +4,11 @@
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import { staffRoles, type Role } from "../shared/domain";
-import type { Actor } from "./domain/actor";
-import { base64url } from "./domain/crypto";
-import { DomainError } from "./domain/errors";
-import type { AppEnv } from "./env";
+import { staffRoles, type Role } from "../../shared/domain";
+import type { Actor } from "../domain/actor";
+import { base64url } from "../domain/crypto";
+import { DomainError } from "../domain/errors";
+import type { AppEnv } from "./app-types";
 import { validationHook } from "./middleware/errors";
 
 export function createRouter() {

@@ -4,10 +4,10 @@
  * officer's own routes let only officers through here.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Role } from "../../shared/domain";
-import type { OfficerActor } from "../domain/actor";
-import { DomainError } from "../domain/errors";
-import type { AppEnv } from "../env";
+import type { Role } from "../../../shared/domain";
+import type { OfficerActor } from "../../domain/actor";
+import { DomainError } from "../../domain/errors";
+import type { AppEnv } from "../app-types";
 
 /** Only a signed-in officer; community staff and residents get 403. */
 export const allowOfficer: MiddlewareHandler<AppEnv> = async (c, next) => {

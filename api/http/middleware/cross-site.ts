@@ -4,8 +4,8 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { DomainError } from "../domain/errors";
-import type { AppEnv } from "../env";
+import { DomainError } from "../../domain/errors";
+import type { AppEnv } from "../app-types";
 import { sessionCookieName } from "./context";
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
