@@ -1,6 +1,6 @@
-/** Rewrites the access table in docs/security.md from tests/support/access-matrix.ts. */
+/** Rewrites the access table in docs/security.md from scripts/lib/access-matrix.ts. */
 import { readFileSync, writeFileSync } from "node:fs";
-import { renderAccessTable } from "../tests/support/access-matrix";
+import { renderAccessTable } from "./lib/access-matrix";
 
 const file = new URL("../docs/security.md", import.meta.url);
 const doc = readFileSync(file, "utf8");

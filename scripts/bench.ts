@@ -16,7 +16,7 @@
  *   npm run bench -- --households 3000 --redemptions 2000 --clients 50 --transfers 1000000
  *   npm run bench -- --households 300 --redemptions 200 --clients 10 --transfers 50000   (quick)
  *
- * Points reach the households the way tests/support/fixtures.ts `grantPoints` gives them: a real
+ * Points reach the households the way scripts/lib/points.ts `grantPoints` gives them: a real
  * ledger transfer of kind `adjustment`, written by this process to the server's database file
  * (the award procedures need a publicity period to pass before a top-up). Any wrong answer, any
  * failed redemption or a ledger check that is not ok stops the bench with exit code 1.
@@ -32,8 +32,8 @@ import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
 import { openDatabase } from "../db/migrate-node";
 import { limits } from "../shared/limits";
-import { grantPoints } from "../tests/support/fixtures";
-import { startNodeTarget, targetPassword, type NodeTarget } from "../tests/support/target";
+import { grantPoints } from "./lib/points";
+import { startNodeTarget, targetPassword, type NodeTarget } from "./lib/server-target";
 
 const { values: flags } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ import { communities } from "../db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addGoods, addHousehold, grantPoints, issueCardFor } from "./support/fixtures";
 import { createTestApp, testPassword, type TestApp, type TestCommunity } from "./support/harness";
-import { accessRows, callers, expected, renderAccessTable, type Caller, type Ids } from "./support/access-matrix";
+import { accessRows, callers, expected, renderAccessTable, type Caller, type Ids } from "../scripts/lib/access-matrix";
 
 let t: TestApp;
 let c: TestCommunity;

@@ -18,7 +18,7 @@ import { dbFromLibsql } from "../db/client";
 import { openDatabase } from "../db/migrate-node";
 import { takeRestoreLock } from "../scripts/db-file";
 import { grantPoints } from "./support/fixtures";
-import { startNodeTarget, targetPassword, type NodeTarget } from "./support/target";
+import { startNodeTarget, targetPassword, type NodeTarget } from "../scripts/lib/server-target";
 
 const pin = "1234";
 const clerkPassword = "clerk-password-0001";

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuilt } from "./browser/support";
-import { startNodeTarget, type NodeTarget } from "./support/target";
+import { startNodeTarget, type NodeTarget } from "../scripts/lib/server-target";
 
 let server: NodeTarget;
 beforeAll(async () => {

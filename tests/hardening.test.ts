@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { limits } from "../shared/limits";
 import { addGoods, addHousehold, grantPoints, issueCardFor } from "./support/fixtures";
 import { createTestApp, testPassword, type TestApp } from "./support/harness";
-import { startNodeTarget, type NodeTarget } from "./support/target";
+import { startNodeTarget, type NodeTarget } from "../scripts/lib/server-target";
 
 let t: TestApp;
 beforeEach(async () => {

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuilt } from "./browser/support";
 import { createTestApp, testPassword, type TestApp } from "./support/harness";
-import { startNodeTarget, targetPassword, type NodeTarget } from "./support/target";
+import { startNodeTarget, targetPassword, type NodeTarget } from "../scripts/lib/server-target";
 import { startWorkerTarget, type WorkerTarget } from "./support/worker-target";
 
 /** The directives of a Content-Security-Policy header, by name. */

@@ -14,7 +14,7 @@ import { sheetRowCounter } from "../api/domain/import-limits";
 import { households } from "../db/schema";
 import { limits } from "../shared/limits";
 import { createTestApp, type TestApp } from "./support/harness";
-import { startNodeTarget, targetPassword, type NodeTarget } from "./support/target";
+import { startNodeTarget, targetPassword, type NodeTarget } from "../scripts/lib/server-target";
 
 const header = ["户号", "户主姓名", "楼栋", "单元", "房号", "联系电话", "家庭成员", "人口数", "户类型"];
 

@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCounty } from "../api/domain/regions";
 import { communities } from "../db/schema";
-import { accessRows, type AccessRow, type Ids } from "./support/access-matrix";
+import { accessRows, type AccessRow, type Ids } from "../scripts/lib/access-matrix";
 import { addGoods, addHousehold, grantPoints, issueCardFor } from "./support/fixtures";
 import { createTestApp, testPassword, type TestApp, type TestCommunity } from "./support/harness";
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiResponse } from "./support/harness";
-import type { Target } from "./support/target";
+import type { Target } from "../scripts/lib/server-target";
 import { targets } from "./support/targets";
 
 const password = "journey-password-2026";

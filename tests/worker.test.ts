@@ -16,7 +16,7 @@ import { systemClock } from "../api/domain/clock";
 import { dbFromLibsql } from "../db/client";
 import { migrationsFolder } from "../db/migrate-node";
 import { communities, users } from "../db/schema";
-import { targetPassword } from "./support/target";
+import { targetPassword } from "../scripts/lib/server-target";
 import { assetsDirFor, startWorkerTarget, wrangler, type WorkerTarget } from "./support/worker-target";
 
 /** Every module specifier the bundle imports or requires. */

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startNodeTarget, type NodeTarget } from "../support/target";
+import { startNodeTarget, type NodeTarget } from "../../scripts/lib/server-target";
 import { api, axeProblems, desktop, launchBrowser, login, newPage, screenshot, staffSignIn, startWorld, type World } from "./support";
 
 describe("the admin's publicity, top-up and paperwork", () => {

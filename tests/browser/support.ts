@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import QRCode from "qrcode";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startNodeTarget, type Target } from "../support/target";
+import { startNodeTarget, type Target } from "../../scripts/lib/server-target";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const staffPassword = "browser-test-password";

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targetPassword } from "../support/target";
+import { targetPassword } from "../../scripts/lib/server-target";
 import { buildCommunity, credit, must, pool, startServer, type Community, type Server } from "./support";
 
 const redemptions = Number(process.env.STRESS_REDEMPTIONS ?? 10_000);

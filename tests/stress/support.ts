@@ -3,7 +3,7 @@
  * a community built through the API whose households already hold points (through the real
  * seven procedures, not a shortcut).
  */
-import { startNodeTarget, targetPassword, type NodeTarget } from "../support/target";
+import { startNodeTarget, targetPassword, type NodeTarget } from "../../scripts/lib/server-target";
 
 export type Server = NodeTarget;
 

@@ -15,6 +15,8 @@ import type { TestApp, TestCommunity } from "./harness";
 
 export const testConfig = { publicUrl: "http://localhost:8787", cardSigningKey: "test-card-signing-key-0123456789" };
 
+export { grantPoints } from "../../scripts/lib/points";
+
 /** The community's admin as a domain actor (for calling domain functions directly). */
 export function adminActor(community: TestCommunity): Actor {
   return { kind: "user", id: community.userIds.admin, communityId: community.communityId, role: "admin", shopId: null, name: "管理员", sessionId: "fixture" };
@@ -53,25 +55,6 @@ export async function issueCardFor(t: TestApp, community: TestCommunity, househo
  * Moves `amount` points from the community's issuance account to the household with a real
  * ledger transfer (kind `adjustment`), in one batch.
  */
-export async function grantPoints(db: Db, communityId: string, householdId: string, amount: number, at = new Date().toISOString()) {
-  const id = newId();
-  await db.batch(
-    transferStatements(db, {
-      id,
-      communityId,
-      debitAccountId: issuanceAccountId(communityId),
-      creditAccountId: householdId,
-      amount,
-      kind: "adjustment",
-      cause: `fixture:${id}`,
-      ref: "fixture",
-      createdBy: "system",
-      at,
-    }) as [Statement, ...Statement[]],
-  );
-  return id;
-}
-
 export interface GoodsOptions {
   shopId?: string;
   name?: string;

@@ -12,6 +12,8 @@ import { shops, users } from "../../db/schema";
 import { createApp } from "../../api/app";
 import type { Clock } from "../../api/domain/clock";
 import { newId } from "../../api/domain/clock";
+import type { ApiResponse, CallOptions, Caller } from "../../scripts/lib/server-target";
+export type { ApiResponse, CallOptions, Caller };
 import { checkLedger } from "../../api/domain/ledger";
 import { createCommunity } from "../../api/domain/community";
 import { hashSecret } from "../../api/domain/crypto";
@@ -37,21 +39,6 @@ export class TestClock implements Clock {
     this.at = new Date(at);
   }
 }
-
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-export interface CallOptions {
-  token?: string | null;
-  body?: unknown;
-  rawBody?: BodyInit;
-  headers?: Record<string, string>;
-}
-
-export type Caller = (method: string, path: string, options?: CallOptions) => Promise<ApiResponse>;
 
 export interface TestCommunity {
   communityId: string;

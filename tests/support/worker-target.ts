@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { freePort, httpCaller, targetPassword, waitForHealth, type Target } from "./target";
+import { freePort, httpCaller, targetPassword, waitForHealth, type Target } from "../../scripts/lib/server-target";
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 /**
  * A running deployment of the product that a test talks to over real HTTP: the Node server
  * on an embedded libSQL file (`startNodeTarget`), or the worker in workerd on local D1
- * (`startWorkerTarget` in ./worker-target.ts). Both start empty with `SEED_DEMO=0`: only the
+ * (`startWorkerTarget` in tests/support/worker-target.ts). Both start empty with `SEED_DEMO=0`: only the
  * community and its `admin` exist, and the suite builds everything else through the API.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -9,7 +9,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { ApiResponse, CallOptions, Caller } from "./harness";
+
+/** One answer of the API as a test or the bench reads it. */
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+export type Caller = (method: string, path: string, options?: CallOptions) => Promise<ApiResponse>;
 
 export interface Target {
   name: string;
