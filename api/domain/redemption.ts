@@ -120,7 +120,7 @@ async function replay(db: Db, communityId: string, stored: { requestHash: string
   return receipt;
 }
 
-interface PricedBasket {
+export interface PricedBasket {
   lines: ReceiptLine[];
   total: number;
 }
@@ -232,7 +232,7 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
   return receipt;
 }
 
-interface RedemptionPlan {
+export interface RedemptionPlan {
   id: string;
   at: string;
   shopId: string;
@@ -248,8 +248,11 @@ interface RedemptionPlan {
   via: CardAtCounter["via"];
 }
 
-/** The one batch of a redemption, in order: key, transfer, stock, receipt, lines, audit. */
-function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, plan: RedemptionPlan): Statement[] {
+/**
+ * The one batch of a redemption, in order: key, transfer, stock, receipt, lines, audit.
+ * Exported for the bench, which drives these exact statements without HTTP for its ceiling.
+ */
+export function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, plan: RedemptionPlan): Statement[] {
   const { communityId } = actor;
   const createdBy = actorRef(actor);
   const statements: Statement[] = [
