@@ -51,6 +51,11 @@ export const communities = sqliteTable("communities", {
   cardSecret: text("card_secret").notNull(),
   /** 监督电话 printed on the posted 公示, as the office writes it; null until set. */
   supervisionPhone: text("supervision_phone"),
+  /**
+   * Points credited more than this many months ago and still unspent expire at the scheduled
+   * run (FIFO, docs/decisions/009-points-expiry-fifo.md); null = never (the default).
+   */
+  expiryMonths: integer("expiry_months"),
   createdAt: createdAt(),
 }, (t) => [index("communities_region_idx").on(t.regionId)]);
 
@@ -404,10 +409,13 @@ export const credits = sqliteTable(
 export const accounts = sqliteTable(
   "accounts",
   {
-    /** The owner's id for household and shop accounts; `issuance:<communityId>` otherwise. */
+    /**
+     * The owner's id for household and shop accounts; `issuance:<communityId>` for issuance and
+     * `settled:<communityId>` for the points the community has settled with its shops (结算).
+     */
     id: id(),
     communityId: communityId(),
-    kind: text("kind", { enum: ["issuance", "household", "shop"] }).notNull(),
+    kind: text("kind", { enum: ["issuance", "household", "shop", "settled"] }).notNull(),
     balance: integer("balance").notNull().default(0),
     /** 累计积分: awards minus penalties in full; only meaningful for households. */
     score: integer("score").notNull().default(0),
@@ -428,7 +436,7 @@ export const transfers = sqliteTable(
     debitAccountId: text("debit_account_id").notNull(),
     creditAccountId: text("credit_account_id").notNull(),
     amount: integer("amount").notNull(),
-    kind: text("kind", { enum: ["award", "penalty", "redemption", "reversal", "adjustment"] }).notNull(),
+    kind: text("kind", { enum: ["award", "penalty", "redemption", "reversal", "adjustment", "settlement", "expiry"] }).notNull(),
     /** Why the points moved, e.g. `application:<id>`; UNIQUE, so no cause moves points twice. */
     cause: text("cause").notNull(),
     ref: text("ref"),
@@ -469,8 +477,63 @@ export const shops = sqliteTable("shops", {
   id: id(),
   communityId: communityId(),
   name: text("name").notNull(),
+  /** What the community pays the shop per point, in fen (分); 100 = ¥1 a point. */
+  pointValueFen: integer("point_value_fen").notNull().default(100),
   createdAt: createdAt(),
 });
+
+/**
+ * 结算单: a statement settling a shop's redemptions up to `to_at` (draft → confirmed → paid).
+ * Confirming moves its points from the shop's ledger account to the community's settled account
+ * (transfer cause `settlement:<id>`). One draft per shop at a time (partial unique index).
+ */
+export const settlements = sqliteTable(
+  "settlements",
+  {
+    id: id(),
+    communityId: communityId(),
+    shopId: text("shop_id").notNull(),
+    /** The previous statement's `to_at`; null for the shop's first. */
+    fromAt: text("from_at"),
+    toAt: text("to_at").notNull(),
+    status: text("status", { enum: ["draft", "confirmed", "paid"] }).notNull(),
+    /** Redemptions in it net of those voided in it; null only inside the drafting batch. */
+    redemptions: integer("redemptions").notNull(),
+    /** Net points (a void of an earlier statement's redemption counts negative). */
+    points: integer("points").notNull(),
+    pointValueFen: integer("point_value_fen").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    reference: text("reference"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    confirmedBy: text("confirmed_by"),
+    confirmedAt: text("confirmed_at"),
+    paidBy: text("paid_by"),
+    paidAt: text("paid_at"),
+  },
+  (t) => [
+    index("settlements_shop_idx").on(t.communityId, t.shopId, t.toAt),
+    uniqueIndex("settlements_one_draft_uq").on(t.shopId).where(sql`status = 'draft'`),
+    check("settlements_period", sql`${t.fromAt} IS NULL OR ${t.toAt} >= ${t.fromAt}`),
+  ],
+);
+
+/**
+ * What a statement settles: each redemption once (`entry` = 'redemption', its total) and each
+ * void once (`entry` = 'void', minus the total) — UNIQUE, so no redemption or void lies in two
+ * statements.
+ */
+export const settlementEntries = sqliteTable(
+  "settlement_entries",
+  {
+    settlementId: text("settlement_id").notNull(),
+    communityId: communityId(),
+    redemptionId: text("redemption_id").notNull(),
+    entry: text("entry", { enum: ["redemption", "void"] }).notNull(),
+    points: integer("points").notNull(),
+  },
+  (t) => [uniqueIndex("settlement_entries_once_uq").on(t.redemptionId, t.entry), index("settlement_entries_settlement_idx").on(t.settlementId)],
+);
 
 export const goods = sqliteTable(
   "goods",

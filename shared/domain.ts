@@ -52,8 +52,8 @@ export const applicationStatuses = [
 ] as const;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
 
-export const ledgerEntryKinds = ["award", "penalty", "redemption", "reversal", "adjustment"] as const;
+export const ledgerEntryKinds = ["award", "penalty", "redemption", "reversal", "adjustment", "settlement", "expiry"] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
-export const accountKinds = ["issuance", "household", "shop"] as const;
+export const accountKinds = ["issuance", "household", "shop", "settled"] as const;
 export type AccountKind = (typeof accountKinds)[number];

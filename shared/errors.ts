@@ -35,6 +35,11 @@ export const errorCatalogue = {
   PUBLICITY_CLOSED: { status: 409, zh: "公示期已结束，不能再提出异议。", en: "The publicity period has ended; objections are closed." },
   IDEMPOTENCY_KEY_REUSED: { status: 409, zh: "该请求编号已用于另一笔不同的兑换。", en: "This Idempotency-Key was used for a different request." },
   ALREADY_VOIDED: { status: 409, zh: "该兑换已经撤销过。", en: "This redemption has already been voided." },
+  NOTHING_TO_SETTLE: { status: 409, zh: "该商户在这一截止时间之前没有待结算的兑换。", en: "The shop has nothing to settle before this date." },
+  SETTLEMENT_PENDING: { status: 409, zh: "该商户还有一张未确认的结算单草稿，请先确认或作废它。", en: "The shop already has a draft statement; confirm or discard it first." },
+  SETTLEMENT_NOT_DRAFT: { status: 409, zh: "该结算单已经确认，不能再修改或作废。", en: "This statement is no longer a draft." },
+  SETTLEMENT_NOT_CONFIRMED: { status: 409, zh: "结算单还没有确认，不能登记付款。", en: "The statement has not been confirmed; it cannot be paid yet." },
+  SETTLEMENT_STALE: { status: 409, zh: "草稿生成后有兑换被撤销，商户账户积分不足以结算这张草稿；请作废草稿后重新生成。", en: "A redemption was voided after this draft was made and the shop's account no longer covers it; discard the draft and make a new one." },
   DAILY_CAP_REACHED: { status: 409, zh: "已超过本户今日兑换上限。", en: "The household's daily redemption limit is reached." },
   // A genuine one-time code that is spent: 409 (its state refuses it), not 404 CARD_INVALID,
   // whose "revoked, altered or unknown" words would send the clerk looking for a forgery.
