@@ -15,17 +15,17 @@ import { securityHeaders } from "./http/middleware/security-headers";
 import { createRouter } from "./http/route-kit";
 import { applicationsRoutes } from "./routes/applications";
 import { auditRoutes } from "./routes/audit";
-import { authRoutes } from "./routes/auth";
-import { cardBatchesRoutes } from "./routes/card-batches";
-import { cardsRoutes } from "./routes/cards";
-import { communitiesRoutes } from "./routes/communities";
+import { authRoutes, meRoutes } from "./routes/auth";
+import { cardBatchesRoutes, cardLossRoutes } from "./routes/card-batches";
+import { cardsRoutes, householdCardRoutes } from "./routes/cards";
+import { communitiesRoutes, onboardingRoutes } from "./routes/communities";
 import { goodsRoutes } from "./routes/goods";
 import { householdsRoutes } from "./routes/households";
-import { ledgerRoutes } from "./routes/ledger";
+import { householdLedgerRoutes, ledgerRoutes } from "./routes/ledger";
 import { noticesRoutes } from "./routes/notices";
-import { publicityRoutes } from "./routes/publicity";
+import { objectionsRoutes, publicityRoutes } from "./routes/publicity";
 import { redemptionsRoutes } from "./routes/redemptions";
-import { regionsRoutes } from "./routes/regions";
+import { officersRoutes, regionsRoutes } from "./routes/regions";
 import { reportsRoutes } from "./routes/reports";
 import { rulesRoutes } from "./routes/rules";
 import { settingsRoutes } from "./routes/settings";
@@ -59,25 +59,32 @@ function buildApi(deps: AppDeps) {
 
   const routes = api
     .get("/health", (c) => c.json({ ok: true }, 200))
-    .route("/", authRoutes)
-    .route("/", userRoutes)
-    .route("/", shopsRoutes)
-    .route("/", householdsRoutes)
-    .route("/", cardsRoutes)
-    .route("/", cardBatchesRoutes)
-    .route("/", rulesRoutes)
-    .route("/", noticesRoutes)
-    .route("/", applicationsRoutes)
-    .route("/", publicityRoutes)
-    .route("/", topupsRoutes)
-    .route("/", goodsRoutes)
-    .route("/", redemptionsRoutes)
-    .route("/", ledgerRoutes)
-    .route("/", reportsRoutes)
-    .route("/", auditRoutes)
-    .route("/", settingsRoutes)
-    .route("/", regionsRoutes)
-    .route("/", communitiesRoutes);
+    .route("/auth", authRoutes)
+    .route("/me", meRoutes)
+    .route("/users", userRoutes)
+    .route("/shops", shopsRoutes)
+    .route("/households", householdsRoutes)
+    .route("/households", householdCardRoutes)
+    .route("/households", householdLedgerRoutes)
+    .route("/cards", cardsRoutes)
+    .route("/cards", cardLossRoutes)
+    .route("/card-batches", cardBatchesRoutes)
+    .route("/rules", rulesRoutes)
+    .route("/notices", noticesRoutes)
+    .route("/applications", applicationsRoutes)
+    .route("/publicity", publicityRoutes)
+    .route("/objections", objectionsRoutes)
+    .route("/topups", topupsRoutes)
+    .route("/goods", goodsRoutes)
+    .route("/redemptions", redemptionsRoutes)
+    .route("/ledger", ledgerRoutes)
+    .route("/reports", reportsRoutes)
+    .route("/audit", auditRoutes)
+    .route("/community", settingsRoutes)
+    .route("/community", onboardingRoutes)
+    .route("/regions", regionsRoutes)
+    .route("/officers", officersRoutes)
+    .route("/communities", communitiesRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   api.doc31("/openapi.json", {

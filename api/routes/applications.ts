@@ -83,11 +83,12 @@ function applicationCursor(c: Context<AppEnv>, text: string | undefined) {
   return { createdAt: key[0], id: key[1] };
 }
 
+/** Mounted at `/api/applications`. */
 export const applicationsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/applications",
+      path: "/",
       tags: ["applications"],
       summary: "Apply for points (resident: own household, awards only; volunteer and admin: any household, penalties too); one live application per notice, rule and member (or household) → else 409 DUPLICATE_APPLICATION naming the first",
       middleware: [allow("resident", "volunteer", "admin")] as const,
@@ -100,7 +101,7 @@ export const applicationsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/applications",
+      path: "/",
       tags: ["applications"],
       summary: "Applications newest first (staff: the community's, `mine=1` for one's own; a resident: their household's)",
       middleware: [allow(...anyRole)] as const,
@@ -124,7 +125,7 @@ export const applicationsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/applications/{id}",
+      path: "/{id}",
       tags: ["applications"],
       summary: "One application with its whole step history",
       middleware: [allow(...anyRole)] as const,
@@ -137,7 +138,7 @@ export const applicationsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/applications/{id}/certify",
+      path: "/{id}/certify",
       tags: ["applications"],
       summary: "认定 + 登记 (reviewer): approve with points in the rule's range (registered, with a register number) or reject with a reason",
       middleware: [allow("reviewer")] as const,

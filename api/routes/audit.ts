@@ -44,7 +44,7 @@ const AuditQuery = z.object({
 export const auditRoutes = createRouter().openapi(
   createRoute({
     method: "get",
-    path: "/audit",
+    path: "/",
     tags: ["audit"],
     summary:
       "The audit log, newest first (admin), each row with its actor and target named; `?action=` (exact, a prefix ending in *, or several separated by commas), `?actor=`, `?actorRole=`, `?from=` and `?to=` (China days, inclusive)",

@@ -67,11 +67,12 @@ function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeHours: number
   });
 }
 
+/** Mounted at `/api/auth`. */
 export const authRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/auth/login",
+      path: "/login",
       tags: ["auth"],
       summary: "Staff and officer sign-in (an officer answers role officer, its regionId and communityId null)",
       request: { body: jsonBody(LoginBody) },
@@ -91,7 +92,7 @@ export const authRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/auth/card-login",
+      path: "/card-login",
       tags: ["auth"],
       summary: "Resident sign-in with card number and PIN",
       request: { body: jsonBody(CardLoginBody) },
@@ -114,7 +115,7 @@ export const authRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/auth/logout",
+      path: "/logout",
       tags: ["auth"],
       summary: "Sign out: the session stops working at once",
       middleware: [allowOfficerOr(...anyRole)] as const,
@@ -128,11 +129,14 @@ export const authRoutes = createRouter()
       deleteCookie(c, sessionCookieName, { path: "/" });
       return c.json({ ok: true }, 200);
     },
-  )
+  );
+
+/** Mounted at `/api/me`. */
+export const meRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/me",
+      path: "/",
       tags: ["auth"],
       summary: "Who the token belongs to",
       middleware: [allowOfficerOr(...anyRole)] as const,

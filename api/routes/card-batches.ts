@@ -88,11 +88,12 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(limits.listLimitMax).optional(),
 });
 
+/** Mounted at `/api/card-batches`. */
 export const cardBatchesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/card-batches",
+      path: "/",
       tags: ["cards"],
       summary: "Issue a card with a random 6-digit PIN to each household picked (admin): the PINs are answered once",
       description:
@@ -112,7 +113,7 @@ export const cardBatchesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/card-batches",
+      path: "/",
       tags: ["cards"],
       summary: "Card batches (bulk issues and reissues), newest first (admin)",
       middleware: [allow("admin")] as const,
@@ -130,7 +131,7 @@ export const cardBatchesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/card-batches/{id}",
+      path: "/{id}",
       tags: ["cards"],
       summary: "One card batch for its handover register: households, each card's last 4 digits and state, never a PIN (admin)",
       middleware: [allow("admin")] as const,
@@ -139,11 +140,14 @@ export const cardBatchesRoutes = createRouter()
       responses: { 200: jsonResponse(CardBatchSchema, "The batch"), ...errorResponses },
     }),
     async (c) => c.json(await getCardBatch(c.get("db"), staffOf(c).communityId, c.req.valid("param").id), 200),
-  )
+  );
+
+/** Mounted at `/api/cards`. */
+export const cardLossRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/cards/{cardNo}/lost",
+      path: "/{cardNo}/lost",
       tags: ["cards"],
       summary: "挂失: the card stops at once for sign-in, scanning, redemption and one-time codes, and its sessions end (admin, audited with who reported it)",
       description: "A card already reported lost answers 200 with `alreadyLost: true`; a revoked card → 409. A new card is a separate step: `POST /cards/{cardNo}/reissue`.",
@@ -160,7 +164,7 @@ export const cardBatchesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/cards/{cardNo}/reissue",
+      path: "/{cardNo}/reissue",
       tags: ["cards"],
       summary: "补卡: a new card number with a random PIN (answered once) for the household of a card reported lost; the lost card stays blocked (admin)",
       description: "A card batch of one, like `POST /card-batches`. A card not reported lost → 409; a household with a card in use → 409.",

@@ -57,30 +57,12 @@ const CardCodeSchema = z
   })
   .openapi("CardCode");
 
+/** Mounted at `/api/cards`. */
 export const cardsRoutes = createRouter()
   .openapi(
     createRoute({
-      method: "post",
-      path: "/households/{id}/card",
-      tags: ["cards"],
-      summary: "Issue the household a new card with a PIN; the previous card stops working (admin)",
-      middleware: [allow("admin")] as const,
-      security,
-      request: { params: IdParam, body: jsonBody(IssueCardBody) },
-      responses: { 201: jsonResponse(IssuedCardSchema, "Issued"), ...errorResponses },
-    }),
-    async (c) => {
-      const admin = staffOf(c);
-      const { id } = c.req.valid("param");
-      const { pin } = c.req.valid("json");
-      const card = await issueCard(c.get("db"), c.get("clock"), admin, c.get("meta"), c.get("config"), id, pin);
-      return c.json({ cardNo: card.cardNo, qr: card.qr, status: card.status }, 201);
-    },
-  )
-  .openapi(
-    createRoute({
       method: "get",
-      path: "/cards/{cardNo}/qr.svg",
+      path: "/{cardNo}/qr.svg",
       tags: ["cards"],
       summary: "The card's QR code as SVG, for printing (admin; the household itself)",
       middleware: [allow("admin", "resident")] as const,
@@ -108,7 +90,7 @@ export const cardsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/cards/{cardNo}/revoke",
+      path: "/{cardNo}/revoke",
       tags: ["cards"],
       summary: "Revoke a card: sign-in, scanning and redemption stop at once (admin)",
       middleware: [allow("admin")] as const,
@@ -125,7 +107,7 @@ export const cardsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/cards/locked",
+      path: "/locked",
       tags: ["cards"],
       summary: "Cards whose sign-in is locked by wrong PINs, and until when (admin)",
       middleware: [allow("admin")] as const,
@@ -143,7 +125,7 @@ export const cardsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/cards/{cardNo}/unlock",
+      path: "/{cardNo}/unlock",
       tags: ["cards"],
       summary: "Lift a card's sign-in lock at once (admin, audited)",
       middleware: [allow("admin")] as const,
@@ -156,7 +138,7 @@ export const cardsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/cards/resolve",
+      path: "/resolve",
       tags: ["cards"],
       summary: "Turn a scanned QR text, or a typed card number with its PIN (the shop's clerk), into the card's household and balance (staff)",
       middleware: [allow(...staffRoles)] as const,
@@ -183,7 +165,7 @@ export const cardsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/cards/code",
+      path: "/code",
       tags: ["cards"],
       summary: "A one-time code for the resident's phone to show instead of the printed card: valid 60 seconds, pays once (resident)",
       middleware: [allow("resident")] as const,
@@ -194,5 +176,27 @@ export const cardsRoutes = createRouter()
       const code = await createCardCode(c.get("db"), c.get("clock"), actorOf(c), c.get("config").publicUrl);
       const svg = await QRCode.toString(code.qr, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
       return c.json({ ...code, svg }, 201);
+    },
+  );
+
+/** Mounted at `/api/households`. */
+export const householdCardRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/card",
+      tags: ["cards"],
+      summary: "Issue the household a new card with a PIN; the previous card stops working (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(IssueCardBody) },
+      responses: { 201: jsonResponse(IssuedCardSchema, "Issued"), ...errorResponses },
+    }),
+    async (c) => {
+      const admin = staffOf(c);
+      const { id } = c.req.valid("param");
+      const { pin } = c.req.valid("json");
+      const card = await issueCard(c.get("db"), c.get("clock"), admin, c.get("meta"), c.get("config"), id, pin);
+      return c.json({ cardNo: card.cardNo, qr: card.qr, status: card.status }, 201);
     },
   );

@@ -36,11 +36,12 @@ const OnboardingSchema = z
   })
   .openapi("Onboarding");
 
+/** Mounted at `/api/communities`. */
 export const communitiesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/communities",
+      path: "/",
       tags: ["county"],
       summary: "Create a community in a region the officer oversees, with its first admin, default settings and the seven-carrier rule catalogue (officer)",
       middleware: [allowOfficer] as const,
@@ -53,7 +54,7 @@ export const communitiesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/communities/{id}/summary",
+      path: "/{id}/summary",
       tags: ["county"],
       summary: "One community's summary for a period, as its own /reports/summary answers it (officer over it)",
       middleware: [allowOfficer] as const,
@@ -71,7 +72,7 @@ export const communitiesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/communities/{id}",
+      path: "/{id}",
       tags: ["county"],
       summary: "Move a community to another region the officer oversees, e.g. between the townships of its county (officer)",
       middleware: [allowOfficer] as const,
@@ -80,11 +81,14 @@ export const communitiesRoutes = createRouter()
       responses: { 200: jsonResponse(CommunitySchema, "The community"), ...errorResponses },
     }),
     async (c) => c.json(await moveCommunity(c.get("db"), c.get("clock"), officerOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").regionId), 200),
-  )
+  );
+
+/** Mounted at `/api/community`. */
+export const onboardingRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/community/onboarding",
+      path: "/onboarding",
       tags: ["county"],
       summary:
         "The community's first steps, each ticked from its records: households imported, cards issued, a shop, goods, a published notice, the publicity settings saved (admin)",

@@ -128,11 +128,12 @@ const LedgerQuery = z.object({
   shopId: z.string().min(1).max(100).optional(),
 });
 
+/** Mounted at `/api/goods`. */
 export const goodsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/goods",
+      path: "/",
       tags: ["goods"],
       summary: "Goods of the community, or of one shop",
       middleware: [allow(...anyRole)] as const,
@@ -148,7 +149,7 @@ export const goodsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/goods",
+      path: "/",
       tags: ["goods"],
       summary: "Put new goods on a shop's shelf (admin)",
       middleware: [allow("admin")] as const,
@@ -164,7 +165,7 @@ export const goodsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/goods/{id}/stock",
+      path: "/{id}/stock",
       tags: ["goods"],
       summary: "Add or remove stock with a reason (admin); never below zero (409 OUT_OF_STOCK)",
       middleware: [allow("admin")] as const,
@@ -181,7 +182,7 @@ export const goodsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/goods/{id}/stock-in",
+      path: "/{id}/stock-in",
       tags: ["goods"],
       summary: "Record goods arriving (进货, admin): one record and its stock movement in one batch; never above stockMax",
       middleware: [allow("admin")] as const,
@@ -198,7 +199,7 @@ export const goodsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/goods/stock-ledger",
+      path: "/stock-ledger",
       tags: ["goods"],
       summary: "The stock ledger (库存台账) and stock-in records (进货台账) over a period: per goods and day, in, out (net of voids), adjustments, balance (admin; the clerk of a shop, that shop's)",
       middleware: [allow("admin", "clerk")] as const,

@@ -162,11 +162,12 @@ async function uploadedFile(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fi
   return { bytes: new Uint8Array(await c.req.arrayBuffer()), fileName: null };
 }
 
+/** Mounted at `/api/households`. */
 export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/households",
+      path: "/",
       tags: ["households"],
       summary: "Create a household with its members (admin)",
       middleware: [allow("admin")] as const,
@@ -192,7 +193,7 @@ export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/households",
+      path: "/",
       tags: ["households"],
       summary: "Households of the community, by 户号 (admin, reviewer; volunteers without phone and card numbers; not the shop's clerk)",
       middleware: [allow("admin", "reviewer", "volunteer")] as const,
@@ -218,7 +219,7 @@ export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/households/facets",
+      path: "/facets",
       tags: ["households"],
       summary: "What the register's filters offer: buildings and household types with their counts, and how many households have a card (admin, reviewer, volunteer)",
       middleware: [allow("admin", "reviewer", "volunteer")] as const,
@@ -230,7 +231,7 @@ export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/households/import/template",
+      path: "/import/template",
       tags: ["households"],
       summary: "The empty import template: CSV (UTF-8 with BOM) or `?format=xlsx` (admin)",
       middleware: [allow("admin")] as const,
@@ -260,7 +261,7 @@ export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/households/import",
+      path: "/import",
       tags: ["households"],
       summary: "Import households from the office's CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX file (admin)",
       description:
@@ -304,7 +305,7 @@ export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/households/{id}",
+      path: "/{id}",
       tags: ["households"],
       summary: "One household with members, balance, score and card (staff; the household itself)",
       middleware: [allow(...anyRole)] as const,
@@ -323,7 +324,7 @@ export const householdsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/households/{id}",
+      path: "/{id}",
       tags: ["households"],
       summary: "Edit a household's details and add members (admin)",
       middleware: [allow("admin")] as const,

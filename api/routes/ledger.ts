@@ -36,11 +36,27 @@ const LedgerCheckSchema = z
   })
   .openapi("LedgerCheck");
 
+/** Mounted at `/api/ledger`. */
 export const ledgerRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/households/{id}/ledger",
+      path: "/check",
+      tags: ["ledger"],
+      summary: "Recompute the ledger from its entries and report every broken invariant (admin)",
+      middleware: [allow("admin")] as const,
+      security,
+      responses: { 200: jsonResponse(LedgerCheckSchema, "The check"), ...errorResponses },
+    }),
+    async (c) => c.json(await checkLedger(c.get("db"), staffOf(c).communityId), 200),
+  );
+
+/** Mounted at `/api/households`. */
+export const householdLedgerRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/ledger",
       tags: ["ledger"],
       summary: "A household's points history, newest first (staff; the household itself)",
       middleware: [allow(...anyRole)] as const,
@@ -53,16 +69,4 @@ export const ledgerRoutes = createRouter()
       const page = await householdLedger(c.get("db"), actorOf(c), c.req.valid("param").id, { cursor: cursor ? Number(cursor) : null, limit, lang: c.get("lang") });
       return c.json(page, 200);
     },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/ledger/check",
-      tags: ["ledger"],
-      summary: "Recompute the ledger from its entries and report every broken invariant (admin)",
-      middleware: [allow("admin")] as const,
-      security,
-      responses: { 200: jsonResponse(LedgerCheckSchema, "The check"), ...errorResponses },
-    }),
-    async (c) => c.json(await checkLedger(c.get("db"), staffOf(c).communityId), 200),
   );

@@ -28,11 +28,12 @@ const NewNoticeBody = z.object({
 
 const NoticesQuery = z.object({ limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault) });
 
+/** Mounted at `/api/notices`. */
 export const noticesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/notices",
+      path: "/",
       tags: ["notices"],
       summary: "Notices, newest first (residents see published ones only)",
       middleware: [allow(...anyRole)] as const,
@@ -45,7 +46,7 @@ export const noticesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/notices",
+      path: "/",
       tags: ["notices"],
       summary: "Draft a notice (admin)",
       middleware: [allow("admin")] as const,
@@ -58,7 +59,7 @@ export const noticesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/notices/{id}",
+      path: "/{id}",
       tags: ["notices"],
       summary: "One notice",
       middleware: [allow(...anyRole)] as const,
@@ -71,7 +72,7 @@ export const noticesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/notices/{id}/publish",
+      path: "/{id}/publish",
       tags: ["notices"],
       summary: "Publish a notice (admin); publishing again changes nothing",
       middleware: [allow("admin")] as const,

@@ -88,11 +88,12 @@ async function boardCommunity(c: Context<AppEnv>, code: string | undefined): Pro
   return actor && !code ? actor.communityId : publicCommunityId(c.get("db"), code);
 }
 
+/** Mounted at `/api/publicity`. */
 export const publicityRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/publicity",
+      path: "/",
       tags: ["publicity"],
       summary: "Open a publicity batch with every registered item not yet publicised (admin)",
       middleware: [allow("admin")] as const,
@@ -105,7 +106,7 @@ export const publicityRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/publicity/current",
+      path: "/current",
       tags: ["publicity"],
       summary: "Every open publicity batch and their items, each item naming its batch (anyone, no sign-in; names masked)",
       request: { query: BoardQuery },
@@ -119,7 +120,7 @@ export const publicityRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/publicity",
+      path: "/",
       tags: ["publicity"],
       summary: "Publicity batches newest first, with their items (anyone, no sign-in; names masked); the community's staff also see each batch's latest top-up",
       request: { query: BoardQuery },
@@ -136,7 +137,7 @@ export const publicityRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/publicity/{id}",
+      path: "/{id}",
       tags: ["publicity"],
       summary: "One publicity batch (anyone, no sign-in; names masked); the community's staff also see its latest top-up",
       request: { params: IdParam },
@@ -151,7 +152,7 @@ export const publicityRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/publicity/{id}/objections",
+      path: "/{id}/objections",
       tags: ["publicity"],
       summary: "Object to an item while the batch is open (residents and staff)",
       middleware: [allow(...anyRole)] as const,
@@ -160,11 +161,14 @@ export const publicityRoutes = createRouter()
       responses: { 201: jsonResponse(ObjectionSchema, "Raised"), ...errorResponses },
     }),
     async (c) => c.json(await raiseObjection(c.get("db"), c.get("clock"), actorOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json")), 201),
-  )
+  );
+
+/** Mounted at `/api/objections`. */
+export const objectionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/objections",
+      path: "/",
       tags: ["publicity"],
       summary: "Objections newest first (staff: the community's; a resident: those they raised)",
       middleware: [allow(...anyRole)] as const,
@@ -177,7 +181,7 @@ export const publicityRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/objections/{id}/resolve",
+      path: "/{id}/resolve",
       tags: ["publicity"],
       summary: "Resolve an objection (reviewer): upheld cancels the item, dismissed lets it proceed",
       middleware: [allow("reviewer")] as const,

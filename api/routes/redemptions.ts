@@ -140,11 +140,12 @@ const DaySheetSchema = z
   })
   .openapi("DaySheet");
 
+/** Mounted at `/api/redemptions`. */
 export const redemptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/redemptions",
+      path: "/",
       tags: ["redemptions"],
       summary: "Redeem a basket for a scanned card (clerk, own shop's goods); idempotent by key",
       middleware: [allow("clerk")] as const,
@@ -172,7 +173,7 @@ export const redemptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/redemptions",
+      path: "/",
       tags: ["redemptions"],
       summary: "Receipts, newest first: a clerk sees their shop's, an admin all; `?date=` adds the day's totals",
       middleware: [allow("admin", "clerk", "resident")] as const,
@@ -192,7 +193,7 @@ export const redemptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/redemptions/day-sheet",
+      path: "/day-sheet",
       tags: ["redemptions"],
       summary: "The end-of-day sheet (日结单) of a day in China: receipts, voids, totals by goods and by clerk (clerk: own shop; admin: any shop)",
       middleware: [allow("admin", "clerk")] as const,
@@ -205,7 +206,7 @@ export const redemptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/redemptions/{id}",
+      path: "/{id}",
       tags: ["redemptions"],
       summary: "One receipt (admin; the shop's clerk; the household itself)",
       middleware: [allow(...anyRole)] as const,
@@ -218,7 +219,7 @@ export const redemptionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/redemptions/{id}/void",
+      path: "/{id}/void",
       tags: ["redemptions"],
       summary: "Void a redemption (admin, with a reason): reversing ledger entries, stock restored; once only, audited",
       middleware: [allow("admin")] as const,

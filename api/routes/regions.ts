@@ -70,11 +70,12 @@ const TrendQuery = z.object({
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/** Mounted at `/api/regions`. */
 export const regionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/regions",
+      path: "/",
       tags: ["county"],
       summary: "The regions at and below the officer's own (officer)",
       middleware: [allowOfficer] as const,
@@ -86,7 +87,7 @@ export const regionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/regions",
+      path: "/",
       tags: ["county"],
       summary: "Add a township (乡镇 / 街道) to the officer's county (officer)",
       middleware: [allowOfficer] as const,
@@ -99,7 +100,7 @@ export const regionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/regions/{id}/overview",
+      path: "/{id}/overview",
       tags: ["county"],
       summary: "Every community of the region for a period: each row as its own summary answers it, and the totals (officer at or above the region)",
       middleware: [allowOfficer] as const,
@@ -112,7 +113,7 @@ export const regionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/regions/{id}/overview.xlsx",
+      path: "/{id}/overview.xlsx",
       tags: ["county"],
       summary: "The overview as a workbook: one row per community and a totals row (officer at or above the region)",
       middleware: [allowOfficer] as const,
@@ -137,7 +138,7 @@ export const regionsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/regions/{id}/trend",
+      path: "/{id}/trend",
       tags: ["county"],
       summary: "The region's points awarded, deducted, redeemed and outstanding, month by month (officer at or above the region)",
       middleware: [allowOfficer] as const,
@@ -146,11 +147,14 @@ export const regionsRoutes = createRouter()
       responses: { 200: jsonResponse(TrendSchema, "The last `months` months, up to the current one (China time)"), ...errorResponses },
     }),
     async (c) => c.json(await trend(c.get("db"), c.get("clock"), officerOf(c), c.req.valid("param").id, c.req.valid("query").months), 200),
-  )
+  );
+
+/** Mounted at `/api/officers`. */
+export const officersRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/officers",
+      path: "/",
       tags: ["county"],
       summary: "The officer accounts of the officer's region and the townships in it (officer)",
       middleware: [allowOfficer] as const,

@@ -81,11 +81,12 @@ export function periodOf(c: Context<AppEnv>, q: { from?: string; to?: string }):
   return { from, to };
 }
 
+/** Mounted at `/api/reports`. */
 export const reportsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/reports/summary",
+      path: "/summary",
       tags: ["reports"],
       summary: "Households, participation, points awarded, deducted, redeemed and outstanding, by category; for a period with ?from=&to=",
       middleware: [allow("admin", "reviewer")] as const,
@@ -98,7 +99,7 @@ export const reportsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/reports/ranking",
+      path: "/ranking",
       tags: ["reports"],
       summary: "Households by score; with a period, by the score earned in it (residents see masked names)",
       middleware: [allow(...anyRole)] as const,

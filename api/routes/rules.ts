@@ -33,11 +33,12 @@ const NewRuleBody = z
 const RulePatchBody = z.object({ active: z.boolean() }).strict();
 const RulesQuery = z.object({ all: z.enum(["0", "1"]).optional() });
 
+/** Mounted at `/api/rules`. */
 export const rulesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/rules",
+      path: "/",
       tags: ["rules"],
       summary: "The rule catalogue; `?all=1` includes retired rules",
       middleware: [allow(...anyRole)] as const,
@@ -53,7 +54,7 @@ export const rulesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/rules",
+      path: "/",
       tags: ["rules"],
       summary: "Add a rule (admin)",
       middleware: [allow("admin")] as const,
@@ -66,7 +67,7 @@ export const rulesRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/rules/{id}",
+      path: "/{id}",
       tags: ["rules"],
       summary: "Retire a rule or bring it back (admin); retired rules take no new applications",
       middleware: [allow("admin")] as const,

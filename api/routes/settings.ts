@@ -41,11 +41,12 @@ const SettingsPatch = z
   })
   .strict();
 
+/** Mounted at `/api/community`. */
 export const settingsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/community/settings",
+      path: "/settings",
       tags: ["settings"],
       summary: "The community's settings",
       middleware: [allow(...anyRole)] as const,
@@ -57,7 +58,7 @@ export const settingsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/community/settings",
+      path: "/settings",
       tags: ["settings"],
       summary: "Change the community's settings (admin); minPublicityHours and publicityDays never below the deployment's PUBLICITY_FLOOR_HOURS",
       middleware: [allow("admin")] as const,

@@ -8,11 +8,12 @@ export const ShopSchema = z.object({ id: z.string(), name: z.string() }).openapi
 
 const NewShopBody = z.object({ name: z.string().trim().min(1).max(limits.nameLengthMax) });
 
+/** Mounted at `/api/shops`. */
 export const shopsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/shops",
+      path: "/",
       tags: ["shops"],
       summary: "The community's shops",
       middleware: [allow(...anyRole)] as const,
@@ -27,7 +28,7 @@ export const shopsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/shops",
+      path: "/",
       tags: ["shops"],
       summary: "Open a shop (admin); its ledger account opens with it",
       middleware: [allow("admin")] as const,

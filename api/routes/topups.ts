@@ -50,11 +50,12 @@ const TopUpBody = z.object({ publicityId: z.string().min(1).max(100) });
 const PreviewQuery = z.object({ publicityId: z.string().min(1).max(100) });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault) });
 
+/** Mounted at `/api/topups`. */
 export const topupsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/topups",
+      path: "/",
       tags: ["topups"],
       summary: "Credit an ended publicity batch (admin); repeating it never credits anything twice, and with nothing left answers the latest top-up (200) without writing",
       middleware: [allow("admin")] as const,
@@ -71,7 +72,7 @@ export const topupsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/topups/preview",
+      path: "/preview",
       tags: ["topups"],
       summary: "What a top-up of the batch would credit now: households, points, deductions, held-back items, and its latest top-up (admin; writes nothing)",
       middleware: [allow("admin")] as const,
@@ -84,7 +85,7 @@ export const topupsRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/topups",
+      path: "/",
       tags: ["topups"],
       summary: "Top-ups newest first (admin)",
       middleware: [allow("admin")] as const,

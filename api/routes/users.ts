@@ -29,11 +29,12 @@ export const NewUserBody = z.object({
 
 const UserPatch = z.object({ active: z.boolean() });
 
+/** Mounted at `/api/users`. */
 export const userRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/users",
+      path: "/",
       tags: ["users"],
       summary: "Create a staff account (admin), or an officer account for the caller's region or a township in it (officer)",
       middleware: [allowOfficerOr("admin")] as const,
@@ -60,7 +61,7 @@ export const userRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
-      path: "/users",
+      path: "/",
       tags: ["users"],
       summary: "Staff accounts of the community (admin)",
       middleware: [allow("admin")] as const,
@@ -72,7 +73,7 @@ export const userRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/users/{id}",
+      path: "/{id}",
       tags: ["users"],
       summary: "Disable or re-enable a staff account (admin); disabling ends its sessions at once",
       middleware: [allow("admin")] as const,
@@ -88,7 +89,7 @@ export const userRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/users/{id}/password",
+      path: "/{id}/password",
       tags: ["users"],
       summary: "Reset a staff account's password (admin); its sessions end at once",
       middleware: [allow("admin")] as const,
@@ -104,7 +105,7 @@ export const userRoutes = createRouter()
   .openapi(
     createRoute({
       method: "post",
-      path: "/users/{id}/sessions/end",
+      path: "/{id}/sessions/end",
       tags: ["users"],
       summary: "End every session of a staff account (admin)",
       middleware: [allow("admin")] as const,
