@@ -7,9 +7,8 @@
  *    https://github.com/drizzle-team/drizzle-orm/issues/2277): a raw query has no prepared D1
  *    statement. Our batch prepares one for it, and still sends the whole list as ONE
  *    `D1Database.batch()` call, which D1 runs as one transaction.
- * 2. libSQL's `run()` answers `{rows, rowsAffected}`, D1's `{results, meta: {changes}}`. D1's
- *    answers get `rows` and `rowsAffected` too, so code that reads `db.run(...)` results (ledger
- *    check, importer) sees the same shape on both.
+ * 2. libSQL's `run()` answers `{rows, …}`, D1's `{results, …}`. D1's answers get `rows` too,
+ *    so code that reads `db.run(...)` results (`rowsOf` in db/sql.ts) sees the same shape on both.
  */
 import { drizzle } from "drizzle-orm/d1";
 import type { Db } from "./client";
@@ -38,11 +37,11 @@ interface D1Session {
   run(query: unknown): Promise<unknown>;
 }
 
-/** Adds libSQL's `rows` and `rowsAffected` to a D1 result (leaves anything else alone). */
+/** Adds libSQL's `rows` to a D1 result (leaves anything else alone). */
 export function withLibsqlShape(result: unknown): unknown {
   if (!result || typeof result !== "object" || !("results" in result)) return result;
-  const r = result as { results?: unknown[]; meta?: { changes?: number } };
-  return Object.assign(r, { rows: r.results ?? [], rowsAffected: r.meta?.changes ?? 0 });
+  const r = result as { results?: unknown[] };
+  return Object.assign(r, { rows: r.results ?? [] });
 }
 
 /** Wraps a D1 binding. */

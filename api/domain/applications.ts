@@ -18,6 +18,7 @@
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { strOrNull } from "../../db/sql";
 import { applications, households, members, notices } from "../../db/schema";
 import type { ApplicationStatus, Category, RuleKind } from "../../shared/domain";
 import { chinaDay } from "../../shared/time";
@@ -232,7 +233,6 @@ export function registerStatement(db: Db, e: { id: string; communityId: string; 
 }
 
 type Row = Record<string, unknown>;
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 /**
  * Candidates for `likelyDuplicateOf` (one correlated query on the household index): live
@@ -259,11 +259,11 @@ function toView(r: Row): ApplicationView {
   return {
     id: String(r.id),
     householdId: String(r.household_id),
-    memberId: str(r.member_id),
-    memberName: str(r.member_name),
+    memberId: strOrNull(r.member_id),
+    memberName: strOrNull(r.member_name),
     ruleId: String(r.rule_id),
-    noticeId: str(r.notice_id),
-    noticeTitle: str(r.notice_title),
+    noticeId: strOrNull(r.notice_id),
+    noticeTitle: strOrNull(r.notice_title),
     kind: r.kind as RuleKind,
     category: r.category as Category,
     description: String(r.description),
@@ -271,12 +271,12 @@ function toView(r: Row): ApplicationView {
     status: r.status as ApplicationStatus,
     points: r.points === null ? null : Number(r.points),
     registerNo: r.register_no === null ? null : Number(r.register_no),
-    reason: str(r.reason),
+    reason: strOrNull(r.reason),
     submittedBy: String(r.submitted_by),
     submittedByRole: String(r.submitted_by_role),
-    decidedBy: str(r.decided_by),
+    decidedBy: strOrNull(r.decided_by),
     createdAt: String(r.created_at),
-    decidedAt: str(r.decided_at),
+    decidedAt: strOrNull(r.decided_at),
     household: { id: String(r.household_id), householdNo: String(r.household_no), headName: String(r.head_name), building: String(r.building) },
     rule: { id: String(r.rule_id), title: String(r.rule_title), category: r.category as Category, kind: r.kind as RuleKind, minPoints: Number(r.rule_min), maxPoints: Number(r.rule_max) },
     likelyDuplicateOf: likelyDuplicates(String(r.created_at), String(r.siblings ?? "[]")),
@@ -298,7 +298,7 @@ export async function getApplication(db: Db, actor: Actor, applicationId: string
   const events = await db.all<Row>(sql`SELECT from_status, to_status, actor, note, at FROM application_events WHERE application_id = ${applicationId} ORDER BY id`);
   return {
     ...toView(row),
-    history: events.map((e) => ({ at: String(e.at), from: (e.from_status ?? null) as ApplicationStatus | null, to: e.to_status as ApplicationStatus, by: String(e.actor), note: str(e.note) })),
+    history: events.map((e) => ({ at: String(e.at), from: (e.from_status ?? null) as ApplicationStatus | null, to: e.to_status as ApplicationStatus, by: String(e.actor), note: strOrNull(e.note) })),
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { likeEscape } from "../../db/sql";
+import { likeEscape, strOrNull } from "../../db/sql";
 import { chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import type { Statement } from "./ledger";
@@ -168,24 +168,22 @@ export async function listAudit(db: Db, communityId: string, query: AuditQuery) 
   return { items, nextCursor: rows.length > query.limit && last ? String(last.seq) : null };
 }
 
-const textOrNull = (value: string | number | null | undefined): string | null => (value === null || value === undefined ? null : String(value));
-
 function toEntry(r: AuditRow): AuditEntry {
   return {
     seq: Number(r.seq),
     at: String(r.created_at),
     actor: String(r.actor),
     actorRole: String(r.actor_role),
-    actorName: textOrNull(r.actor_name),
-    actorHouseholdNo: textOrNull(r.actor_household_no),
+    actorName: strOrNull(r.actor_name),
+    actorHouseholdNo: strOrNull(r.actor_household_no),
     action: String(r.action),
     targetType: String(r.target_type),
-    targetId: textOrNull(r.target_id),
-    targetLabel: textOrNull(r.target_label),
-    householdNo: textOrNull(r.household_no),
+    targetId: strOrNull(r.target_id),
+    targetLabel: strOrNull(r.target_label),
+    householdNo: strOrNull(r.household_no),
     details: parseDetails(r.details),
-    ip: textOrNull(r.ip),
-    userAgent: textOrNull(r.user_agent),
+    ip: strOrNull(r.ip),
+    userAgent: strOrNull(r.user_agent),
   };
 }
 

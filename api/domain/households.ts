@@ -27,41 +27,63 @@ export interface NewHousehold {
 export interface PreparedHousehold {
   id: string;
   householdNo: string;
+  headName: string;
+  building: string;
   members: Array<{ id: string; name: string; relation: string | null }>;
-  statements: Statement[];
 }
 
-/** Builds the statements that create one household, its members and its account (no audit). */
-export function prepareHousehold(db: Db, communityId: string, at: string, input: NewHousehold): PreparedHousehold {
-  const id = newId();
-  const memberRows = input.members.map((m) => ({ id: newId(), communityId, householdId: id, name: m.name, relation: m.relation ?? null, createdAt: at }));
-  const statements: Statement[] = [
-    db.insert(households).values({
-      id,
-      communityId,
-      householdNo: input.householdNo,
-      headName: input.headName,
-      building: input.building,
-      unit: input.unit ?? null,
-      room: input.room ?? null,
-      phone: input.phone ?? null,
-      householdType: input.householdType ?? null,
-      createdAt: at,
-      updatedAt: at,
-    }),
-    openAccountStatement(db, { id, communityId, kind: "household", at }),
-  ];
-  if (memberRows.length > 0) statements.push(db.insert(members).values(memberRows));
-  return { id, householdNo: input.householdNo, members: memberRows.map(({ id, name, relation }) => ({ id, name, relation })), statements };
+/** Rows per INSERT … SELECT FROM json_each: one statement per thousand households of an import. */
+const rowsPerStatement = 1000;
+
+function inChunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The statements that create households, each with its members and its ledger account (kind
+ * 'household', balance 0), without audit: one household from the form or thousands from an
+ * import, the same three INSERTs (households, accounts, members) fed from a JSON list.
+ */
+export function householdStatements(db: Db, communityId: string, at: string, input: NewHousehold[]): { households: PreparedHousehold[]; statements: Statement[] } {
+  const householdRows = input.map((h) => [newId(), h.householdNo, h.headName, h.building, h.unit ?? null, h.room ?? null, h.phone ?? null, h.householdType ?? null]);
+  const prepared: PreparedHousehold[] = input.map((h, i) => ({
+    id: String(householdRows[i][0]),
+    householdNo: h.householdNo,
+    headName: h.headName,
+    building: h.building,
+    members: h.members.map((m) => ({ id: newId(), name: m.name, relation: m.relation ?? null })),
+  }));
+  const memberRows = prepared.flatMap((h) => h.members.map((m) => [m.id, h.id, m.name, m.relation]));
+  const field = (n: number) => sql.raw(`json_extract(value, '$[${n}]')`);
+  const statements: Statement[] = [];
+  for (const chunk of inChunks(householdRows, rowsPerStatement)) {
+    const json = JSON.stringify(chunk);
+    statements.push(
+      db.run(sql`INSERT INTO households (id, community_id, household_no, head_name, building, unit, room, phone, household_type, created_at, updated_at)
+        SELECT ${field(0)}, ${communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${field(4)}, ${field(5)}, ${field(6)}, ${field(7)}, ${at}, ${at}
+        FROM json_each(${json})`),
+      db.run(sql`INSERT INTO accounts (id, community_id, kind, balance, score, created_at)
+        SELECT ${field(0)}, ${communityId}, 'household', 0, 0, ${at} FROM json_each(${json})`),
+    );
+  }
+  for (const chunk of inChunks(memberRows, rowsPerStatement)) {
+    statements.push(
+      db.run(sql`INSERT INTO members (id, community_id, household_id, name, relation, created_at)
+        SELECT ${field(0)}, ${communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${at} FROM json_each(${JSON.stringify(chunk)})`),
+    );
+  }
+  return { households: prepared, statements };
 }
 
 /** Creates a household with its members and account; a duplicate 户号 is a 409. */
 export async function createHousehold(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, input: NewHousehold) {
   const at = isoNow(clock);
-  const prepared = prepareHousehold(db, actor.communityId, at, input);
+  const { households: [prepared], statements } = householdStatements(db, actor.communityId, at, [input]);
   try {
     await db.batch([
-      ...(prepared.statements as [Statement, ...Statement[]]),
+      ...(statements as [Statement, ...Statement[]]),
       auditStatement(db, actor, meta, at, { action: "household.create", targetType: "household", targetId: prepared.id, details: { householdNo: input.householdNo } }),
     ]);
   } catch (err) {

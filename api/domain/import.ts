@@ -22,7 +22,7 @@ import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
 import { DomainError, failedNotNull, violatedConstraint } from "./errors";
-import { normalizePhone, type NewHousehold } from "./households";
+import { householdStatements, normalizePhone, type NewHousehold } from "./households";
 import { checkCsvLines, checkXlsxArchive, yieldToEventLoop } from "./import-limits";
 import type { Statement } from "./ledger";
 
@@ -345,43 +345,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-export interface BulkHousehold {
-  id: string;
-  householdNo: string;
-  headName: string;
-  building: string;
-  memberCount: number;
-}
-
-/**
- * The statements that create many households at once, each with its members and its ledger
- * account (kind 'household', balance 0), exactly as `prepareHousehold` does for one.
- */
-export function bulkHouseholdStatements(db: Db, communityId: string, at: string, input: NewHousehold[]): { households: BulkHousehold[]; statements: Statement[] } {
-  const householdRows = input.map((h) => [newId(), h.householdNo, h.headName, h.building, h.unit ?? null, h.room ?? null, h.phone ?? null, h.householdType ?? null]);
-  const memberRows = input.flatMap((h, i) => h.members.map((m) => [newId(), householdRows[i][0], m.name, m.relation ?? null]));
-  const field = (n: number) => sql.raw(`json_extract(value, '$[${n}]')`);
-  const statements: Statement[] = [];
-  for (const chunk of chunks(householdRows, chunkRows)) {
-    const json = JSON.stringify(chunk);
-    statements.push(
-      db.run(sql`INSERT INTO households (id, community_id, household_no, head_name, building, unit, room, phone, household_type, created_at, updated_at)
-        SELECT ${field(0)}, ${communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${field(4)}, ${field(5)}, ${field(6)}, ${field(7)}, ${at}, ${at}
-        FROM json_each(${json})`),
-      db.run(sql`INSERT INTO accounts (id, community_id, kind, balance, score, created_at)
-        SELECT ${field(0)}, ${communityId}, 'household', 0, 0, ${at} FROM json_each(${json})`),
-    );
-  }
-  for (const chunk of chunks(memberRows, chunkRows)) {
-    statements.push(
-      db.run(sql`INSERT INTO members (id, community_id, household_id, name, relation, created_at)
-        SELECT ${field(0)}, ${communityId}, ${field(1)}, ${field(2)}, ${field(3)}, ${at} FROM json_each(${JSON.stringify(chunk)})`),
-    );
-  }
-  const households = input.map((h, i) => ({ id: String(householdRows[i][0]), householdNo: h.householdNo, headName: h.headName, building: h.building, memberCount: h.members.length }));
-  return { households, statements };
-}
-
 /** A household the community already has, as the import reads it before deciding. */
 interface ExistingHousehold {
   id: string;
@@ -611,7 +574,7 @@ export async function importHouseholds(
   const skippedNos = onExisting === "skip" ? matched.map((h) => h.household.householdNo) : [];
   await yieldToEventLoop();
   const at = isoNow(clock);
-  const bulk = bulkHouseholdStatements(db, actor.communityId, at, fresh.map((h) => h.household));
+  const bulk = householdStatements(db, actor.communityId, at, fresh.map((h) => h.household));
   const counts = { created: bulk.households.length, skipped: skippedNos.length, updated: changed.length, unchanged: updates.length - changed.length };
   const keptMembers = changed.flatMap((u) => u.kept.map((m) => ({ householdNo: u.existing.householdNo, name: m.name })));
   const audit = auditStatement(db, actor, meta, at, {
@@ -622,7 +585,7 @@ export async function importHouseholds(
       fileName: source.fileName ?? null,
       bytes: source.bytes.length,
       imported: bulk.households.length,
-      members: bulk.households.reduce((n, h) => n + h.memberCount, 0),
+      members: bulk.households.reduce((n, h) => n + h.members.length, 0),
       onExisting,
       ...counts,
     },
@@ -641,7 +604,7 @@ export async function importHouseholds(
   return {
     ...counts,
     imported: bulk.households.length,
-    households: bulk.households,
+    households: bulk.households.map(({ id, householdNo, headName, building, members }) => ({ id, householdNo, headName, building, memberCount: members.length })),
     skippedNos,
     updatedNos: changed.map((u) => u.existing.householdNo),
     keptMembers,
