@@ -98,12 +98,43 @@ export const sessions = sqliteTable(
     userId: text("user_id"),
     householdId: text("household_id"),
     cardId: text("card_id"),
+    /** A family helper's session (亲情代理): ending the helper revokes it. */
+    helperId: text("helper_id"),
     createdAt: createdAt(),
     lastSeenAt: text("last_seen_at").notNull(),
     expiresAt: text("expires_at").notNull(),
     revokedAt: text("revoked_at"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_household_idx").on(t.householdId)],
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_household_idx").on(t.householdId), index("sessions_helper_idx").on(t.helperId)],
+);
+
+/**
+ * Family helpers (亲情代理): a family member's phone that signs in for a household with a code
+ * the admin gave (only its SHA-256 is kept). An active helper holds one of the household's
+ * slots 1..helpersPerHouseholdMax; the partial UNIQUE index makes a fourth impossible.
+ */
+export const householdHelpers = sqliteTable(
+  "household_helpers",
+  {
+    id: id(),
+    communityId: communityId(),
+    householdId: text("household_id").notNull(),
+    slot: integer("slot").notNull(),
+    name: text("name").notNull(),
+    relation: text("relation").notNull(),
+    codeHash: text("code_hash").notNull(),
+    createdAt: createdAt(),
+    createdBy: text("created_by").notNull(),
+    endedAt: text("ended_at"),
+    endedBy: text("ended_by"),
+    lastSignInAt: text("last_sign_in_at"),
+  },
+  (t) => [
+    uniqueIndex("household_helpers_code_uq").on(t.codeHash),
+    uniqueIndex("household_helpers_slot_uq").on(t.householdId, t.slot).where(sql`ended_at IS NULL`),
+    index("household_helpers_household_idx").on(t.householdId),
+    check("household_helpers_slot_range", sql`${t.slot} BETWEEN 1 AND 3`),
+  ],
 );
 
 export const households = sqliteTable(

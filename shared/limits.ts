@@ -105,4 +105,12 @@ export const limits = {
   staffSessionAbsoluteHours: 24 * 7,
   residentSessionIdleHours: 24 * 30,
   residentSessionAbsoluteHours: 24 * 90,
+  /** Family helpers (亲情代理) a household may have at once (the schema's slot CHECK says 3 too). */
+  helpersPerHouseholdMax: 3,
+  /** A helper code as typed: 16 characters, dashes and spaces allowed. */
+  helperCodeLengthMax: 40,
+  /** Helper sign-ins the household's page lists. */
+  helperSignInsShown: 20,
+  /** Entries one household statement may hold; a longer period → 400 STATEMENT_TOO_LONG. */
+  statementEntriesMax: 2000,
 } as const;

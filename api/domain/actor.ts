@@ -3,7 +3,17 @@ import type { Role, StaffRole } from "../../shared/domain";
 /** Who is acting: a staff user, or a household signed in with its card. */
 export type Actor =
   | { kind: "user"; id: string; communityId: string; role: StaffRole; shopId: string | null; name: string; sessionId: string }
-  | { kind: "household"; id: string; communityId: string; role: "resident"; householdId: string; cardId: string; sessionId: string };
+  | {
+      kind: "household";
+      id: string;
+      communityId: string;
+      role: "resident";
+      householdId: string;
+      cardId: string;
+      sessionId: string;
+      /** Set when a family helper (亲情代理) acts for the household: sees all, never changes a PIN. */
+      helperId?: string;
+    };
 
 /**
  * A county or township officer (县乡村振兴局, 乡镇): belongs to a region and sees the communities

@@ -82,7 +82,9 @@ export async function claimAttempt(db: Db, clock: Clock, subject: AttemptSubject
   const row = rows[0];
   if (!row) {
     const [locked] = await db.all<{ locked_until: string | null }>(sql`SELECT locked_until FROM sign_in_attempts WHERE subject = ${subject.key}`);
-    throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: locked?.locked_until ?? lockUntil });
+    // `lockedUntil` (and its older name `retryAfter`): the sign-in page says until when.
+    const until = locked?.locked_until ?? lockUntil;
+    throw new DomainError("TOO_MANY_ATTEMPTS", { retryAfter: until, lockedUntil: until });
   }
   const attempt = Number(row.attempts);
   return { attempt, last: attempt >= subject.max, lockedUntil: row.locked_until ?? null };

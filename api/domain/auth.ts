@@ -14,6 +14,7 @@ import { auditStatement, type AuditSubject } from "./audit";
 import { addHours, isoNow, type Clock } from "./clock";
 import { decoyHash, randomToken, sha256Hex, verifySecret } from "./crypto";
 import { assert, DomainError } from "./errors";
+import { helperActor } from "./helpers";
 import type { Statement } from "./ledger";
 
 export interface StaffUser {
@@ -50,7 +51,8 @@ function sessionHours(role: SessionRole) {
     : { idle: limits.staffSessionIdleHours, absolute: limits.staffSessionAbsoluteHours };
 }
 
-async function newSession(db: Db, clock: Clock, s: { communityId: string | null; role: SessionRole; userId?: string; householdId?: string; cardId?: string }) {
+/** A new session: its token (answered once) and the statement that stores its hash. */
+export async function newSession(db: Db, clock: Clock, s: { communityId: string | null; role: SessionRole; userId?: string; householdId?: string; cardId?: string; helperId?: string }) {
   const token = randomToken(32);
   const now = clock.now();
   const { absolute } = sessionHours(s.role);
@@ -61,6 +63,7 @@ async function newSession(db: Db, clock: Clock, s: { communityId: string | null;
     userId: s.userId ?? null,
     householdId: s.householdId ?? null,
     cardId: s.cardId ?? null,
+    helperId: s.helperId ?? null,
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
     expiresAt: addHours(now, absolute).toISOString(),
@@ -142,7 +145,9 @@ export async function loginCard(db: Db, clock: Clock, meta: RequestMeta, cardNo:
   const ok = await verifySecret(pin, card?.pinHash ?? decoyHash);
   if (!card || !ok) {
     if (card) await auditFailure(db, clock, meta, { ref: `card:${card.cardNo}`, role: "resident", communityId: card.communityId }, { type: "card", id: card.id }, claimed, subject.max);
-    throw new DomainError("PIN_WRONG");
+    // How many tries are left, and on the last one until when the card is now locked, so the
+    // sign-in page can tell the resident to wait or ask the station (alike for unknown cards).
+    throw new DomainError("PIN_WRONG", { attemptsLeft: Math.max(0, subject.max - claimed.attempt), ...(claimed.last ? { lockedUntil: claimed.lockedUntil } : {}) });
   }
   const household = await db.query.households.findFirst({ where: eq(households.id, card.householdId) });
   if (!household) throw new DomainError("CARD_INVALID");
@@ -186,6 +191,7 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
 
 async function actorOfSession(db: Db, session: typeof sessions.$inferSelect): Promise<Actor | OfficerActor | null> {
   if (session.role === "resident") {
+    if (session.helperId) return helperActor(db, session);
     const card = session.cardId ? await db.query.cards.findFirst({ where: eq(cards.id, session.cardId) }) : undefined;
     if (!card || card.status !== "active" || !session.householdId || !session.communityId) return null;
     return { kind: "household", id: session.householdId, communityId: session.communityId, role: "resident", householdId: session.householdId, cardId: card.id, sessionId: session.id };

@@ -6,6 +6,10 @@ import { session, signOut } from "./session";
 import { createOnline, ErrorBox, Loading } from "./ui/common";
 import { Icon } from "./ui/icon";
 import { requestTimeoutMs } from "./ui/offline";
+import { applyTextSize, textSize, TextSizeSwitch } from "./ui/text-size";
+
+/** The resident's pages (and the public ones a resident opens): they take the A / A+ / A++ switch. */
+const residentArea = /^\/($|me(\/|$)|board$|login$|helper$|c\/|d\/)/;
 
 export function Shell(props: RouteSectionProps) {
   const online = createOnline();
@@ -13,6 +17,8 @@ export function Shell(props: RouteSectionProps) {
   const location = useLocation();
   const wide = () => /^\/(admin|shop|review)/.test(location.pathname);
   document.documentElement.lang = currentLang() === "en" ? "en" : "zh-CN";
+  const residentPage = () => residentArea.test(location.pathname);
+  createEffect(() => applyTextSize(residentPage() && textSize() !== "normal"));
   return (
     <>
       <header class="topbar">
@@ -50,6 +56,9 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </Show>
       <main classList={{ wide: wide() }}>
+        <Show when={residentPage()}>
+          <TextSizeSwitch />
+        </Show>
         {/* The session could not be checked: with who was signed in last, the pages go on with
             their kept answers (a short note and a retry on top); without, the problem panel. */}
         <Show when={!session.failure() || session.kept()} fallback={<SessionProblem />}>
