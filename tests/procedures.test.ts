@@ -364,11 +364,11 @@ describe("publicity, objections and top-up", () => {
     await approve(c, (await apply(c, h.id, clean.id)).id, 12);
     await publicise(c);
     t.clock.advanceHours(2);
-    expect(await runScheduledJobs(t.db, t.clock)).toEqual({ toppedUp: 0 });
+    expect(await runScheduledJobs(t.db, t.clock)).toEqual({ toppedUp: 0, pointsExpired: 0 });
     expect(await accountOf(t.db, h.id)).toEqual({ balance: 0, score: 0 });
     await ok(t.call("PATCH", "/community/settings", { token: c.tokens.admin, body: { autoTopUp: true } }));
-    expect(await runScheduledJobs(t.db, t.clock)).toEqual({ toppedUp: 1 });
-    expect(await runScheduledJobs(t.db, t.clock)).toEqual({ toppedUp: 0 });
+    expect(await runScheduledJobs(t.db, t.clock)).toEqual({ toppedUp: 1, pointsExpired: 0 });
+    expect(await runScheduledJobs(t.db, t.clock)).toEqual({ toppedUp: 0, pointsExpired: 0 });
     expect(await accountOf(t.db, h.id)).toEqual({ balance: 12, score: 12 });
     const audit = await t.db.all<any>(sql`SELECT actor FROM audit_log WHERE action = 'topup.run'`);
     expect(audit).toEqual([{ actor: "system" }]);

@@ -33,7 +33,7 @@ export interface Overview {
   totals: Figures & { communities: number; byCategory: CategoryTotal[] };
 }
 
-const countedFigures = ["households", "participatingHouseholds", "pointsAwarded", "pointsDeducted", "pointsRedeemed", "pointsOutstanding", "applications", "objections", "redemptions"] as const;
+const countedFigures = ["households", "participatingHouseholds", "pointsAwarded", "pointsDeducted", "pointsRedeemed", "pointsExpired", "pointsOutstanding", "applications", "objections", "redemptions"] as const;
 
 /** Every total is the sum of its rows; the rate is participating over registered households. */
 function totalsOf(rows: Figures[]): Figures {

@@ -4,16 +4,18 @@
  * objections are refused from then on); what the job does is the automatic top-up of every
  * ended batch with items still to credit, in communities whose settings ask for it
  * (`autoTopUp`). It is idempotent: the top-up itself never credits an item twice, and a batch
- * with nothing left is not touched.
+ * with nothing left is not touched. It also expires old unspent points in communities whose
+ * settings ask for it (`expiryMonths`, api/domain/expiry.ts), idempotent the same way.
  */
-import { eq } from "drizzle-orm";
+import { eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { communities } from "../../db/schema";
 import type { Clock } from "./clock";
 import { DomainError } from "./errors";
+import { expireCommunity } from "./expiry";
 import { batchesDue, topUp } from "./topup";
 
-export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp: number }> {
+export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp: number; pointsExpired: number }> {
   const auto = await db.select({ id: communities.id }).from(communities).where(eq(communities.autoTopUp, true));
   let toppedUp = 0;
   for (const community of auto) {
@@ -28,5 +30,11 @@ export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp
       }
     }
   }
-  return { toppedUp };
+  let pointsExpired = 0;
+  const expiring = await db.select({ id: communities.id, months: communities.expiryMonths }).from(communities).where(isNotNull(communities.expiryMonths));
+  for (const community of expiring) {
+    if (community.months === null) continue;
+    pointsExpired += (await expireCommunity(db, clock, community.id, community.months)).points;
+  }
+  return { toppedUp, pointsExpired };
 }

@@ -38,6 +38,8 @@ export interface Figures {
   pointsAwarded: number;
   pointsDeducted: number;
   pointsRedeemed: number;
+  /** Points that expired unspent (transfers of kind `expiry`; api/domain/expiry.ts). */
+  pointsExpired: number;
   pointsOutstanding: number;
   applications: number;
   objections: number;
@@ -224,6 +226,7 @@ function figuresOf(tally: Tally): Figures {
     pointsAwarded: issued,
     pointsDeducted: deducted,
     pointsRedeemed: redeemed,
+    pointsExpired: tally.kinds.get("expiry") ?? 0,
     pointsOutstanding: tally.householdNet,
     applications: tally.applications,
     objections: tally.objections,

@@ -14,6 +14,8 @@ import { openAccountStatement } from "./ledger";
 export interface ShopView {
   id: string;
   name: string;
+  /** What the community pays the shop per point, in fen (100 = ¥1); see settlements.ts. */
+  pointValueFen: number;
 }
 
 /** Creates a shop and its ledger account in one batch. */
@@ -25,11 +27,11 @@ export async function createShop(db: Db, clock: Clock, actor: Actor, meta: Reque
     openAccountStatement(db, { id, communityId: actor.communityId, kind: "shop", at }),
     auditStatement(db, actor, meta, at, { action: "shop.create", targetType: "shop", targetId: id, details: { name } }),
   ]);
-  return { id, name };
+  return { id, name, pointValueFen: 100 };
 }
 
 /** The community's shops, by name (a community has a handful, never thousands). */
 export async function listShops(db: Db, communityId: string): Promise<ShopView[]> {
   const rows = await db.query.shops.findMany({ where: eq(shops.communityId, communityId), orderBy: [asc(shops.name), asc(shops.id)], limit: 200 });
-  return rows.map((s) => ({ id: s.id, name: s.name }));
+  return rows.map((s) => ({ id: s.id, name: s.name, pointValueFen: s.pointValueFen }));
 }

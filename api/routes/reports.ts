@@ -16,6 +16,7 @@ export const figuresShape = {
   pointsAwarded: z.number().int(),
   pointsDeducted: z.number().int(),
   pointsRedeemed: z.number().int(),
+  pointsExpired: z.number().int().openapi({ description: "expired unspent within the period (points expiry, off by default)" }),
   pointsOutstanding: z.number().int().openapi({ description: "the sum of household balances at the end of the period" }),
   applications: z.number().int().openapi({ description: "filed within the period" }),
   objections: z.number().int().openapi({ description: "raised within the period" }),
