@@ -59,16 +59,25 @@ const MonthlyReportSchema = z
     ),
     redemptionsByShop: z.array(z.object({ shopId: z.string(), shop: z.string(), redemptions: z.number().int(), pointsRedeemed: z.number().int(), pointsVoided: z.number().int(), pointsNet: z.number().int() })),
     redemptionsByGoods: z.array(z.object({ shop: z.string(), goodsId: z.string(), goods: z.string(), quantity: z.number().int(), points: z.number().int() })),
-    settlements: z.union([
-      z.object({ recorded: z.literal(false) }),
-      z.object({
-        recorded: z.literal(true),
-        columns: z.object({ zh: z.array(z.string()), en: z.array(z.string()) }),
-        rows: z.array(z.array(z.union([z.string(), z.number()]))),
-        pointsConfirmed: z.number().int(),
-        amountPaidFen: z.number().int(),
-      }),
-    ]),
+    settlements: z.object({
+      items: z.array(
+        z.object({
+          id: z.string(),
+          shop: z.string(),
+          from: z.string().nullable(),
+          to: z.string(),
+          status: z.enum(["draft", "confirmed", "paid"]),
+          redemptions: z.number().int(),
+          points: z.number().int(),
+          amountFen: z.number().int(),
+          createdAt: z.string(),
+          confirmedAt: z.string().nullable(),
+          paidAt: z.string().nullable(),
+        }),
+      ),
+      pointsConfirmed: z.number().int(),
+      amountPaidFen: z.number().int(),
+    }),
   })
   .openapi("MonthlyReport");
 

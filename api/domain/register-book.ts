@@ -1,0 +1,162 @@
+/**
+ * The points register (积分登记簿) as a book that leaves the system: every register entry of a
+ * period in register-number order, with what became of it. Read in keyset batches of
+ * `registerBatchRows` by register number, so the XLSX streams out (xlsx-stream.ts) and a register
+ * of 100,000 entries never sits in memory whole.
+ *
+ * What each row says:
+ * - `kind`: the entry's own kind (award 奖励, penalty 扣分, or cancellation 撤销: the entry an
+ *   upheld objection adds, naming the one it corrects; the old entry is never edited).
+ * - `points`: signed as the entry moves the household's points: an award +, a penalty −, a
+ *   cancellation the opposite of the entry it cancels; so a page's total is what its entries net.
+ * - `outcome`: `credited` (充值 done: the application has its `credits` row), `cancelled` (an
+ *   objection upheld: the application is cancelled, both its entry and the cancellation say so),
+ *   otherwise `held` (not credited yet: waiting to be publicised, on the board, or held back by
+ *   an open objection).
+ */
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { num, strOrNull, type Row } from "../../db/sql";
+import { carrierNamesZh, type Category, type Lang } from "../../shared/domain";
+import { chinaDay } from "../../shared/time";
+import { DomainError } from "./errors";
+import type { Period } from "./reports";
+import { streamXlsx, type StreamCell } from "./xlsx-stream";
+
+export type RegisterOutcome = "credited" | "held" | "cancelled";
+export type RegisterKind = "award" | "penalty" | "cancellation";
+
+export interface RegisterRow {
+  registerNo: number;
+  /** When the entry was made (UTC ISO); `day` is its China day. */
+  at: string;
+  day: string;
+  householdNo: string;
+  headName: string;
+  member: string | null;
+  category: string;
+  rule: string;
+  kind: RegisterKind;
+  /** Signed: + adds to the household's points, − takes from them. */
+  points: number;
+  certifier: string;
+  /** The publicity batch the application went up in, as its China days (`2026-11-02 至 2026-11-05`); null before it is publicised. */
+  publicity: string | null;
+  outcome: RegisterOutcome;
+}
+
+/** Rows read per batch: small enough to keep memory flat, large enough to keep the round trips few. */
+export const registerBatchRows = 2_000;
+/** The most entries the printable view takes at once; a longer period is downloaded as XLSX. */
+export const registerPrintRowsMax = 5_000;
+
+function periodSql(period: Period) {
+  return sql`${period.from === null ? sql`` : sql`AND r.created_at >= ${period.from}`} ${period.to === null ? sql`` : sql`AND r.created_at < ${period.to}`}`;
+}
+
+/** The entries after register number `afterNo` within the period, at most `limit`, in register-number order. */
+export async function registerRows(db: Db, communityId: string, period: Period, afterNo: number, limit: number): Promise<RegisterRow[]> {
+  const rows = await db.all<Row>(sql`SELECT r.register_no, r.created_at, r.entry_kind, r.points, r.category,
+      h.household_no, h.head_name, m.name AS member, ru.title AS rule, u.name AS certifier, r.created_by,
+      a.kind AS app_kind, a.status AS app_status, pb.starts_at AS pb_starts, pb.ends_at AS pb_ends,
+      EXISTS (SELECT 1 FROM credits c WHERE c.application_id = r.application_id) AS credited
+    FROM register_entries r
+      JOIN households h ON h.id = r.household_id
+      JOIN applications a ON a.id = r.application_id
+      LEFT JOIN members m ON m.id = r.member_id
+      LEFT JOIN rules ru ON ru.id = r.rule_id
+      LEFT JOIN users u ON u.id = substr(r.created_by, 6) AND r.created_by LIKE 'user:%'
+      LEFT JOIN publicity_items pi ON pi.application_id = r.application_id
+      LEFT JOIN publicity_batches pb ON pb.id = pi.publicity_id
+    WHERE r.community_id = ${communityId} AND r.register_no > ${afterNo} ${periodSql(period)}
+    ORDER BY r.register_no LIMIT ${limit}`);
+  return rows.map(registerRowOf);
+}
+
+function registerRowOf(r: Row): RegisterRow {
+  const kind = String(r.entry_kind) as RegisterKind;
+  const points = num(r.points);
+  // A cancellation undoes the entry it corrects: the opposite of that application's direction.
+  const sign = kind === "award" ? 1 : kind === "penalty" ? -1 : r.app_kind === "award" ? -1 : 1;
+  const at = String(r.created_at);
+  const outcome: RegisterOutcome = r.app_status === "cancelled" ? "cancelled" : num(r.credited) > 0 ? "credited" : "held";
+  return {
+    registerNo: num(r.register_no),
+    at,
+    day: chinaDay(at),
+    householdNo: String(r.household_no),
+    headName: String(r.head_name),
+    member: strOrNull(r.member),
+    category: String(r.category),
+    rule: String(r.rule ?? ""),
+    kind,
+    points: sign * points,
+    certifier: strOrNull(r.certifier) ?? String(r.created_by),
+    publicity: r.pb_starts ? `${chinaDay(String(r.pb_starts))} 至 ${chinaDay(String(r.pb_ends))}` : null,
+    outcome,
+  };
+}
+
+/** How many entries the period holds. */
+export async function registerCount(db: Db, communityId: string, period: Period): Promise<number> {
+  const [row] = await db.all<Row>(sql`SELECT COUNT(*) AS n FROM register_entries r WHERE r.community_id = ${communityId} ${periodSql(period)}`);
+  return num(row?.n);
+}
+
+/**
+ * The period's entries for the printable view; more than `registerPrintRowsMax` → 400 naming `to`
+ * (print a shorter period, or download the XLSX, which has no such limit).
+ */
+export async function registerForPrint(db: Db, communityId: string, period: Period, lang: Lang): Promise<{ total: number; items: RegisterRow[] }> {
+  const total = await registerCount(db, communityId, period);
+  if (total > registerPrintRowsMax) {
+    const message = lang === "en" ? `the period holds ${total} entries; print at most ${registerPrintRowsMax} at once, or download the XLSX` : `该时段共 ${total} 条登记，一次最多打印 ${registerPrintRowsMax} 条，请缩短时段或下载 Excel`;
+    throw new DomainError("VALIDATION_FAILED", { fields: { to: message }, total, max: registerPrintRowsMax });
+  }
+  return { total, items: await registerRows(db, communityId, period, 0, registerPrintRowsMax) };
+}
+
+const labels = {
+  zh: {
+    sheet: "积分登记簿",
+    header: ["登记号", "日期", "户号", "户主", "成员", "载体", "细则", "类别", "积分", "认定人", "公示批次", "结果"],
+    kind: { award: "奖励", penalty: "扣分", cancellation: "撤销" },
+    outcome: { credited: "已充值", held: "未充值", cancelled: "已撤销" },
+  },
+  en: {
+    sheet: "Points register",
+    header: ["No.", "Date", "Household no.", "Head", "Member", "Category", "Rule", "Kind", "Points", "Certifier", "Publicity batch", "Outcome"],
+    kind: { award: "award", penalty: "penalty", cancellation: "cancellation" },
+    outcome: { credited: "credited", held: "held", cancelled: "cancelled" },
+  },
+} as const;
+
+/** The labels the register book uses, for the printable view and the tests. */
+export function registerLabels(lang: Lang) {
+  return labels[lang];
+}
+
+/** One row as the book's cells (text stays text, numbers are numbers). */
+export function registerCells(row: RegisterRow, lang: Lang): StreamCell[] {
+  const l = labels[lang];
+  const category = lang === "zh" ? (carrierNamesZh[row.category as Category] ?? row.category) : row.category;
+  return [row.registerNo, row.day, row.householdNo, row.headName, row.member, category, row.rule, l.kind[row.kind], row.points, row.certifier, row.publicity, l.outcome[row.outcome]];
+}
+
+/** The register of a period as a streamed XLSX, in register-number order. */
+export function registerXlsx(db: Db, communityId: string, period: Period, lang: Lang): ReadableStream<Uint8Array> {
+  let afterNo = 0;
+  let finished = false;
+  return streamXlsx({
+    name: labels[lang].sheet,
+    widths: [8, 11, 10, 10, 10, 14, 24, 6, 7, 10, 24, 8],
+    header: [...labels[lang].header],
+    next: async () => {
+      if (finished) return [];
+      const rows = await registerRows(db, communityId, period, afterNo, registerBatchRows);
+      if (rows.length < registerBatchRows) finished = true;
+      if (rows.length > 0) afterNo = rows[rows.length - 1].registerNo;
+      return rows.map((r) => registerCells(r, lang));
+    },
+  });
+}
