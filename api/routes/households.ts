@@ -4,6 +4,8 @@ import type { Context } from "hono";
 import { limits } from "../../shared/limits";
 import type { AppEnv } from "../http/app-types";
 import { DomainError } from "../domain/errors";
+import { getCommunity } from "../domain/community";
+import { expiringFor } from "../domain/expiry";
 import { createHousehold, getHousehold, householdFacets, listHouseholds, normalizePhone, seesContacts, updateHousehold, withoutContacts } from "../domain/households";
 import { importHouseholds, templateCsv, templateXlsx } from "../domain/import";
 import { actorOf, allow, anyRole, createRouter, decodeCursor, encodeCursor, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf, staffRoles } from "../http/route-kit";
@@ -73,6 +75,13 @@ export const HouseholdSchema = HouseholdFields.extend({
   members: z.array(z.object({ id: z.string(), name: z.string(), relation: z.string().nullable() })),
   createdAt: z.string(),
 }).openapi("Household");
+
+/** One household as `GET /households/:id` answers it: with what of its balance expires soon. */
+const HouseholdDetailSchema = HouseholdSchema.extend({
+  expiring: z
+    .array(z.object({ points: z.number().int(), on: z.string().openapi({ description: "The China day (YYYY-MM-DD) they expire" }) }))
+    .openapi({ description: "Points that expire within the next 60 days if not spent (points expiry, off by default: then empty)" }),
+}).openapi("HouseholdDetail");
 
 const HouseholdListItem = HouseholdFields.extend({ memberCount: z.number().int() })
   .openapi("HouseholdListItem");
@@ -311,14 +320,17 @@ export const householdsRoutes = createRouter()
       middleware: [allow(...anyRole)] as const,
       security,
       request: { params: IdParam },
-      responses: { 200: jsonResponse(HouseholdSchema, "The household"), ...errorResponses },
+      responses: { 200: jsonResponse(HouseholdDetailSchema, "The household"), ...errorResponses },
     }),
     async (c) => {
       const actor = actorOf(c);
       const { id } = c.req.valid("param");
       if (actor.kind === "household" && actor.householdId !== id) throw new DomainError("FORBIDDEN");
-      const household = await getHousehold(c.get("db"), actor.communityId, id);
-      return c.json(seesContacts(actor.role) ? household : withoutContacts(household), 200);
+      const db = c.get("db");
+      const household = await getHousehold(db, actor.communityId, id);
+      const { expiryMonths } = await getCommunity(db, actor.communityId);
+      const expiring = await expiringFor(db, c.get("clock"), id, expiryMonths);
+      return c.json({ ...(seesContacts(actor.role) ? household : withoutContacts(household)), expiring }, 200);
     },
   )
   .openapi(
