@@ -31,6 +31,11 @@ async function signature(signingKey: string, cardSecret: string, cardNo: string,
   return mac.slice(0, signatureLength);
 }
 
+/** Whether a scanned signature is the card's (constant time); the counter's folded read uses it. */
+export async function cardSignatureMatches(signingKey: string, cardSecret: string, cardNo: string, version: number, sig: string): Promise<boolean> {
+  return timingSafeEqual(await signature(signingKey, cardSecret, cardNo, version), sig);
+}
+
 /** The exact text the card's QR code encodes. */
 export async function cardQrText(publicUrl: string, signingKey: string, cardSecret: string, cardNo: string, version: number): Promise<string> {
   const sig = await signature(signingKey, cardSecret, cardNo, version);

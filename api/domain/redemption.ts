@@ -16,15 +16,15 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { num, rowsOf } from "../../db/sql";
 import { accounts, goods, idempotencyKeys, redemptionLines, redemptions, stockMovements, transfers } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import { chinaDay, chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import { claimAttempt, clearAttemptsStatement, counterSubject } from "./attempts";
 import { auditStatement } from "./audit";
-import { resolveCard, resolveTypedCard, type ResolvedCard } from "./cards";
+import { cardSignatureMatches, parseCardQr, parseCodeQr, resolveCard, resolveTypedCard, type ResolvedCard } from "./cards";
 import { isoNow, newId, type Clock } from "./clock";
-import { getCommunity } from "./community";
 import { sha256Hex, verifySecret } from "./crypto";
 import { DomainError, failedNotNull, invariantError, violatedConstraint } from "./errors";
 import { transferStatements, type Statement } from "./ledger";
@@ -125,10 +125,17 @@ export interface PricedBasket {
   total: number;
 }
 
+interface ShelfRow {
+  id: string;
+  name: string;
+  points: number;
+  active: boolean;
+  shopId: string;
+}
+
 /** Prices the basket from the shop's shelf; unknown goods → 404, another shop's goods → 403. */
-async function priceBasket(db: Db, communityId: string, shopId: string, basket: BasketLine[]): Promise<PricedBasket> {
+function priceBasket(rows: ShelfRow[], shopId: string, basket: BasketLine[]): PricedBasket {
   const ids = basket.map((l) => l.goodsId);
-  const rows = await db.query.goods.findMany({ where: and(eq(goods.communityId, communityId), inArray(goods.id, ids)) });
   const byId = new Map(rows.map((g) => [g.id, g]));
   const unknown = ids.filter((id) => !byId.get(id)?.active);
   if (unknown.length > 0) throw new DomainError("NOT_FOUND", { goodsIds: unknown });
@@ -163,14 +170,96 @@ interface CardAtCounter {
   via: "qr" | "code" | "cardNo";
 }
 
-/** The card the clerk named: scanned (PIN checked later, by the basket) or typed (PIN checked now). */
-async function cardAtCounter(db: Db, clock: Clock, communityId: string, signingKey: string, identity: CardIdentity, pin: string | null | undefined): Promise<CardAtCounter> {
+/**
+ * The card the clerk named: scanned (PIN checked later, by the basket) or typed (PIN checked now).
+ * A printed card's QR — the counter's everyday scan — is checked against the row the folded read
+ * brought (`printed`), exactly as `resolveCard` checks it; a one-time code and a typed number
+ * take their own paths (cards.ts), which read what they need themselves.
+ */
+async function cardAtCounter(db: Db, clock: Clock, communityId: string, signingKey: string, identity: CardIdentity, pin: string | null | undefined, printed: PrintedCardRow | null): Promise<CardAtCounter> {
   if (identity.cardNo !== undefined) {
     const card = await resolveTypedCard(db, clock, communityId, identity.cardNo.trim(), pin);
     return { card, pinChecked: true, via: "cardNo" };
   }
+  const parsed = parseCardQr(identity.qr);
+  if (parsed && !parseCodeQr(identity.qr)) {
+    const found = printed;
+    if (!found || found.status !== "active" || found.version !== parsed.version || found.balance === null) throw new DomainError("CARD_INVALID");
+    if (!(await cardSignatureMatches(signingKey, found.cardSecret, found.cardNo, found.version, parsed.sig))) throw new DomainError("CARD_INVALID");
+    const card: ResolvedCard = { cardId: found.id, cardNo: found.cardNo, pinHash: found.pinHash, codeHash: null, household: found.household, balance: found.balance };
+    return { card, pinChecked: false, via: "qr" };
+  }
   const card = await resolveCard(db, communityId, signingKey, identity.qr, isoNow(clock));
   return { card, pinChecked: false, via: card.codeHash ? "code" : "qr" };
+}
+
+interface PrintedCardRow {
+  id: string;
+  cardNo: string;
+  version: number;
+  status: string;
+  pinHash: string;
+  cardSecret: string;
+  household: ResolvedCard["household"];
+  balance: number | null;
+}
+
+/** What the counter reads before it writes, in one batch (one round trip). */
+interface CounterReads {
+  /** The stored idempotency key, when this key was used before. */
+  stored: { requestHash: string; refId: string } | null;
+  /** The printed card named by the scanned QR (of this community), when the QR names one. */
+  printed: PrintedCardRow | null;
+  shelf: ShelfRow[];
+  shop: { name: string; hasAccount: boolean } | null;
+  pinThreshold: number;
+}
+
+/**
+ * The redemption's reads, folded into one read batch: the idempotency key (so a repeat replays
+ * its first answer before anything is checked again, as it always did — the key's primary key in
+ * the write batch still catches a concurrent copy), the printed card with its household, balance
+ * and community secret in one join, the basket's goods, and the shop with its ledger account and
+ * the community's PIN threshold in one.
+ */
+async function counterReads(db: Db, communityId: string, shopId: string, key: string, identity: CardIdentity, basket: BasketLine[]): Promise<CounterReads> {
+  const scanned = identity.qr !== undefined && !parseCodeQr(identity.qr) ? parseCardQr(identity.qr) : null;
+  const [keyRows, cardRows, goodsRows, shopRows] = await db.batch([
+    db.run(sql`SELECT request_hash, ref_id FROM idempotency_keys WHERE community_id = ${communityId} AND scope = ${redemptionKeyScope} AND key = ${key}`),
+    db.run(sql`SELECT c.id, c.card_no, c.version, c.status, c.pin_hash, m.card_secret,
+        h.id AS household_id, h.household_no, h.head_name, h.building, a.balance
+      FROM cards c JOIN communities m ON m.id = c.community_id
+      LEFT JOIN households h ON h.id = c.household_id LEFT JOIN accounts a ON a.id = c.household_id
+      WHERE c.card_no = ${scanned?.cardNo ?? ""} AND c.community_id = ${communityId}`),
+    db.run(sql`SELECT id, name, points, active, shop_id FROM goods
+      WHERE community_id = ${communityId} AND id IN (SELECT value FROM json_each(${JSON.stringify(basket.map((l) => l.goodsId))}))`),
+    db.run(sql`SELECT m.pin_threshold, s.name AS shop_name, a.id AS account_id
+      FROM communities m LEFT JOIN shops s ON s.id = ${shopId} AND s.community_id = m.id LEFT JOIN accounts a ON a.id = ${shopId}
+      WHERE m.id = ${communityId}`),
+  ]);
+  const k = rowsOf(keyRows)[0];
+  const c = rowsOf(cardRows)[0];
+  const m = rowsOf(shopRows)[0];
+  if (!m) throw new DomainError("NOT_FOUND", { communityId });
+  return {
+    stored: k ? { requestHash: String(k.request_hash), refId: String(k.ref_id) } : null,
+    printed:
+      c && c.household_id !== null
+        ? {
+            id: String(c.id),
+            cardNo: String(c.card_no),
+            version: num(c.version),
+            status: String(c.status),
+            pinHash: String(c.pin_hash),
+            cardSecret: String(c.card_secret),
+            household: { id: String(c.household_id), householdNo: String(c.household_no), headName: String(c.head_name), building: String(c.building) },
+            balance: c.balance === null ? null : num(c.balance),
+          }
+        : null,
+    shelf: rowsOf(goodsRows).map((g) => ({ id: String(g.id), name: String(g.name), points: num(g.points), active: Boolean(num(g.active)), shopId: String(g.shop_id) })),
+    shop: m.shop_name === null || m.shop_name === undefined ? null : { name: String(m.shop_name), hasAccount: m.account_id !== null && m.account_id !== undefined },
+    pinThreshold: num(m.pin_threshold),
+  };
 }
 
 /**
@@ -189,25 +278,24 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
   }
   const hash = await basketHash(shopId, input.card, basket);
 
-  const stored = await findKey(db, communityId, input.idempotencyKey);
-  if (stored) return replay(db, communityId, stored, hash);
+  const reads = await counterReads(db, communityId, shopId, input.idempotencyKey, input.card, basket);
+  if (reads.stored) return replay(db, communityId, reads.stored, hash);
 
   // A typed card number has its PIN checked before the basket is priced: the PIN is what
   // proves the card, whatever the basket.
-  const named = await cardAtCounter(db, clock, communityId, config.cardSigningKey, input.card, input.pin);
+  const named = await cardAtCounter(db, clock, communityId, config.cardSigningKey, input.card, input.pin, reads.printed);
   const { card } = named;
-  const priced = await priceBasket(db, communityId, shopId, basket);
-  const community = await getCommunity(db, communityId);
-  const pinChecked = named.pinChecked || (await checkPin(db, clock, card, communityId, priced.total, community.pinThreshold, input.pin));
-  const shopAccount = await db.query.accounts.findFirst({ where: eq(accounts.id, shopId) });
-  if (!shopAccount) throw new Error("assertion failed: a shop without a ledger account");
+  const priced = priceBasket(reads.shelf, shopId, basket);
+  const pinChecked = named.pinChecked || (await checkPin(db, clock, card, communityId, priced.total, reads.pinThreshold, input.pin));
+  if (!reads.shop?.hasAccount) throw new Error("assertion failed: a shop without a ledger account");
 
   const id = newId();
   const householdId = card.household.id;
   const at = isoNow(clock);
-  const statements = redemptionStatements(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, codeHash: card.codeHash, key: input.idempotencyKey, hash, priced, pinChecked, via: named.via });
+  const batch = redemptionBatch(db, actor, meta, { id, at, shopId, householdId, cardId: card.cardId, codeHash: card.codeHash, key: input.idempotencyKey, hash, priced, pinChecked, via: named.via });
+  let written: unknown[];
   try {
-    await db.batch(statements as [Statement, ...Statement[]]);
+    written = await db.batch(batch.statements as [Statement, ...Statement[]]);
   } catch (err) {
     if (violatedConstraint(err)?.startsWith("idempotency_keys.")) {
       // A copy of this request committed between our look-up and our batch: answer as it did.
@@ -227,9 +315,22 @@ export async function redeem(db: Db, clock: Clock, actor: Actor, meta: RequestMe
     if (violatedConstraint(err) === "redemption_day_cap") throw new DomainError("DAILY_CAP_REACHED", { total: priced.total, ...(await dayTotal(db, householdId, at)) });
     throw err;
   }
-  const receipt = await receiptOf(db, communityId, id);
-  if (!receipt) throw new Error("assertion failed: a committed redemption is missing");
-  return receipt;
+  // The receipt comes from the batch itself (RETURNING): built from what was just stored, it is
+  // what `receiptOf` answers for a replay of this key.
+  const stored = rowsOf(written[batch.receiptIndex])[0];
+  if (!stored) throw new Error("assertion failed: a committed redemption returned no receipt");
+  return {
+    id,
+    receiptNo: num(stored.receipt_no),
+    shopId,
+    shop: { id: shopId, name: reads.shop.name },
+    clerk: { id: actor.id, name: actor.kind === "user" ? actor.name : "" },
+    householdId,
+    total: num(stored.total),
+    balanceAfter: num(stored.balance_after),
+    items: priced.lines,
+    createdAt: String(stored.created_at),
+  };
 }
 
 export interface RedemptionPlan {
@@ -253,6 +354,11 @@ export interface RedemptionPlan {
  * Exported for the bench, which drives these exact statements without HTTP for its ceiling.
  */
 export function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | null, plan: RedemptionPlan): Statement[] {
+  return redemptionBatch(db, actor, meta, plan).statements;
+}
+
+/** The batch and where in it the receipt's row comes back (`RETURNING`). */
+function redemptionBatch(db: Db, actor: Actor, meta: RequestMeta | null, plan: RedemptionPlan): { statements: Statement[]; receiptIndex: number } {
   const { communityId } = actor;
   const createdBy = actorRef(actor);
   const statements: Statement[] = [
@@ -282,6 +388,7 @@ export function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | n
       db.insert(stockMovements).values({ communityId, goodsId: line.goodsId, delta: -line.quantity, reason: "redemption", ref: plan.id, createdBy, createdAt: plan.at }),
     );
   }
+  const receiptIndex = statements.length;
   statements.push(
     // The receipt number and the balance after are read inside the batch, after the debit.
     db.run(sql`INSERT INTO redemptions (id, community_id, shop_id, household_id, card_id, receipt_no, total, balance_after, clerk_id, created_at)
@@ -290,7 +397,8 @@ export function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | n
         -- The card must still be in use when the batch commits: a card revoked or reported lost
         -- between the scan and this write leaves the total NULL, and the whole batch fails.
         (SELECT ${plan.priced.total} FROM cards WHERE id = ${plan.cardId} AND status = 'active'),
-        (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})`),
+        (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})
+      RETURNING receipt_no, total, balance_after, created_at`),
     // One INSERT per line: D1 binds at most 100 values per statement (30 lines × 6 would be 180).
     ...plan.priced.lines.map((l) => db.insert(redemptionLines).values({ redemptionId: plan.id, ...l })),
   );
@@ -310,7 +418,7 @@ export function redemptionStatements(db: Db, actor: Actor, meta: RequestMeta | n
       details: { householdId: plan.householdId, shopId: plan.shopId, total: plan.priced.total, via: plan.via, lines: plan.priced.lines.map((l) => [l.goodsId, l.quantity]) },
     }),
   );
-  return statements;
+  return { statements, receiptIndex };
 }
 
 async function dayTotal(db: Db, householdId: string, at: string) {
