@@ -24,6 +24,7 @@ import { householdsRoutes } from "./routes/households";
 import { householdLedgerRoutes, ledgerRoutes } from "./routes/ledger";
 import { noticesRoutes } from "./routes/notices";
 import { objectionsRoutes, publicityRoutes } from "./routes/publicity";
+import { goodsBarcodeRoutes, offlinePackRoutes, shortfallRoutes } from "./routes/offline";
 import { redemptionsRoutes } from "./routes/redemptions";
 import { officersRoutes, regionsRoutes } from "./routes/regions";
 import { reportsRoutes } from "./routes/reports";
@@ -63,6 +64,7 @@ function buildApi(deps: AppDeps) {
     .route("/me", meRoutes)
     .route("/users", userRoutes)
     .route("/shops", shopsRoutes)
+    .route("/shops", offlinePackRoutes)
     .route("/households", householdsRoutes)
     .route("/households", householdCardRoutes)
     .route("/households", householdLedgerRoutes)
@@ -76,6 +78,9 @@ function buildApi(deps: AppDeps) {
     .route("/objections", objectionsRoutes)
     .route("/topups", topupsRoutes)
     .route("/goods", goodsRoutes)
+    .route("/goods", goodsBarcodeRoutes)
+    // Before redemptionsRoutes, whose `/{id}` would take `/shortfalls`.
+    .route("/redemptions", shortfallRoutes)
     .route("/redemptions", redemptionsRoutes)
     .route("/ledger", ledgerRoutes)
     .route("/reports", reportsRoutes)

@@ -56,6 +56,12 @@ export const communities = sqliteTable("communities", {
    * run (FIFO, docs/decisions/009-points-expiry-fifo.md); null = never (the default).
    */
   expiryMonths: integer("expiry_months"),
+  /** The offline counter (issue 14, docs/offline.md): how long a pack is good for, in hours (at most 72). */
+  offlineWindowHours: integer("offline_window_hours").notNull().default(24),
+  /** Points one offline redemption may take; the pack takes the smaller of this and pin_threshold. */
+  offlinePerRedemptionMax: integer("offline_per_redemption_max").notNull().default(50),
+  /** Points one device may redeem offline per pack; 0 (the default) turns the offline counter off. */
+  offlinePerDeviceMax: integer("offline_per_device_max").notNull().default(0),
   createdAt: createdAt(),
 }, (t) => [index("communities_region_idx").on(t.regionId)]);
 
@@ -577,10 +583,13 @@ export const goods = sqliteTable(
     stock: integer("stock").notNull(),
     unit: text("unit"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** The product's EAN-13 / UPC-A / EAN-8 barcode (check digit verified), or null. */
+    barcode: text("barcode"),
     createdAt: createdAt(),
   },
   (t) => [
     index("goods_shop_idx").on(t.shopId),
+    uniqueIndex("goods_shop_barcode_uq").on(t.shopId, t.barcode).where(sql`barcode IS NOT NULL`),
     check("goods_stock_nonneg", sql`${t.stock} >= 0`),
     check("goods_points_positive", sql`${t.points} > 0`),
   ],
@@ -841,3 +850,90 @@ export const communityDayCategories = sqliteTable(
     index("community_day_categories_category_idx").on(t.communityId, t.category, t.day, t.awarded, t.deducted, t.credited),
   ],
 );
+
+/**
+ * A pack issued to one device of a shop for the offline counter (issue 14): the caps of the
+ * moment, and what the device has spent offline against it (`spent`, CHECKed against its cap,
+ * so the device cap holds inside every sync's batch). A device's next pack supersedes it.
+ */
+export const offlinePacks = sqliteTable(
+  "offline_packs",
+  {
+    id: id(),
+    communityId: communityId(),
+    shopId: text("shop_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    clerkId: text("clerk_id").notNull(),
+    issuedAt: text("issued_at").notNull(),
+    validUntil: text("valid_until").notNull(),
+    perRedemption: integer("per_redemption").notNull(),
+    perDevice: integer("per_device").notNull(),
+    spent: integer("spent").notNull().default(0),
+  },
+  (t) => [
+    index("offline_packs_device_idx").on(t.shopId, t.deviceId, t.issuedAt),
+    check("offline_pack_device_cap", sql`${t.spent} >= 0 AND ${t.spent} <= ${t.perDevice}`),
+  ],
+);
+
+/** A redemption made offline and synced later: its pack, device, running number and what it took. */
+export const offlineRedemptions = sqliteTable(
+  "offline_redemptions",
+  {
+    redemptionId: text("redemption_id").primaryKey(),
+    communityId: communityId(),
+    packId: text("pack_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    seq: integer("seq").notNull(),
+    /** When the clerk made it, by the device's clock. */
+    madeAt: text("made_at").notNull(),
+    total: integer("total").notNull(),
+    /** What the balance covered; `shortfall` = total − debited. */
+    debited: integer("debited").notNull(),
+    shortfall: integer("shortfall").notNull(),
+    /** `revoked` or `lost`: the card stopped after the pack was issued; null otherwise. */
+    cardFlag: text("card_flag"),
+    requestHash: text("request_hash").notNull(),
+    syncedAt: text("synced_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("offline_redemptions_seq_uq").on(t.packId, t.deviceId, t.seq),
+    check("offline_redemptions_amounts", sql`${t.debited} >= 0 AND ${t.shortfall} >= 0 AND ${t.debited} + ${t.shortfall} = ${t.total}`),
+  ],
+);
+
+/**
+ * What an offline redemption left for the admin: points the balance could not cover (`points`,
+ * `remaining` still owed while it is recovered), goods short in stock (`stock`, units), a card
+ * stopped after the pack (`card`, the basket's points).
+ */
+export const offlineShortfalls = sqliteTable(
+  "offline_shortfalls",
+  {
+    id: id(),
+    communityId: communityId(),
+    kind: text("kind", { enum: ["points", "stock", "card"] }).notNull(),
+    redemptionId: text("redemption_id").notNull(),
+    householdId: text("household_id"),
+    goodsId: text("goods_id"),
+    amount: integer("amount").notNull(),
+    remaining: integer("remaining").notNull(),
+    status: text("status", { enum: ["open", "recovering", "recovered", "written-off"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("offline_shortfalls_community_idx").on(t.communityId, t.status, t.createdAt),
+    index("offline_shortfalls_household_idx").on(t.householdId, t.status),
+    check("offline_shortfalls_amounts", sql`${t.amount} > 0 AND ${t.remaining} >= 0 AND ${t.remaining} <= ${t.amount}`),
+  ],
+);
+
+/** The admin's resolution of a shortfall: once only (primary key), with a note. */
+export const offlineResolutions = sqliteTable("offline_shortfall_resolutions", {
+  shortfallId: text("shortfall_id").primaryKey(),
+  communityId: communityId(),
+  action: text("action", { enum: ["write-off", "recover"] }).notNull(),
+  note: text("note").notNull(),
+  resolvedBy: text("resolved_by").notNull(),
+  resolvedAt: text("resolved_at").notNull(),
+});

@@ -44,6 +44,9 @@ export const errorCatalogue = {
   SETTLEMENT_NOT_DRAFT: { status: 409, zh: "该结算单已经确认，不能再修改或作废。", en: "This statement is no longer a draft." },
   SETTLEMENT_NOT_CONFIRMED: { status: 409, zh: "结算单还没有确认，不能登记付款。", en: "The statement has not been confirmed; it cannot be paid yet." },
   SETTLEMENT_STALE: { status: 409, zh: "草稿生成后有兑换被撤销，商户账户积分不足以结算这张草稿；请作废草稿后重新生成。", en: "A redemption was voided after this draft was made and the shop's account no longer covers it; discard the draft and make a new one." },
+  OFFLINE_PACK_EXPIRED: { status: 409, zh: "离线名单已过期，或兑换时间不在名单有效期内，这笔离线兑换不能入账。请交给管理员处理。", en: "The offline list had expired, or the redemption lies outside its window; it cannot be booked. Pass it to the admin." },
+  OFFLINE_CAP: { status: 409, zh: "超过离线兑换额度（每笔或本机上限），这笔离线兑换不能入账。", en: "Over the offline limit (per redemption or per device); this offline redemption cannot be booked." },
+  OFFLINE_DISABLED: { status: 409, zh: "本社区没有开启离线收银。", en: "This community has not turned on the offline counter." },
   DAILY_CAP_REACHED: { status: 409, zh: "已超过本户今日兑换上限。", en: "The household's daily redemption limit is reached." },
   // A genuine one-time code that is spent: 409 (its state refuses it), not 404 CARD_INVALID,
   // whose "revoked, altered or unknown" words would send the clerk looking for a forgery.

@@ -99,6 +99,11 @@ export const limits = {
   dailyRedemptionCapMax: 1_000_000,
   minPublicityHoursDefault: 72,
   pinThresholdDefault: 50,
+  /** The offline counter (issue 14): a pack's window, the per-device cap's ceiling, how far ahead a device's clock may run. */
+  offlineWindowHoursDefault: 24,
+  offlineWindowHoursMax: 72,
+  offlinePerDeviceMaxMax: 1_000_000,
+  offlineClockSkewMinutes: 10,
   /** PBKDF2 iterations: Cloudflare Workers refuse more than 100,000. */
   pbkdf2Iterations: 100_000,
   staffSessionIdleHours: 12,

@@ -156,6 +156,10 @@ export interface CommunitySettings {
   autoTopUp: boolean;
   /** 监督电话 printed on the posted 公示 (as the office writes it), or null. */
   supervisionPhone: string | null;
+  /** The offline counter (issue 14): a pack's window, the cap per redemption and per device and pack (0 = off). */
+  offlineWindowHours: number;
+  offlinePerRedemptionMax: number;
+  offlinePerDeviceMax: number;
   /**
    * The deployment's floor (`PUBLICITY_FLOOR_HOURS`), read-only: the least `minPublicityHours`
    * and publicity window this community may set.
@@ -175,6 +179,9 @@ export async function getSettings(db: Db, communityId: string, floorHours = 0): 
     dailyRedemptionCap: c.dailyRedemptionCap,
     autoTopUp: c.autoTopUp,
     supervisionPhone: c.supervisionPhone,
+    offlineWindowHours: c.offlineWindowHours,
+    offlinePerRedemptionMax: c.offlinePerRedemptionMax,
+    offlinePerDeviceMax: c.offlinePerDeviceMax,
     publicityFloorHours: floorHours,
   };
 }
@@ -203,6 +210,12 @@ function checkFloor(changes: SettingsChanges, floorHours: number): void {
 export async function updateSettings(db: Db, clock: Clock, actor: Actor, meta: RequestMeta | null, changes: SettingsChanges, floorHours = 0): Promise<CommunitySettings> {
   checkFloor(changes, floorHours);
   const current = await getSettings(db, actor.communityId, floorHours);
+  // No PIN can be checked offline, so an offline basket stays within the PIN threshold. A lower
+  // pinThreshold set later wins on its own: the pack takes the smaller of the two.
+  const pinThreshold = changes.pinThreshold ?? current.pinThreshold;
+  if (changes.offlinePerRedemptionMax !== undefined && changes.offlinePerRedemptionMax > pinThreshold) {
+    throw new DomainError("VALIDATION_FAILED", { fields: { offlinePerRedemptionMax: `at most pinThreshold (${pinThreshold}): no PIN can be checked offline` } });
+  }
   const set: SettingsChanges = {};
   const before: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes) as Array<[keyof SettingsChanges, unknown]>) {

@@ -13,6 +13,7 @@ import { auditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
 import { DomainError, failedNotNull, invariantError, violatedConstraint } from "./errors";
 import type { Statement } from "./ledger";
+import { initialsOf } from "./till";
 
 export interface GoodsView {
   id: string;
@@ -22,10 +23,13 @@ export interface GoodsView {
   stock: number;
   unit: string | null;
   active: boolean;
+  /** The product barcode (EAN-13 / UPC), or null; `initials`: the name's pinyin initials, for the till's search. */
+  barcode: string | null;
+  initials: string;
 }
 
 export function toGoodsView(g: typeof goods.$inferSelect): GoodsView {
-  return { id: g.id, shopId: g.shopId, name: g.name, points: g.points, stock: g.stock, unit: g.unit, active: g.active };
+  return { id: g.id, shopId: g.shopId, name: g.name, points: g.points, stock: g.stock, unit: g.unit, active: g.active, barcode: g.barcode, initials: initialsOf(g.name) };
 }
 
 export interface NewGoods {
@@ -48,7 +52,7 @@ export async function createGoods(db: Db, clock: Clock, actor: Actor, meta: Requ
   }
   statements.push(auditStatement(db, actor, meta, at, { action: "goods.create", targetType: "goods", targetId: row.id, details: { shopId: shop.id, name: row.name, points: row.points, stock: row.stock } }));
   await db.batch(statements as [Statement, ...Statement[]]);
-  return toGoodsView({ ...row, active: true });
+  return toGoodsView({ ...row, active: true, barcode: null });
 }
 
 /** The community's goods, optionally one shop's, by name. */

@@ -20,11 +20,13 @@ export interface LedgerEntry {
   balanceAfter: number;
   ref: string | null;
   receiptNo: number | null;
+  /** A redemption made at the counter while offline and synced later (issue 14). */
+  offline: boolean;
   description: string;
 }
 
 
-interface EntryRow {
+export interface EntryRow {
   seq: number;
   transfer_id: string;
   amount: number;
@@ -37,6 +39,8 @@ interface EntryRow {
   rule_title: string | null;
   category: string | null;
   credit_points: number | null;
+  offline_made_at: string | null;
+  shortfall_of: string | null;
 }
 
 /** Staff of the community see any household; a resident sees only their own. */
@@ -53,11 +57,16 @@ export async function householdLedger(db: Db, actor: Actor, householdId: string,
   const before = query.cursor ? sql`AND p.seq < ${query.cursor}` : sql``;
   // Causes are `redemption:<id>`, `void:<redemption id>` and `application:<id>` (decision 001).
   const rows = await db.all<EntryRow>(sql`SELECT p.seq, p.transfer_id, p.amount, p.balance_after, p.kind, p.ref, p.created_at,
-      r.id AS redemption_id, r.receipt_no, ru.title AS rule_title, a.category, cr.points AS credit_points
+      r.id AS redemption_id, r.receipt_no, ru.title AS rule_title, a.category, cr.points AS credit_points,
+      o.made_at AS offline_made_at, sf.id AS shortfall_of
     FROM postings p
     JOIN transfers t ON t.id = p.transfer_id
+    -- An offline shortfall recovered later names the shortfall (cause shortfall:<id>:…, ref = its id).
+    LEFT JOIN offline_shortfalls sf ON t.cause LIKE 'shortfall:%' AND sf.id = t.ref
     LEFT JOIN redemptions r ON r.id = CASE WHEN t.cause LIKE 'redemption:%' THEN substr(t.cause, 12)
-                                           WHEN t.cause LIKE 'void:%' THEN substr(t.cause, 6) END
+                                           WHEN t.cause LIKE 'void:%' THEN substr(t.cause, 6)
+                                           WHEN t.cause LIKE 'shortfall:%' THEN sf.redemption_id END
+    LEFT JOIN offline_redemptions o ON o.redemption_id = r.id
     LEFT JOIN applications a ON a.id = CASE WHEN t.cause LIKE 'application:%' THEN substr(t.cause, 13) END
     LEFT JOIN rules ru ON ru.id = a.rule_id
     LEFT JOIN credits cr ON cr.application_id = a.id
@@ -79,6 +88,7 @@ export async function householdLedger(db: Db, actor: Actor, householdId: string,
     balanceAfter: Number(r.balance_after),
     ref: r.ref === null ? null : String(r.ref),
     receiptNo: r.receipt_no === null ? null : Number(r.receipt_no),
+    offline: r.offline_made_at !== null,
     description: describe(r, r.redemption_id ? goodsOf(String(r.redemption_id)) : "", query.lang),
   }));
   const last = page[page.length - 1];
@@ -93,7 +103,7 @@ function categoryName(category: string | null, lang: Lang): string {
 }
 
 /** The sentence a resident reads for one movement. */
-function describe(r: EntryRow, goods: string, lang: Lang): string {
+export function describe(r: EntryRow, goods: string, lang: Lang): string {
   const zh = lang === "zh";
   const rule = r.rule_title ?? (zh ? "积分细则" : "a rule");
   const moved = Math.abs(Number(r.amount));
@@ -108,6 +118,12 @@ function describe(r: EntryRow, goods: string, lang: Lang): string {
       return `Penalty: ${rule}${partial ? ` (${decided} points decided; the balance allowed ${moved})` : `, ${moved} points deducted`}`;
     }
     case "redemption":
+      if (r.shortfall_of) return zh ? `补扣离线兑换差额，小票 No.${r.receipt_no ?? "?"}` : `Offline shortfall recovered, receipt No.${r.receipt_no ?? "?"}`;
+      if (r.offline_made_at) {
+        return zh
+          ? `离线兑换，小票 No.${r.receipt_no ?? "?"}${goods ? `：${goods}` : ""}（网络断开时兑换，稍后同步）`
+          : `Redeemed offline, receipt No.${r.receipt_no ?? "?"}${goods ? `: ${goods}` : ""} (made while the network was down, synced later)`;
+      }
       return zh ? `兑换商品，小票 No.${r.receipt_no ?? "?"}${goods ? `：${goods}` : ""}` : `Redeemed, receipt No.${r.receipt_no ?? "?"}${goods ? `: ${goods}` : ""}`;
     case "reversal":
       return zh ? `撤销兑换，小票 No.${r.receipt_no ?? "?"}，积分退回` : `Redemption voided, receipt No.${r.receipt_no ?? "?"}: points returned`;

@@ -14,6 +14,8 @@ export const GoodsSchema = z
     stock: z.number().int(),
     unit: z.string().nullable(),
     active: z.boolean(),
+    barcode: z.string().nullable().openapi({ description: "Product barcode (EAN-13 / UPC-A / EAN-8), or null" }),
+    initials: z.string().openapi({ description: "Pinyin initials of the name (大米 → dm), for the till's search" }),
   })
   .openapi("Goods");
 

@@ -15,6 +15,7 @@ const LedgerEntrySchema = z
     balanceAfter: z.number().int(),
     ref: z.string().nullable(),
     receiptNo: z.number().int().nullable(),
+    offline: z.boolean().openapi({ description: "A redemption made at the counter while offline and synced later" }),
     description: z.string().openapi({ description: "Why the points moved, in words a resident reads" }),
   })
   .openapi("LedgerEntry");

@@ -7,29 +7,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { issueOfflinePack, listShortfalls, resolveShortfall } from "../domain/offline-counter";
+import { setGoodsBarcode } from "../domain/till";
 import { allow, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../http/route-kit";
-import { ReceiptSchema } from "./redemptions";
-
-export const DeviceIdSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{4,40}$/, "4 to 40 letters, digits, - or _")
-  .openapi({ description: "The counter device's own id (kept by the device), e.g. `t1-k3x9`" });
-
-export const OfflineStampSchema = z
-  .object({
-    packId: z.string().min(1).max(100),
-    deviceId: DeviceIdSchema,
-    at: z.iso.datetime({ offset: true }).openapi({ description: "When the clerk made the redemption, by the device's clock" }),
-    seq: z.number().int().min(1).max(1_000_000_000),
-  })
-  .openapi("OfflineStamp");
+import { DeviceIdSchema } from "./offline-schemas";
 
 const PackSchema = z
   .object({
     packId: z.string(),
     deviceId: z.string(),
     shopId: z.string(),
+    shop: z.object({ id: z.string(), name: z.string() }),
     issuedAt: z.string(),
     validUntil: z.string(),
     caps: z.object({ perRedemption: z.number().int(), perDevice: z.number().int() }),
@@ -39,17 +26,6 @@ const PackSchema = z
     ),
   })
   .openapi("OfflinePack");
-
-export const OfflineReceiptFields = {
-  offline: z.literal(true).optional(),
-  provisionalNo: z.string().optional().openapi({ description: "`<deviceId>-<seq>`: the number the offline receipt showed" }),
-  madeAt: z.string().optional(),
-  shortfall: z.number().int().optional().openapi({ description: "Points the balance no longer covered; listed for the admin" }),
-  stockDiscrepancies: z.array(z.object({ goodsId: z.string(), short: z.number().int() })).optional(),
-  cardFlag: z.enum(["revoked", "lost"]).nullable().optional(),
-};
-
-export const OfflineReceiptSchema = ReceiptSchema.extend(OfflineReceiptFields).openapi("ReceiptWithOffline");
 
 const ShortfallSchema = z
   .object({
@@ -118,3 +94,18 @@ export const shortfallRoutes = createRouter()
     }),
     async (c) => c.json(await resolveShortfall(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json")), 200),
   );
+
+/** The till's product barcode on goods (mounted under /goods). */
+export const goodsBarcodeRoutes = createRouter().openapi(
+  createRoute({
+    method: "patch",
+    path: "/{id}/barcode",
+    tags: ["goods"],
+    summary: "Set or clear a product's barcode (admin): EAN-13, UPC-A or EAN-8 with a correct check digit; unique within the shop",
+    middleware: [allow("admin")] as const,
+    security,
+    request: { params: IdParam, body: jsonBody(z.object({ barcode: z.string().trim().regex(/^\d{8,13}$/, "8 to 13 digits").nullable() }).openapi("GoodsBarcode")) },
+    responses: { 200: jsonResponse(z.object({ id: z.string(), name: z.string(), barcode: z.string().nullable(), initials: z.string() }), "The goods' barcode"), ...errorResponses },
+  }),
+  async (c) => c.json(await setGoodsBarcode(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").barcode), 200),
+);

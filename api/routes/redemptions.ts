@@ -6,7 +6,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
 import { DomainError } from "../domain/errors";
 import { daySheet } from "../domain/day-sheet";
+import { redeemOffline } from "../domain/offline-counter";
 import { getRedemption, listRedemptions, redeem, voidRedemption, type CardIdentity } from "../domain/redemption";
+import { OfflineReceiptFields, OfflineStampSchema } from "./offline-schemas";
 import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, security, staffOf } from "../http/route-kit";
 
 const ReceiptLineSchema = z.object({ goodsId: z.string(), name: z.string(), points: z.number().int(), quantity: z.number().int(), subtotal: z.number().int() });
@@ -72,7 +74,13 @@ const RedeemBody = z.object({
     )
     .max(limits.basketLinesMax),
   pin: z.string().max(limits.pinDigitsMax + 10).optional(),
-}).superRefine(oneCardIdentity);
+  offline: OfflineStampSchema.optional().openapi({ description: "A redemption made while the counter was offline, sent later (issue 14): the scanned `qr` only, never a PIN" }),
+}).superRefine(oneCardIdentity).superRefine((body, ctx) => {
+  if (body.offline && body.qr === undefined) ctx.addIssue({ code: "custom", path: ["qr"], message: "an offline redemption names its card by the scanned qr" });
+});
+
+/** The receipt, and for an offline redemption its provisional number, shortfall and flags. */
+const RedeemAnswerSchema = ReceiptSchema.extend(OfflineReceiptFields).openapi("RedeemAnswer");
 
 const RedeemHeaders = z.object({
   "idempotency-key": z
@@ -152,7 +160,7 @@ export const redemptionsRoutes = createRouter()
       security,
       request: { headers: RedeemHeaders, body: jsonBody(RedeemBody) },
       responses: {
-        201: jsonResponse(ReceiptSchema, "Redeemed (or the first answer again for a repeated key)"),
+        201: jsonResponse(RedeemAnswerSchema, "Redeemed (or the first answer again for a repeated key)"),
         ...errorResponses,
         429: errorResponses[409],
       },
@@ -161,6 +169,10 @@ export const redemptionsRoutes = createRouter()
       const key = c.req.valid("header")["idempotency-key"]?.trim();
       if (!key) throw new DomainError("IDEMPOTENCY_KEY_REQUIRED", { fields: { "Idempotency-Key": "required" } });
       const body = c.req.valid("json");
+      if (body.offline && body.qr !== undefined) {
+        const answer = await redeemOffline(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.get("config"), { qr: body.qr, items: body.items, offline: body.offline, idempotencyKey: key });
+        return c.json(answer, 201);
+      }
       const receipt = await redeem(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.get("config"), {
         card: cardIdentityOf(body),
         items: body.items,

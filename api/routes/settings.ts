@@ -17,6 +17,9 @@ export const SettingsSchema = z
     dailyRedemptionCap: z.number().int().nullable(),
     autoTopUp: z.boolean(),
     supervisionPhone: z.string().nullable().openapi({ description: "监督电话 printed on the posted 公示, or null" }),
+    offlineWindowHours: z.number().int().openapi({ description: "How long an offline pack is good for (issue 14)" }),
+    offlinePerRedemptionMax: z.number().int().openapi({ description: "Points one offline redemption may take; at most pinThreshold" }),
+    offlinePerDeviceMax: z.number().int().openapi({ description: "Points one device may redeem offline per pack; 0 turns the offline counter off" }),
     publicityFloorHours: z.number().int().openapi({ description: "Read-only: the deployment's PUBLICITY_FLOOR_HOURS, the least minPublicityHours and window allowed" }),
   })
   .openapi("CommunitySettings");
@@ -29,6 +32,9 @@ const SettingsPatch = z
     pinThreshold: z.number().int().min(0).max(limits.pinThresholdMax).optional(),
     dailyRedemptionCap: z.number().int().min(1).max(limits.dailyRedemptionCapMax).nullable().optional(),
     autoTopUp: z.boolean().optional(),
+    offlineWindowHours: z.number().int().min(1).max(limits.offlineWindowHoursMax).optional(),
+    offlinePerRedemptionMax: z.number().int().min(1).max(limits.pinThresholdMax).optional(),
+    offlinePerDeviceMax: z.number().int().min(0).max(limits.offlinePerDeviceMaxMax).optional(),
     // Kept as typed (0398-7890123 reads better on paper than digits); empty clears it.
     supervisionPhone: z
       .string()

@@ -119,6 +119,11 @@ export const accessRows: AccessRow[] = [
   { method: "GET", path: "/redemptions", allow: ["admin", "clerk", "resident"], call: () => ({ path: "/redemptions" }) },
   { method: "GET", path: "/redemptions/day-sheet", allow: ["admin", "clerk"], call: () => ({ path: "/redemptions/day-sheet?date=2026-03-01" }) },
   { method: "GET", path: "/redemptions/{id}", allow: ["admin", "clerk", "resident"], household: true, owned: true, call: (i) => ({ path: `/redemptions/${i.redemption}` }) },
+  // The offline counter (issue 14). The table has no shop id: the clerk's answer is 404 (no such shop), never 401/403.
+  { method: "GET", path: "/shops/{id}/offline-pack", allow: ["clerk"], call: () => ({ path: "/shops/no-such-shop/offline-pack?deviceId=access-1" }) },
+  { method: "PATCH", path: "/goods/{id}/barcode", allow: ["admin"], owned: true, call: (i) => ({ path: `/goods/${i.goods}/barcode`, body: { barcode: "4006381333931" } }) },
+  { method: "GET", path: "/redemptions/shortfalls", allow: ["admin"], call: () => ({ path: "/redemptions/shortfalls" }) },
+  { method: "POST", path: "/redemptions/shortfalls/{id}/resolve", allow: ["admin"], call: () => ({ path: "/redemptions/shortfalls/no-such-item/resolve", body: { action: "write-off", note: "核销" } }) },
   { method: "POST", path: "/redemptions/{id}/void", allow: ["admin"], owned: true, call: (i) => ({ path: `/redemptions/${i.redemption}/void`, body: { reason: "退货" } }) },
   { method: "GET", path: "/ledger/check", allow: ["admin"], call: () => ({ path: "/ledger/check" }) },
   { method: "GET", path: "/reports/summary", allow: ["admin", "reviewer"], call: () => ({ path: "/reports/summary" }) },

@@ -205,6 +205,8 @@ export const topups = {
 export const shops = {
   list: () => send(() => api.shops.$get()),
   create: (name: string) => send(() => api.shops.$post({ json: { name } })),
+  /** The offline pack for this counter device (issue 14): caps, cards by QR hash, goods. */
+  offlinePack: (shopId: string, deviceId: string) => send(() => api.shops[":id"]["offline-pack"].$get({ param: { id: segment(shopId) }, query: { deviceId } })),
 };
 
 type NewGoods = Parameters<typeof api.goods.$post>[0]["json"];
@@ -235,6 +237,10 @@ export const redemptions = {
   void: (id: string, reason: string) => send(() => api.redemptions[":id"].void.$post({ param: { id: segment(id) }, json: { reason } })),
   /** The end-of-day sheet (日结单) of a day in China, for a shop and optionally one clerk. */
   daySheet: (filter: { date: string; shopId?: string; clerkId?: string }) => send(() => api.redemptions["day-sheet"].$get({ query: query(filter) })),
+  /** Admin: what offline redemptions left (shortfalls, stock discrepancies, flagged cards). */
+  shortfalls: (status: "open" | "all" = "open") => send(() => api.redemptions.shortfalls.$get({ query: { status } })),
+  resolveShortfall: (id: string, action: "write-off" | "recover", note: string) =>
+    send(() => api.redemptions.shortfalls[":id"].resolve.$post({ param: { id: segment(id) }, json: { action, note } })),
 };
 
 type NewUser = Parameters<typeof api.users.$post>[0]["json"];
@@ -290,6 +296,9 @@ export type StockLedger = Answer<typeof goods.ledger>;
 export type Receipt = Answer<typeof redemptions.create>;
 export type Redemption = ItemOf<typeof redemptions.list>;
 export type DaySheet = Answer<typeof redemptions.daySheet>;
+export type OfflinePack = Answer<typeof shops.offlinePack>;
+export type OfflineReceipt = Receipt;
+export type Shortfall = ItemOf<typeof redemptions.shortfalls>;
 export type Settings = Answer<typeof settings.get>;
 export type Summary = Answer<typeof reports.summary>;
 export type RankingRow = ItemOf<typeof reports.ranking>;

@@ -25,6 +25,7 @@ const sections: { path: string; icon: IconName; key: Exclude<keyof Dictionary["a
   { path: "goods", icon: "gift", key: "goods", page: lazy(() => import("./goods")) },
   { path: "receipts", icon: "file", key: "receipts", page: lazy(() => import("./receipts")) },
   { path: "stock", icon: "box", key: "stock", page: lazy(() => import("./stock")) },
+  { path: "shortfalls", icon: "alert", key: "shortfalls", page: lazy(() => import("./shortfalls")) },
   { path: "users", icon: "users", key: "users", page: lazy(() => import("./users")) },
   { path: "settings", icon: "settings", key: "settings", page: lazy(() => import("./settings")) },
   { path: "audit", icon: "list", key: "audit", page: lazy(() => import("./audit")) },

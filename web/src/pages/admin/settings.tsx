@@ -40,6 +40,9 @@ export default function SettingsPage() {
       rangeProblem(t("settings.pinThreshold"), number("pinThreshold"), 0, limits.pinThresholdMax),
       cap === null ? null : rangeProblem(t("settings.dailyRedemptionCap"), cap, 1, limits.dailyRedemptionCapMax),
       lengthProblem(t("settingsDesk.supervisionPhone"), phone, limits.phoneLengthMax),
+      rangeProblem(t("offline.settingsWindow"), number("offlineWindowHours"), 1, limits.offlineWindowHoursMax),
+      rangeProblem(t("offline.settingsPerRedemption"), number("offlinePerRedemptionMax"), 1, number("pinThreshold")),
+      rangeProblem(t("offline.settingsPerDevice"), number("offlinePerDeviceMax"), 0, limits.offlinePerDeviceMaxMax),
     );
     try {
       mutate(
@@ -50,6 +53,9 @@ export default function SettingsPage() {
           dailyRedemptionCap: cap,
           autoTopUp: data.get("autoTopUp") === "on",
           supervisionPhone: phone || null,
+          offlineWindowHours: number("offlineWindowHours"),
+          offlinePerRedemptionMax: number("offlinePerRedemptionMax"),
+          offlinePerDeviceMax: number("offlinePerDeviceMax"),
         }),
       );
     } catch (err) {
@@ -95,6 +101,19 @@ export default function SettingsPage() {
               <input id="s-auto" name="autoTopUp" type="checkbox" checked={s().autoTopUp} style={{ width: "28px", height: "28px" }} />
               {t("settings.autoTopUp")}
             </label>
+            <h3>{t("offline.settingsTitle")}</h3>
+            <Field id="s-off-window" label={t("offline.settingsWindow")}>
+              <input id="s-off-window" name="offlineWindowHours" type="number" min="1" max={limits.offlineWindowHoursMax} value={s().offlineWindowHours} />
+            </Field>
+            <Field id="s-off-redemption" label={t("offline.settingsPerRedemption")}>
+              <input id="s-off-redemption" name="offlinePerRedemptionMax" type="number" min="1" max={limits.pinThresholdMax} value={s().offlinePerRedemptionMax} />
+            </Field>
+            <Field id="s-off-device" label={t("offline.settingsPerDevice")}>
+              <input id="s-off-device" name="offlinePerDeviceMax" type="number" min="0" max={limits.offlinePerDeviceMaxMax} value={s().offlinePerDeviceMax} aria-describedby="s-off-risk" />
+            </Field>
+            <p id="s-off-risk" class="small muted">
+              {t("offline.settingsRisk")}
+            </p>
             <Show when={saved()}>
               <Success>{t("settings.saved")}</Success>
             </Show>

@@ -8,9 +8,11 @@ import { fmtPoints, t } from "../../i18n";
 import { ErrorBox } from "../../ui/common";
 import { Icon } from "../../ui/icon";
 
-export type Line = { goods: Goods; quantity: number };
+/** What the counter needs of goods: the server's list online, the pack's offline. */
+export type CounterGoods = Pick<Goods, "id" | "name" | "points" | "stock" | "unit">;
+export type Line = { goods: CounterGoods; quantity: number };
 
-export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g: Goods) => void; onRemove: (g: Goods) => void; error: unknown }) {
+export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g: CounterGoods) => void; onRemove: (g: CounterGoods) => void; error: unknown; offline?: boolean }) {
   const c = () => props.card;
   return (
     <div data-testid="customer">
@@ -22,6 +24,11 @@ export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g:
       </div>
       <div>
         {t("home.balance")}: <span class="total" data-testid="customer-balance">{fmtPoints(c().balance)}</span>
+        <Show when={props.offline}>
+          <div class="small muted" data-testid="offline-balance-note">
+            {t("offline.balanceNote")}
+          </div>
+        </Show>
       </div>
       <h3>{t("clerk.basket")}</h3>
       <ul class="list basket" data-testid="basket">

@@ -8,15 +8,15 @@
  * is done, so a double tap or a retry after a lost answer never charges twice.
  */
 import { useSearchParams } from "@solidjs/router";
-import { createMemo, createResource, createSignal, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, onMount, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { chinaDay } from "../../../../shared/time";
-import { ApiError, cards, goods, redemptions, settings, shops, type Goods, type Receipt, type ResolvedCard } from "../../api";
-import { fmtPoints, t } from "../../i18n";
+import { ApiError, cards, goods, redemptions, settings, shops, type Receipt, type ResolvedCard } from "../../api";
+import { fmtDate, fmtPoints, t } from "../../i18n";
 import { createAction, newKey, ready } from "../../ui/common";
 import { useStaffRole } from "../../ui/guard";
 import { Icon } from "../../ui/icon";
-import { Customer, CounterBar, type Line } from "./basket";
+import { Customer, CounterBar, type CounterGoods, type Line } from "./basket";
 import { CardEntry } from "./card-entry";
 import { DayList, type DayRow } from "./day-list";
 import { DaySheetView, type SheetFilter } from "./day-sheet";
@@ -24,10 +24,15 @@ import { GoodsPanel } from "./goods-panel";
 import { counterError, groupCardNo } from "./messages";
 import { PinPad } from "./pin-pad";
 import { ReceiptSlip } from "./receipt";
+import { createOfflineCounter, isNetworkError, OfflineBanner } from "./offline-counter";
+import { balanceOffline, enqueue, packExpired, sha256Hex, spentOn } from "./offline-store";
 import "./counter.css";
 
-/** How the clerk named the card: scanned text, or a typed number with the PIN that proved it. */
-type Identity = { qr: string } | { cardNo: string; pin: string };
+/**
+ * How the clerk named the card: scanned text, or a typed number with the PIN that proved it; or
+ * scanned text checked against the offline pack while the network is down.
+ */
+type Identity = { qr: string; offline?: undefined } | { cardNo: string; pin: string; offline?: undefined } | { qr: string; offline: true };
 
 export default function Clerk() {
   const user = useStaffRole("clerk", "admin");
@@ -45,6 +50,56 @@ export default function Clerk() {
   const [pinOpen, setPinOpen] = createSignal(false);
   const [pin, setPin] = createSignal("");
   const [receipt, setReceipt] = createSignal<Receipt | null>(null);
+  /** The provisional number of a receipt made offline (`<device>-<seq>`), or null. */
+  const [offlineNo, setOfflineNo] = createSignal<string | null>(null);
+  const offline = createOfflineCounter(() => (user()?.role === "clerk" ? user()?.shopId : null));
+  const shopName = () => offline.pack()?.shop.name ?? "";
+
+  // The basket survives a reload (a scanned card only: a typed card's PIN is never stored).
+  const savedKey = () => `sf-counter-basket:${user()?.shopId ?? "admin"}`;
+  function clearSavedBasket() {
+    try {
+      localStorage.removeItem(savedKey());
+    } catch {
+      /* storage refused: nothing was saved either */
+    }
+  }
+  createEffect(() => {
+    const c = card();
+    const how = identity();
+    if (!c || !how || "cardNo" in how || receipt() || !user()) return;
+    try {
+      localStorage.setItem(savedKey(), JSON.stringify({ card: c, identity: how, basket: basket(), key: key() }));
+    } catch {
+      /* storage full or refused: the basket just does not survive a reload */
+    }
+  });
+  function restoreBasket() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(savedKey()) ?? "null") as { card: ResolvedCard; identity: Identity; basket: Line[]; key: string } | null;
+      if (!saved?.card || !saved.identity || !Array.isArray(saved.basket) || typeof saved.key !== "string") return;
+      setCard(saved.card);
+      setIdentity(saved.identity);
+      setBasket(saved.basket);
+      setKey(saved.key);
+    } catch {
+      clearSavedBasket();
+    }
+  }
+
+  /** The shelf: the server's while online; offline, the pack's, less what this device queued since. */
+  const shelf = createMemo((): CounterGoods[] => {
+    const live = ready(goodsList)?.items;
+    const pack = offline.pack();
+    if (live && !offline.down()) return live;
+    if (!pack) return live ?? [];
+    const queued = new Map<string, number>();
+    for (const q of offline.queue()) {
+      if (q.packId !== pack.packId || q.status === "refused") continue;
+      for (const i of q.items) queued.set(i.goodsId, (queued.get(i.goodsId) ?? 0) + i.quantity);
+    }
+    return pack.goods.map((g) => ({ ...g, stock: Math.max(g.stock - (queued.get(g.id) ?? 0), 0) }));
+  });
   let scanInput: HTMLInputElement | undefined;
 
   // The server counts a community's days in China time (`?date=YYYY-MM-DD`); so does the counter,
@@ -65,8 +120,29 @@ export default function Clerk() {
     setCamera(false);
   }
 
+  /** The card checked against the pack by the SHA-256 of the scanned text, with the offline balance. */
+  async function resolveOffline(text: string) {
+    const pack = offline.pack();
+    if (!pack) throw new ApiError(0, "OFFLINE_NO_PACK", offline.disabled() ? t("offline.disabled") : t("offline.noPack"));
+    if (packExpired(pack)) throw new ApiError(0, "OFFLINE_PACK_EXPIRED", t("offline.expired", { until: fmtDate(pack.validUntil, true) }));
+    const hash = await sha256Hex(text);
+    const entry = pack.cards.find((c) => c.qrSha256 === hash);
+    if (!entry) throw new ApiError(0, "CARD_INVALID", t("offline.notInPack"));
+    await offline.reloadQueue();
+    const balance = balanceOffline(pack, offline.queue(), entry.cardNo);
+    named({ cardNo: entry.cardNo, household: { id: "", householdNo: entry.householdNo, headName: entry.headNameMasked, building: "" }, balance }, { qr: text, offline: true });
+  }
+
   const resolve = createAction(async (text: string) => {
-    named(await cards.resolve(text.trim()), { qr: text.trim() });
+    const scanned = text.trim();
+    if (offline.down()) return resolveOffline(scanned);
+    try {
+      named(await cards.resolve(scanned), { qr: scanned });
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+      offline.networkFailed();
+      await resolveOffline(scanned);
+    }
   });
 
   // A typed card number: the PIN pad opens first, and the PIN proves the card.
@@ -80,24 +156,71 @@ export default function Clerk() {
       setPin("");
     } catch (err) {
       setPin("");
+      if (isNetworkError(err)) {
+        offline.networkFailed();
+        throw new ApiError(0, "OFFLINE", t("offline.typedRefused"));
+      }
       throw counterError(err, true);
     }
   });
 
+  /**
+   * Offline: the basket is checked against the pack's caps, the PIN threshold and the offline
+   * balance, then queued in IndexedDB with its own key and number; the receipt says 离线.
+   */
+  async function confirmOffline(qr: string) {
+    const pack = offline.pack();
+    const c = card();
+    if (!pack || !c) throw new ApiError(0, "OFFLINE_NO_PACK", t("offline.noPack"));
+    if (packExpired(pack)) throw new ApiError(409, "OFFLINE_PACK_EXPIRED", t("offline.expired", { until: fmtDate(pack.validUntil, true) }));
+    await offline.reloadQueue();
+    const sum = total();
+    if (sum > threshold()) throw new ApiError(409, "OFFLINE_CAP", t("offline.overPin", { n: threshold() }));
+    if (sum > pack.caps.perRedemption) throw new ApiError(409, "OFFLINE_CAP", t("offline.overRedemption", { cap: pack.caps.perRedemption, total: sum }));
+    const left = Math.max(pack.caps.perDevice - spentOn(pack, offline.queue()), 0);
+    if (sum > left) throw new ApiError(409, "OFFLINE_CAP", t("offline.overDevice", { left, total: sum }));
+    const balance = balanceOffline(pack, offline.queue(), c.cardNo);
+    if (sum > balance) throw new ApiError(409, "INSUFFICIENT_POINTS", t("offline.notEnough", { balance }));
+    const lines = basket().map((l) => ({ goodsId: l.goods.id, name: l.goods.name, points: l.goods.points, quantity: l.quantity }));
+    const entry = await enqueue(pack.shopId, { packId: pack.packId, at: new Date().toISOString(), qr, cardNo: c.cardNo, householdNo: c.household.householdNo, headNameMasked: c.household.headName, items: lines, total: sum });
+    await offline.reloadQueue();
+    const u = user();
+    setOfflineNo(`${entry.deviceId}-${entry.seq}`);
+    setReceipt({
+      id: entry.key,
+      receiptNo: 0,
+      shopId: pack.shopId,
+      shop: { id: pack.shopId, name: shopName() },
+      clerk: { id: u?.id ?? "", name: u?.name ?? "" },
+      householdId: "",
+      total: sum,
+      balanceAfter: balance - sum,
+      items: lines.map((l) => ({ ...l, subtotal: l.points * l.quantity })),
+      createdAt: entry.at,
+    });
+    clearSavedBasket();
+  }
+
   const confirm = createAction(async () => {
     const how = identity();
     if (!how) return;
+    if (how.offline) return confirmOffline(how.qr);
     const items = basket().map((line) => ({ goodsId: line.goods.id, quantity: line.quantity }));
     const body = "cardNo" in how ? { cardNo: how.cardNo, pin: pin() || how.pin, items } : { qr: how.qr, items, pin: pin() || undefined };
     try {
       const done = await redemptions.create(key(), body);
       setReceipt(done);
+      setOfflineNo(null);
+      clearSavedBasket();
       setToday([done, ...today()]);
       void refetchDay();
       setPinOpen(false);
       setPin("");
       void refetchGoods();
     } catch (err) {
+      // No answer: the basket may or may not be booked. The same key retried online is safe;
+      // redoing it offline is not, so the counter only says the network is down.
+      if (isNetworkError(err)) offline.networkFailed();
       if (err instanceof ApiError && (err.code === "PIN_REQUIRED" || err.code === "PIN_WRONG")) {
         setPin("");
         setPinOpen(true);
@@ -106,7 +229,7 @@ export default function Clerk() {
     }
   });
 
-  function add(g: Goods) {
+  function add(g: CounterGoods) {
     const lines = basket();
     const line = lines.find((l) => l.goods.id === g.id);
     if (line) {
@@ -116,7 +239,7 @@ export default function Clerk() {
       setBasket([...lines, { goods: g, quantity: 1 }]);
     }
   }
-  function remove(g: Goods) {
+  function remove(g: CounterGoods) {
     setBasket(
       basket()
         .map((l) => (l.goods.id === g.id ? { ...l, quantity: l.quantity - 1 } : l))
@@ -125,7 +248,7 @@ export default function Clerk() {
   }
   function startConfirm() {
     const typed = identity() && "cardNo" in identity()!;
-    if (!typed && total() > threshold() && !pin()) setPinOpen(true);
+    if (!typed && !identity()?.offline && total() > threshold() && !pin()) setPinOpen(true);
     else void confirm.run();
   }
   function closePin() {
@@ -136,6 +259,8 @@ export default function Clerk() {
   }
   function nextCustomer() {
     setReceipt(null);
+    setOfflineNo(null);
+    clearSavedBasket();
     setCard(null);
     setIdentity(null);
     setBasket([]);
@@ -151,13 +276,24 @@ export default function Clerk() {
     return { date, shopId: typeof search.shopId === "string" ? search.shopId : undefined, clerkId: typeof search.clerkId === "string" ? search.clerkId : undefined };
   };
 
-  onMount(() => scanInput?.focus());
+  onMount(() => {
+    scanInput?.focus();
+    // The user is known after the first render; restore once it is.
+    const stop = setInterval(() => {
+      if (!user()) return;
+      clearInterval(stop);
+      if (!card()) restoreBasket();
+    }, 50);
+  });
 
   return (
     <>
       <h1 class="no-print">
         <Icon name="cart" /> {sheetFilter() ? t("sheet.title") : t("clerk.title")}
       </h1>
+      <Show when={!sheetFilter()}>
+        <OfflineBanner counter={offline} />
+      </Show>
       <Show
         when={sheetFilter() && user()}
         fallback={
@@ -183,16 +319,16 @@ export default function Clerk() {
                       />
                     }
                   >
-                    {(c) => <Customer card={c()} basket={basket()} onAdd={add} onRemove={remove} error={pinOpen() ? null : confirm.error()} />}
+                    {(c) => <Customer card={c()} basket={basket()} onAdd={add} onRemove={remove} offline={!!identity()?.offline} error={pinOpen() ? null : confirm.error()} />}
                   </Show>
                 </section>
-                <GoodsPanel goods={goodsList} enabled={!!card()} onAdd={add} />
+                <GoodsPanel goods={shelf()} error={offline.down() ? null : goodsList.error} enabled={!!card()} onAdd={add} />
                 <Show when={card()}>
                   {(c) => <CounterBar total={total()} items={itemCount()} balance={c().balance} busy={confirm.busy()} onConfirm={startConfirm} onCancel={nextCustomer} />}
                 </Show>
               </div>
             }>
-              {(r) => <ReceiptSlip redemption={r()} customer={card()} onNext={nextCustomer} />}
+              {(r) => <ReceiptSlip redemption={r()} customer={card()} offlineNo={offlineNo()} onNext={nextCustomer} />}
             </Show>
             <Show when={pinOpen()}>
               <Show

@@ -4,7 +4,8 @@ import type { Receipt, ResolvedCard } from "../../api";
 import { fmtDate, fmtPoints, t } from "../../i18n";
 import { Icon } from "../../ui/icon";
 
-export function ReceiptSlip(props: { redemption: Receipt; customer: ResolvedCard | null; onNext: () => void }) {
+/** `offlineNo`: the provisional number of a redemption made offline; the receipt is then marked 离线. */
+export function ReceiptSlip(props: { redemption: Receipt; customer: ResolvedCard | null; offlineNo?: string | null; onNext: () => void }) {
   const r = () => props.redemption;
   return (
     <>
@@ -16,7 +17,13 @@ export function ReceiptSlip(props: { redemption: Receipt; customer: ResolvedCard
       <article class="receipt" data-testid="receipt" aria-label={t("clerk.receipt")}>
         <h2 style={{ "text-align": "center", margin: "0 0 6px" }}>{t("app.name")}</h2>
         <div data-testid="receipt-shop">{t("counter.shop", { name: r().shop.name })}</div>
-        <div>{t("clerk.receiptNo", { no: r().receiptNo })}</div>
+        <Show when={props.offlineNo} fallback={<div>{t("clerk.receiptNo", { no: r().receiptNo })}</div>}>
+          {(no) => (
+            <div data-testid="receipt-offline">
+              <b class="offline-mark">【{t("offline.receiptMark")}】</b> {t("offline.provisional", { no: no() })}
+            </div>
+          )}
+        </Show>
         <div>{fmtDate(r().createdAt, true)}</div>
         <Show when={props.customer}>
           {(c) => (
@@ -47,6 +54,9 @@ export function ReceiptSlip(props: { redemption: Receipt; customer: ResolvedCard
         </div>
         <hr />
         <div data-testid="receipt-clerk">{t("counter.clerk", { name: r().clerk.name })}</div>
+        <Show when={props.offlineNo}>
+          <div class="small">{t("offline.receiptNote")}</div>
+        </Show>
       </article>
       <div class="row no-print" style={{ "margin-top": "12px" }}>
         <button class="big secondary" onClick={() => window.print()}>

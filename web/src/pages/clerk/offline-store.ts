@@ -1,0 +1,161 @@
+/**
+ * The counter's offline store (issue 14, docs/offline.md): the device's id, its offline pack and
+ * its queue of redemptions made while the network was down, kept in IndexedDB (idb-keyval) so
+ * they survive a reload, a closed tab and a browser restart.
+ *
+ * The queue is the device's own record, in order: each entry keeps its Idempotency-Key and its
+ * running number (`seq`) from the moment it was made, so sending it again — after a lost answer,
+ * a reload, or twice from two tabs — never charges twice. Synced entries stay, with the server's
+ * answer, until the device's next pack, because the pack's device cap counts them.
+ */
+import { createStore, get, set, update } from "idb-keyval";
+import { ApiError, redemptions, shops, type OfflinePack, type OfflineReceipt } from "../../api";
+import { newKey } from "../../ui/common";
+
+const store = createStore("shuangfu-counter", "kv");
+const deviceKey = "sf-counter-device";
+
+/** How often the pack is fetched again while the counter is online. */
+export const packRefreshMinutes = 5;
+
+/** This device's id, made once and kept (the server checks every sync against it). */
+export function deviceId(): string {
+  let id = localStorage.getItem(deviceKey);
+  if (!id || !/^[A-Za-z0-9_-]{4,40}$/.test(id)) {
+    id = `t-${newKey().replace(/-/g, "").slice(0, 10)}`;
+    localStorage.setItem(deviceKey, id);
+  }
+  return id;
+}
+
+export type QueueStatus = "pending" | "accepted" | "shortfall" | "refused";
+
+export interface QueuedRedemption {
+  key: string;
+  seq: number;
+  packId: string;
+  deviceId: string;
+  at: string;
+  qr: string;
+  cardNo: string;
+  householdNo: string;
+  headNameMasked: string;
+  items: Array<{ goodsId: string; name: string; points: number; quantity: number }>;
+  total: number;
+  status: QueueStatus;
+  /** The server's answer once synced. */
+  receiptNo?: number;
+  shortfall?: number;
+  balanceAfter?: number;
+  /** Why the server refused it, in its words. */
+  error?: string;
+  errorCode?: string;
+}
+
+export async function loadPack(shopId: string): Promise<OfflinePack | null> {
+  return (await get<OfflinePack>(`pack:${shopId}`, store)) ?? null;
+}
+
+/** The queue and the device's last running number, kept together so one transaction changes both. */
+interface QueueState {
+  seq: number;
+  entries: QueuedRedemption[];
+}
+
+const queueKey = (shopId: string) => `queue:${shopId}`;
+
+function changeQueue(shopId: string, change: (state: QueueState) => QueueState) {
+  return update<QueueState>(queueKey(shopId), (state) => change(state ?? { seq: 0, entries: [] }), store);
+}
+
+/** Fetches a fresh pack and keeps it; entries of older packs that are done leave the queue. */
+export async function refreshPack(shopId: string): Promise<OfflinePack> {
+  const pack = await shops.offlinePack(shopId, deviceId());
+  await set(`pack:${shopId}`, pack, store);
+  await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.filter((q) => q.status === "pending" || q.packId === pack.packId) }));
+  return pack;
+}
+
+export async function loadQueue(shopId: string): Promise<QueuedRedemption[]> {
+  return (await get<QueueState>(queueKey(shopId), store))?.entries ?? [];
+}
+
+/** Adds a redemption made offline, with the next running number of this device (one transaction: two tabs never share one). */
+export async function enqueue(shopId: string, entry: Omit<QueuedRedemption, "seq" | "status" | "key" | "deviceId">): Promise<QueuedRedemption> {
+  const device = deviceId();
+  let made: QueuedRedemption | undefined;
+  await changeQueue(shopId, (s) => {
+    const added: QueuedRedemption = { ...entry, seq: s.seq + 1, key: newKey(), deviceId: device, status: "pending" };
+    made = added;
+    return { seq: added.seq, entries: [...s.entries, added] };
+  });
+  if (!made) throw new Error("assertion failed: no queue entry made");
+  return made;
+}
+
+async function record(shopId: string, key: string, change: Partial<QueuedRedemption>) {
+  await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.map((q) => (q.key === key ? { ...q, ...change } : q)) }));
+}
+
+/** Forgets the synced entries of older packs (pending ones always stay). */
+export async function clearDone(shopId: string, packId: string | null) {
+  await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.filter((q) => q.status === "pending" || q.packId === packId) }));
+}
+
+/** Points this device spent against the pack (pending or synced): the device cap counts them all. */
+export function spentOn(pack: OfflinePack, queue: QueuedRedemption[]): number {
+  return queue.filter((q) => q.packId === pack.packId && q.status !== "refused").reduce((sum, q) => sum + q.total, 0);
+}
+
+/** The balance the counter shows offline: the pack's, less what this device spent on the card since. */
+export function balanceOffline(pack: OfflinePack, queue: QueuedRedemption[], cardNo: string): number {
+  const card = pack.cards.find((c) => c.cardNo === cardNo);
+  const spent = queue.filter((q) => q.packId === pack.packId && q.cardNo === cardNo && q.status !== "refused").reduce((sum, q) => sum + q.total, 0);
+  return Math.max((card?.balance ?? 0) - spent, 0);
+}
+
+/** The hex SHA-256 of the exact scanned text, as the pack lists cards. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function packExpired(pack: OfflinePack, now = new Date()): boolean {
+  return now.getTime() > Date.parse(pack.validUntil);
+}
+
+let draining: Promise<void> | null = null;
+
+/**
+ * Sends the pending entries in order, each with its own key. Stops at the first network failure
+ * (they wait for the next try); a refusal is recorded with the server's reason and the next one
+ * goes. `onEach` reports every answer as it comes.
+ */
+export function drain(shopId: string, onEach: (entry: QueuedRedemption) => void): Promise<void> {
+  draining ??= (async () => {
+    try {
+      for (const entry of await loadQueue(shopId)) {
+        if (entry.status !== "pending") continue;
+        try {
+          const answer: OfflineReceipt = await redemptions.create(entry.key, {
+            qr: entry.qr,
+            items: entry.items.map((i) => ({ goodsId: i.goodsId, quantity: i.quantity })),
+            offline: { packId: entry.packId, deviceId: entry.deviceId, at: entry.at, seq: entry.seq },
+          });
+          const shortfall = answer.shortfall ?? 0;
+          const change = { status: shortfall > 0 ? ("shortfall" as const) : ("accepted" as const), receiptNo: answer.receiptNo, shortfall, balanceAfter: answer.balanceAfter };
+          await record(shopId, entry.key, change);
+          onEach({ ...entry, ...change });
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.status === 0 || error.status >= 500) throw error;
+          const change = { status: "refused" as const, error: error.message, errorCode: error.code };
+          await record(shopId, entry.key, change);
+          onEach({ ...entry, ...change });
+        }
+      }
+    } finally {
+      draining = null;
+    }
+  })();
+  return draining;
+}
