@@ -21,13 +21,14 @@
  * (the award procedures need a publicity period to pass before a top-up). Any wrong answer, any
  * failed redemption or a ledger check that is not ok stops the bench with exit code 1.
  */
-import { createClient, type Client, type InStatement } from "@libsql/client";
+import { createClient, type Client, type InArgs, type InStatement } from "@libsql/client";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { systemClock } from "../api/domain/clock";
+import { newId, systemClock } from "../api/domain/clock";
+import { redemptionStatements } from "../api/domain/redemption";
 import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
 import { openDatabase } from "../db/migrate-node";
@@ -50,6 +51,10 @@ const { values: flags } = parseArgs({
     /** Timed repetitions of each read, after a first (untimed-for-the-median) one. */
     reads: { type: "string", default: "10" },
     keep: { type: "boolean", default: false },
+    /** End with one JSON line of the headline figures (see `summary`). */
+    json: { type: "boolean", default: false },
+    /** Profile the server's main thread during the redemption phase; the .cpuprofile goes to this folder. */
+    "cpu-prof": { type: "string" },
   },
 });
 
@@ -79,6 +84,26 @@ const clerkPassword = "bench-clerk-password";
 const goodsPrices = [3, 5, 8, 12];
 
 const results: string[] = [];
+
+/**
+ * The headline figures, printed as the last line with `--json`: the redemption rate over HTTP
+ * beside the raw rate of the same batch (the ceiling), their ratio, the latency, the server's
+ * CPU per redemption, and the reads that must not grow with the ledger.
+ */
+const summary: Record<"redemptionsPerSec" | "rawBatchPerSec" | "ratio" | "p50Ms" | "p99Ms" | "cpuMsPerRedemption" | "ledgerCheckMs" | "fullLedgerCheckMs" | "summaryMs", number | null> & { transfers: number } = {
+  redemptionsPerSec: null,
+  rawBatchPerSec: null,
+  ratio: null,
+  p50Ms: null,
+  p99Ms: null,
+  cpuMsPerRedemption: null,
+  ledgerCheckMs: null,
+  fullLedgerCheckMs: null,
+  summaryMs: null,
+  transfers: 0,
+};
+/** Rounded for the JSON line; null stays null (not measured, e.g. no /proc). */
+const round = (n: number | null, digits = 1): number | null => (n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
 
@@ -164,6 +189,9 @@ async function benchImport(target: NodeTarget, adminToken: string) {
 interface Counter {
   token: string;
   goodsIds: string[];
+  userId: string;
+  shopId: string;
+  name: string;
 }
 
 async function setUpShops(target: NodeTarget, adminToken: string): Promise<{ counters: Counter[]; shopIds: string[] }> {
@@ -188,7 +216,7 @@ async function setUpShops(target: NodeTarget, adminToken: string): Promise<{ cou
     const username = `bench-clerk-${c}`;
     await expectStatus("POST /users", target.call("POST", "/users", { token: adminToken, body: { username, password: clerkPassword, name: `店员${c}`, role: "clerk", shopId: shop.id } }), 201);
     const login = await expectStatus("clerk login", target.call("POST", "/auth/login", { body: { username, password: clerkPassword } }), 200);
-    counters[c] = { token: login.token, goodsIds: shop.goodsIds };
+    counters[c] = { token: login.token, goodsIds: shop.goodsIds, userId: login.user.id, shopId: shop.id, name: `店员${c}` };
   });
   return { counters, shopIds: shops.map((s) => s.id) };
 }
@@ -207,6 +235,68 @@ function basket(i: number, goodsIds: string[]) {
 }
 
 const basketTotal = (i: number) => basketLines(i).reduce((sum, l) => sum + l.quantity * goodsPrices[l.goods], 0);
+
+/**
+ * The ceiling beside us: the exact batch a redemption writes (`redemptionStatements`, the same
+ * guards), built beforehand and driven from this process straight into the server's database
+ * file on one connection with the server's pragmas (WAL, synchronous=FULL), one batch after
+ * another — no HTTP, no reads, no statement building inside the timed loop. SQLite writes one
+ * batch at a time, so this is what the database alone can commit per second on this machine.
+ */
+async function benchRawBatch(target: NodeTarget, communityId: string, counters: Counter[], holderIds: string[]) {
+  const client = createClient({ url: `file:${target.databaseFile}`, timeout: 30_000, concurrency: 1 });
+  await client.execute("PRAGMA journal_mode = WAL");
+  await client.execute("PRAGMA synchronous = FULL");
+  const db = dbFromLibsql(client);
+  const cardRows = await client.execute({
+    sql: "SELECT id, household_id FROM cards WHERE community_id = ? AND status = 'active' AND household_id IN (SELECT value FROM json_each(?))",
+    args: [communityId, JSON.stringify(holderIds)],
+  });
+  const cardOf = new Map(cardRows.rows.map((r) => [String(r.household_id), String(r.id)]));
+  const goodsRows = await client.execute({ sql: "SELECT id, name, points FROM goods WHERE community_id = ?", args: [communityId] });
+  const goodsOf = new Map(goodsRows.rows.map((r) => [String(r.id), { name: String(r.name), points: Number(r.points) }]));
+  const runId = `raw-${Date.now().toString(36)}`;
+  const batches: InStatement[][] = [];
+  let points = 0;
+  for (let i = 0; i < redemptionCount; i++) {
+    const counter = counters[i % counters.length];
+    const householdId = holderIds[i % holderIds.length];
+    const cardId = cardOf.get(householdId) ?? fail(`no active card for household ${householdId}`);
+    const lines = basket(i, counter.goodsIds).map((l) => {
+      const g = goodsOf.get(l.goodsId) ?? fail(`unknown goods ${l.goodsId}`);
+      return { goodsId: l.goodsId, name: g.name, points: g.points, quantity: l.quantity, subtotal: g.points * l.quantity };
+    });
+    const priced = { lines, total: lines.reduce((sum, l) => sum + l.subtotal, 0) };
+    points += priced.total;
+    const actor = { kind: "user" as const, id: counter.userId, communityId, role: "clerk" as const, shopId: counter.shopId, name: counter.name, sessionId: "bench" };
+    const id = newId();
+    const statements = redemptionStatements(db, actor, { ip: "127.0.0.1", userAgent: "bench" }, {
+      id,
+      at: new Date().toISOString(),
+      shopId: counter.shopId,
+      householdId,
+      cardId,
+      codeHash: null,
+      key: `${runId}-${i}`,
+      hash: "0".repeat(64),
+      priced,
+      pinChecked: false,
+      via: "qr",
+    });
+    batches.push(
+      statements.map((st) => {
+        const q = (st as unknown as { _prepare(): { getQuery(): { sql: string; params: InArgs } } })._prepare().getQuery();
+        return { sql: q.sql, args: q.params };
+      }),
+    );
+  }
+  const started = performance.now();
+  for (const batch of batches) await client.batch(batch, "deferred");
+  const elapsed = performance.now() - started;
+  client.close();
+  const rate = redemptionCount / (elapsed / 1000);
+  return { rate, elapsed, points };
+}
 
 async function benchRedemptions(target: NodeTarget, adminToken: string, communityId: string, households: Array<{ id: string }>) {
   const setupStarted = performance.now();
@@ -227,6 +317,8 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   const failures = new Map<string, number>();
   const runId = Date.now().toString(36);
   const receipts: Array<{ key: string; id: string; counter: number; i: number }> = [];
+  const profiling = flags["cpu-prof"] !== undefined && target.pid !== undefined;
+  if (profiling) process.kill(target.pid!, "SIGUSR2");
   const serverCpuBefore = cpuMsOf(target.pid);
   const benchCpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -249,6 +341,7 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   });
   const elapsed = performance.now() - started;
   const serverCpuAfter = cpuMsOf(target.pid);
+  if (profiling) process.kill(target.pid!, "SIGUSR2");
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const serverCpuPerRedemption = serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / redemptionCount;
   const benchCpuPerRedemption = (benchCpu.user + benchCpu.system) / 1000 / redemptionCount;
@@ -270,8 +363,21 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   for (let i = 0; i < redemptionCount; i++) expectedRedeemed += basketTotal(i);
   if (check.redeemed !== expectedRedeemed) fail(`ledger says ${check.redeemed} points redeemed, the baskets add up to ${expectedRedeemed}`);
 
+  const raw = await benchRawBatch(target, communityId, counters, holders.map((h) => h.id));
+  const rawCheck = await expectStatus("GET /ledger/check", target.call("GET", "/ledger/check", { token: adminToken }), 200);
+  if (!rawCheck.ok || rawCheck.redeemed !== expectedRedeemed + raw.points) fail(`ledger check after the raw batches: ${JSON.stringify(rawCheck).slice(0, 500)}`);
+
   latencies.sort((a, b) => a - b);
   const rate = redemptionCount / (elapsed / 1000);
+  Object.assign(summary, {
+    redemptionsPerSec: round(rate),
+    rawBatchPerSec: round(raw.rate),
+    ratio: round(rate / raw.rate, 3),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    cpuMsPerRedemption: round(serverCpuPerRedemption, 2),
+  });
+  console.log(`redemptions: the same batch written raw (no HTTP, no reads, statements built beforehand): ${fmt(raw.rate, 1)}/s; HTTP is ${fmt((100 * rate) / raw.rate, 0)} % of it`);
   const cpuNote =
     serverCpuPerRedemption === null
       ? `the bench's own HTTP clients: ${fmt(benchCpuPerRedemption, 1)} ms CPU per redemption`
@@ -284,6 +390,7 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   results.push(
     `| ${fmt(redemptionCount)} redemptions, ${clientCount} clerks at once (${shopIds.length} shops, ${holders.length} cards, 1–3 lines each) | **${fmt(rate, 0)} redemptions/s** (${seconds(elapsed)}) |`,
     `| CPU per redemption | ${cpuNote} |`,
+    `| the same batch raw, from the bench process on one connection (the ceiling) | ${fmt(raw.rate, 0)}/s; HTTP redemptions are **${fmt((100 * rate) / raw.rate, 0)} %** of it |`,
     `| redemption latency p50 / p95 / p99 / max | ${fmt(percentile(latencies, 50), 0)} / ${fmt(percentile(latencies, 95), 0)} / ${fmt(percentile(latencies, 99), 0)} / ${fmt(latencies[latencies.length - 1] ?? 0, 0)} ms |`,
     `| then \`GET /api/ledger/check\` | ok: true (${fmt(check.redeemed)} points redeemed = the baskets' sum; ${receipts.length} replayed keys gave the first receipt) |`,
   );
@@ -458,7 +565,27 @@ async function benchReads(target: NodeTarget, adminToken: string, communityId: s
     const slow = t.median > 1000 ? " ⚠ over 1 s" : "";
     console.log(`read ${label} (GET /api${path}): first ${fmt(t.first, 1)} ms, median ${fmt(t.median, 1)} ms, max ${fmt(t.max, 1)} ms (${repeats} runs)${slow}`);
     results.push(`| \`GET /api${path.replace(householdId, ":id")}\` (${label}) | ${fmt(t.first, 0)} · **${fmt(t.median, 0)}** · ${fmt(t.max, 0)} ms${slow} |`);
+    if (label === "reports/summary") summary.summaryMs = round(t.median);
+    if (label === "ledger/check") summary.fullLedgerCheckMs = round(t.median);
   }
+  summary.transfers = transfers;
+
+  // The check as the office meets it: new transfers keep arriving between two checks. Each round
+  // writes one real transfer (as grantPoints does) from this process, then times the check.
+  const granting = await openDatabase(`file:${target.databaseFile}`);
+  const afterNew: number[] = [];
+  for (let r = 0; r < Math.min(readRepeats, 5); r++) {
+    await grantPoints(granting.db, communityId, householdId, 1);
+    const t0 = performance.now();
+    const res = await target.call("GET", "/ledger/check", { token: adminToken });
+    afterNew.push(performance.now() - t0);
+    if (res.status !== 200 || res.body.ok !== true) fail(`ledger check after a new transfer: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  }
+  granting.close();
+  afterNew.sort((a, b) => a - b);
+  summary.ledgerCheckMs = round(percentile(afterNew, 50));
+  console.log(`read ledger/check right after a new transfer: median ${fmt(percentile(afterNew, 50), 1)} ms (${afterNew.length} runs)`);
+  results.push(`| \`GET /api/ledger/check\` right after a new transfer arrived | median **${fmt(percentile(afterNew, 50), 0)} ms** of ${afterNew.length} |`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -590,7 +717,10 @@ async function main() {
   let target: NodeTarget | null = null;
   const started = performance.now();
   try {
-    target = await startNodeTarget({ JOB_INTERVAL_SECONDS: "86400" }, { databaseFile: join(dir, "bench.db") });
+    const profiling: Record<string, string> = flags["cpu-prof"]
+      ? { NODE_OPTIONS: `--import=${resolve("scripts/lib/cpu-profile.mjs")}`, BENCH_CPU_PROF_DIR: resolve(flags["cpu-prof"]) }
+      : {};
+    target = await startNodeTarget({ JOB_INTERVAL_SECONDS: "86400", ...profiling }, { databaseFile: join(dir, "bench.db") });
     const login = await expectStatus("admin login", target.call("POST", "/auth/login", { body: { username: "admin", password: targetPassword } }), 200);
     const adminToken = login.token as string;
     const communityId = login.user.communityId as string;
@@ -604,6 +734,7 @@ async function main() {
     console.log(`${new Date().toISOString().slice(0, 10)} · ${machine}\n\n\`${command}\`\n`);
     console.log("| what | figure |\n|---|---|");
     console.log(results.join("\n"));
+    if (flags.json) console.log(`\n${JSON.stringify(summary)}`);
   } catch (err) {
     const cause = (err as Error & { cause?: unknown }).cause;
     console.error(`\n${(err as Error).message}${cause ? ` (${String(cause)})` : ""}`);
