@@ -55,10 +55,11 @@ export function Shell(props: RouteSectionProps) {
           {t("app.offline")}
         </div>
       </Show>
+      {/* Above the page, not in it: the page's own first thing (the card's QR) stays first in main. */}
+      <Show when={residentPage()}>
+        <TextSizeSwitch />
+      </Show>
       <main classList={{ wide: wide() }}>
-        <Show when={residentPage()}>
-          <TextSizeSwitch />
-        </Show>
         {/* The session could not be checked: with who was signed in last, the pages go on with
             their kept answers (a short note and a retry on top); without, the problem panel. */}
         <Show when={!session.failure() || session.kept()} fallback={<SessionProblem />}>
