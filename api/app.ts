@@ -15,6 +15,7 @@ import { securityHeaders } from "./http/middleware/security-headers";
 import { createRouter } from "./http/route-kit";
 import { applicationsRoutes } from "./routes/applications";
 import { auditRoutes } from "./routes/audit";
+import { monthlyRoutes, registerRoutes } from "./routes/books";
 import { authRoutes, meRoutes } from "./routes/auth";
 import { cardBatchesRoutes, cardLossRoutes } from "./routes/card-batches";
 import { cardsRoutes, householdCardRoutes } from "./routes/cards";
@@ -84,6 +85,9 @@ function buildApi(deps: AppDeps) {
     .route("/redemptions", redemptionsRoutes)
     .route("/ledger", ledgerRoutes)
     .route("/reports", reportsRoutes)
+    .route("/reports", monthlyRoutes)
+    // The register book's paths are `/register` and the contract's `/register.xlsx`.
+    .route("/", registerRoutes)
     .route("/audit", auditRoutes)
     .route("/community", settingsRoutes)
     .route("/community", onboardingRoutes)

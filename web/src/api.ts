@@ -350,3 +350,18 @@ export type IssuedCardBatch = Answer<typeof cardDesk.issueBatch>;
 export type CardBatchSummary = ItemOf<typeof cardDesk.batches>;
 export type CardBatch = Answer<typeof cardDesk.batch>;
 export type LockedCard = ItemOf<typeof cardDesk.locked>;
+
+// ---- Books that leave the system: the register book and the monthly report (issue 12) -------
+
+export const books = {
+  /** The register of a period (China days, both inclusive) for the printable view. */
+  register: (from: string, to: string) => send(() => api.register.$get({ query: query({ from, to }) })),
+  /** The same period's register as XLSX, for a download link. */
+  registerXlsxUrl: (from: string, to: string) => pathOf(api["register.xlsx"].$url({ query: query({ from, to }) })),
+  /** The monthly report of a China month `YYYY-MM`. */
+  monthly: (month: string) => send(() => api.reports.monthly.$get({ query: { month } })),
+  monthlyXlsxUrl: (month: string) => pathOf(api.reports["monthly.xlsx"].$url({ query: { month } })),
+};
+
+export type RegisterBook = Answer<typeof books.register>;
+export type MonthlyReport = Answer<typeof books.monthly>;

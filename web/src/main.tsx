@@ -26,6 +26,9 @@ const Volunteer = lazy(() => import("./pages/volunteer"));
 const Reviewer = lazy(() => import("./pages/reviewer"));
 const Clerk = lazy(() => import("./pages/clerk"));
 const Admin = lazy(() => import("./pages/admin"));
+// The county officer's dashboard (uPlot in a chunk of its own below it): nobody else loads it.
+const County = lazy(() => import("./pages/officer"));
+const RegisterBook = lazy(() => import("./pages/books/register-book"));
 
 const residentPages = [Home, History, MyApplications, Notices, Apply, GoodsPage, Ranking];
 
@@ -74,8 +77,10 @@ render(
       <Route path="/me/ranking" component={residentPage(Ranking)} />
       <Route path="/volunteer" component={only(["volunteer", "admin"], Volunteer)} />
       <Route path="/review" component={only(["reviewer", "admin"], Reviewer)} />
+      <Route path="/review/register" component={only(["reviewer", "admin"], RegisterBook)} />
       <Route path="/shop" component={only(["clerk", "admin"], Clerk)} />
       <Route path="/admin/*section" component={only(["admin"], Admin)} />
+      <Route path="/county/*rest" component={only(["officer"], County)} />
     </Router>
   ),
   document.getElementById("root")!,

@@ -27,7 +27,7 @@ type SessionState =
 const markerKey = "sf-session";
 const meKey = "sf-me";
 /** Pages that need a sign-in: there the app asks the server even without the marker. */
-const signedInArea = /^\/(me|admin|shop|review|volunteer)(\/|$)/;
+const signedInArea = /^\/(me|admin|shop|review|volunteer|county)(\/|$)/;
 
 function readMarker(): boolean {
   try {
@@ -156,6 +156,8 @@ export function homeFor(me: Me | null | undefined): string {
       return "/volunteer";
     case "clerk":
       return "/shop";
+    case "officer":
+      return "/county";
     default:
       return "/";
   }

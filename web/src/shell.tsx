@@ -15,7 +15,7 @@ export function Shell(props: RouteSectionProps) {
   const online = createOnline();
   const navigate = useNavigate();
   const location = useLocation();
-  const wide = () => /^\/(admin|shop|review)/.test(location.pathname);
+  const wide = () => /^\/(admin|shop|review|county)/.test(location.pathname);
   document.documentElement.lang = currentLang() === "en" ? "en" : "zh-CN";
   const residentPage = () => residentArea.test(location.pathname);
   createEffect(() => applyTextSize(residentPage() && textSize() !== "normal"));

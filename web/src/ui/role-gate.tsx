@@ -13,7 +13,7 @@ import { homeFor, roleOf, session, signOut } from "../session";
 import { Loading } from "./common";
 import { Icon } from "./icon";
 
-export type PageRole = "admin" | "reviewer" | "volunteer" | "clerk" | "resident";
+export type PageRole = "admin" | "reviewer" | "volunteer" | "clerk" | "resident" | "officer";
 
 /**
  * A role in words: 管理员, 认定小组, 志愿者 / 楼长, 超市店员 (the staff dictionary, so a role added

@@ -28,6 +28,8 @@ const sections: { path: string; icon: IconName; key: Exclude<keyof Dictionary["a
   { path: "shortfalls", icon: "alert", key: "shortfalls", page: lazy(() => import("./shortfalls")) },
   { path: "users", icon: "users", key: "users", page: lazy(() => import("./users")) },
   { path: "settings", icon: "settings", key: "settings", page: lazy(() => import("./settings")) },
+  { path: "register", icon: "file", key: "register", page: lazy(() => import("../books/register-book")) },
+  { path: "monthly", icon: "chart", key: "monthly", page: lazy(() => import("./monthly")) },
   { path: "audit", icon: "list", key: "audit", page: lazy(() => import("./audit")) },
 ];
 
