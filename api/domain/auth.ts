@@ -175,12 +175,20 @@ function withoutNulls(statements: (Statement | null)[]): [Statement, ...Statemen
 export async function resolveSession(db: Db, clock: Clock, token: string): Promise<Actor | OfficerActor | null> {
   if (!token || token.length > 200) return null;
   const id = await sha256Hex(token);
-  const session = await db.query.sessions.findFirst({ where: eq(sessions.id, id) });
+  // One read: the session with its staff user and its card (every request pays for this one).
+  const [found] = await db
+    .select({ session: sessions, user: users, card: cards })
+    .from(sessions)
+    .leftJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(cards, eq(cards.id, sessions.cardId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  const session = found?.session;
   const now = clock.now();
   if (!session || session.revokedAt || session.expiresAt <= now.toISOString()) return null;
   const { idle } = sessionHours(session.role);
   if (addHours(new Date(session.lastSeenAt), idle) <= now) return null;
-  const actor = await actorOfSession(db, session);
+  const actor = await actorOfSession(db, session, found.user, found.card);
   if (!actor) return null;
   // Touch at most once a minute: an idle-timeout needs minutes, not every request's write.
   if (now.getTime() - new Date(session.lastSeenAt).getTime() > 60_000) {
@@ -189,14 +197,17 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
   return actor;
 }
 
-async function actorOfSession(db: Db, session: typeof sessions.$inferSelect): Promise<Actor | OfficerActor | null> {
+async function actorOfSession(
+  db: Db,
+  session: typeof sessions.$inferSelect,
+  user: typeof users.$inferSelect | null,
+  card: typeof cards.$inferSelect | null,
+): Promise<Actor | OfficerActor | null> {
   if (session.role === "resident") {
     if (session.helperId) return helperActor(db, session);
-    const card = session.cardId ? await db.query.cards.findFirst({ where: eq(cards.id, session.cardId) }) : undefined;
     if (!card || card.status !== "active" || !session.householdId || !session.communityId) return null;
     return { kind: "household", id: session.householdId, communityId: session.communityId, role: "resident", householdId: session.householdId, cardId: card.id, sessionId: session.id };
   }
-  const user = session.userId ? await db.query.users.findFirst({ where: eq(users.id, session.userId) }) : undefined;
   if (!user || !user.active) return null;
   if (user.role === "officer") {
     return user.regionId ? { kind: "officer", id: user.id, regionId: user.regionId, role: "officer", name: user.name, sessionId: session.id } : null;

@@ -2,7 +2,7 @@
  * Test harness: every test gets its own freshly migrated in-memory database, its own community,
  * a movable clock and a helper to call the API as any role.
  */
-import { createClient } from "@libsql/client";
+import { createClient, type Client } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { eq } from "drizzle-orm";
 import { openAccountStatement } from "../../api/domain/ledger";
@@ -60,9 +60,10 @@ export interface TestApp {
 }
 
 /** `publicityFloorHours`: the deployment's PUBLICITY_FLOOR_HOURS (0 unless a test sets one). */
-export async function createTestApp(options: { publicityFloorHours?: number } = {}): Promise<TestApp> {
+/** `wrapClient`: wraps the libSQL client the app uses (tests/round-trips.test.ts counts its calls). */
+export async function createTestApp(options: { publicityFloorHours?: number; wrapClient?: (client: Client) => Client } = {}): Promise<TestApp> {
   const client = createClient({ url: ":memory:" });
-  const db = dbFromLibsql(client);
+  const db = dbFromLibsql(options.wrapClient ? options.wrapClient(client) : client);
   await migrate(db, { migrationsFolder });
   const clock = new TestClock();
   const app = createApp({
