@@ -7,7 +7,7 @@
  * The pack is fetched when the counter opens and again at most every 5 minutes while online;
  * while the network is down, the same fetch is the probe that notices it is back.
  */
-import { createSignal, For, onCleanup, onMount, Show, type Accessor } from "solid-js";
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type Accessor } from "solid-js";
 import { ApiError, type OfflinePack } from "../../api";
 import { fmtDate, fmtPoints, t } from "../../i18n";
 import { Icon } from "../../ui/icon";
@@ -97,14 +97,20 @@ export function createOfflineCounter(shopId: Accessor<string | null | undefined>
     }
   }
 
-  onMount(() => {
-    void (async () => {
-      const id = shopId();
+  // The shop is known once the session is (kept from the last visit when offline): then read
+  // the device's pack and queue from IndexedDB, and try the network.
+  createEffect(
+    on(shopId, (id) => {
       if (!id) return;
-      setPack(await loadPack(id));
-      await reloadQueue();
-      if (await fetchPack()) await sync();
-    })();
+      void (async () => {
+        setPack(await loadPack(id));
+        await reloadQueue();
+        if (await fetchPack()) await sync();
+      })();
+    }),
+  );
+
+  onMount(() => {
     const timer = setInterval(() => void tick(), probeSeconds * 1000);
     const online = () => void tick();
     const offline = () => setDown(true);
