@@ -179,8 +179,3 @@ export async function helperActor(db: Db, session: typeof sessions.$inferSelect)
   if (!card) return null;
   return { kind: "household", id: session.householdId, communityId: session.communityId, role: "resident", householdId: session.householdId, cardId: card.id, sessionId: session.id, helperId: helper.id };
 }
-
-/** A family helper may not do this (change a PIN): 403 HELPER_NOT_ALLOWED. */
-export function assertNotHelper(actor: Actor): void {
-  if (actor.kind === "household" && actor.helperId) throw new DomainError("HELPER_NOT_ALLOWED");
-}

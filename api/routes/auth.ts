@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { limits } from "../../shared/limits";
-import { households, users } from "../../db/schema";
+import { householdHelpers, households, users } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import { loginCard, loginStaff, revokeSession, toAccount } from "../domain/auth";
 import { DomainError } from "../domain/errors";
@@ -55,9 +55,11 @@ const MeSchema = z.object({
   regionId: z.string().nullable().optional().openapi({ description: "an officer's region" }),
   user: AccountSchema.optional(),
   household: z.object({ id: z.string(), householdNo: z.string(), headName: z.string() }).optional(),
+  helper: z.object({ id: z.string(), name: z.string() }).optional().openapi({ description: "a family helper (亲情代理) signed in for the household" }),
 });
 
-function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeHours: number) {
+/** The HttpOnly session cookie of a sign-in (staff, card or family helper). */
+export function setSessionCookie(c: Context<AppEnv>, token: string, maxAgeHours: number) {
   setCookie(c, sessionCookieName, token, {
     httpOnly: true,
     sameSite: "Strict",
@@ -154,12 +156,14 @@ export const meRoutes = createRouter()
       }
       const household = await db.query.households.findFirst({ where: eq(households.id, actor.householdId) });
       if (!household) throw new DomainError("UNAUTHENTICATED");
+      const helper = actor.helperId ? await db.query.householdHelpers.findFirst({ where: eq(householdHelpers.id, actor.helperId) }) : undefined;
       return c.json(
         {
           kind: "household" as const,
           role: actor.role,
           communityId: actor.communityId,
           household: { id: household.id, householdNo: household.householdNo, headName: household.headName },
+          ...(helper ? { helper: { id: helper.id, name: helper.name } } : {}),
         },
         200,
       );
