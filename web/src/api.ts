@@ -351,6 +351,40 @@ export type CardBatchSummary = ItemOf<typeof cardDesk.batches>;
 export type CardBatch = Answer<typeof cardDesk.batch>;
 export type LockedCard = ItemOf<typeof cardDesk.locked>;
 
+// ---- The county: regions, the officer's overview, communities, the onboarding checklist (issue 11) --
+
+/** A period of China days (`YYYY-MM-DD`, both inclusive); none = all time. */
+export type PeriodQuery = { from?: string; to?: string };
+type NewCommunity = Parameters<typeof api.communities.$post>[0]["json"];
+
+export const county = {
+  /** The officer's region first, then the townships in it. */
+  regions: () => send(() => api.regions.$get()),
+  addTownship: (name: string) => send(() => api.regions.$post({ json: { name } })),
+  overview: (regionId: string, period: PeriodQuery) => send(() => api.regions[":id"].overview.$get({ param: { id: segment(regionId) }, query: query(period) })),
+  /** The overview as a workbook, for a download link. */
+  workbookUrl: (regionId: string, period: PeriodQuery) => pathOf(api.regions[":id"]["overview.xlsx"].$url({ param: { id: segment(regionId) }, query: query(period) })),
+  trend: (regionId: string) => send(() => api.regions[":id"].trend.$get({ param: { id: segment(regionId) }, query: {} })),
+  summary: (communityId: string, period: PeriodQuery) => send(() => api.communities[":id"].summary.$get({ param: { id: segment(communityId) }, query: query(period) })),
+  /** The community and its first admin, in one go; a taken code or username → 409 and neither. */
+  createCommunity: (body: NewCommunity) => send(() => api.communities.$post({ json: body })),
+  moveCommunity: (communityId: string, regionId: string) => send(() => api.communities[":id"].$patch({ param: { id: segment(communityId) }, json: { regionId } })),
+  officers: () => send(() => api.officers.$get()),
+  addOfficer: (body: { username: string; password: string; name: string; regionId: string }) => send(() => api.users.$post({ json: { ...body, role: "officer" } })),
+};
+
+export const onboarding = {
+  /** The admin's checklist for a new community, each step ticked from its records. */
+  get: () => send(() => api.community.onboarding.$get()),
+};
+
+export type Region = ItemOf<typeof county.regions>;
+export type RegionOverview = Answer<typeof county.overview>;
+export type CommunityFigures = RegionOverview["communities"][number];
+export type RegionTrend = Answer<typeof county.trend>;
+export type Officer = ItemOf<typeof county.officers>;
+export type OnboardingChecklist = Answer<typeof onboarding.get>;
+
 // ---- Books that leave the system: the register book and the monthly report (issue 12) -------
 
 export const books = {

@@ -83,6 +83,8 @@ export function DataTable<T>(props: {
   filter?: (row: T, text: string) => boolean;
   /** Cursor paging: the footer counts the rows shown and offers "load more" while there are more. */
   paging?: Pick<CursorList<T>, "hasMore" | "loading" | "loadMore">;
+  /** Rows that stay below the sorted rows (a totals row), in a `<tfoot>`. */
+  foot?: JSX.Element;
 }) {
   const [sort, setSort] = createSignal<Sort>(null);
   const [filterText, setFilterText] = createSignal("");
@@ -133,6 +135,9 @@ export function DataTable<T>(props: {
           <tbody>
             <For each={shown()}>{(row) => <tr>{props.columns.map((column) => <td>{column.cell(row)}</td>)}</tr>}</For>
           </tbody>
+          <Show when={props.foot}>
+            <tfoot>{props.foot}</tfoot>
+          </Show>
         </table>
       </div>
       <Show when={!shown().length && !(props.loading ?? props.paging?.loading())}>

@@ -1,10 +1,11 @@
-/** 概览: the community's figures and two charts (points by carrier, the top ten households). */
+/** 概览: a new community's checklist (until it is done), the community's figures and two charts (points by carrier, the top ten households). */
 import { createResource, lazy, Show, Suspense } from "solid-js";
 import { carriers } from "../../../../shared/domain";
 import { reports } from "../../api";
 import { categoryName, fmtPoints, t } from "../../i18n";
 import { ErrorBox, Loading, ready } from "../../ui/common";
 import { Icon } from "../../ui/icon";
+import { OnboardingChecklist } from "./onboarding";
 
 const BarChart = lazy(() => import("./charts"));
 
@@ -26,6 +27,7 @@ export default function Dashboard() {
       <h1>
         <Icon name="chart" /> {t("admin.dashboard")}
       </h1>
+      <OnboardingChecklist />
       <ErrorBox error={summary.error} />
       <Show when={ready(summary)} fallback={<Show when={!summary.error}><Loading /></Show>}>
         {(s) => (
