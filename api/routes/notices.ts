@@ -1,5 +1,6 @@
 /** Step 1, 通知 notify: the admin drafts and publishes notices; residents read published ones. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { NewNoticeBody } from "../../shared/forms";
 import { limits } from "../../shared/limits";
 import { createNotice, getNotice, listNotices, publishNotice } from "../domain/notices";
 import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
@@ -17,14 +18,6 @@ export const NoticeSchema = z
     publishedAt: z.string().nullable(),
   })
   .openapi("Notice");
-
-const NewNoticeBody = z.object({
-  title: z.string().trim().min(1).max(limits.titleLengthMax),
-  body: z.string().trim().min(1).max(limits.textLengthMax),
-  ruleIds: z.array(z.string().min(1).max(100)).max(limits.ruleIdsMax).optional(),
-  startsAt: z.iso.datetime({ offset: true }).nullish(),
-  endsAt: z.iso.datetime({ offset: true }).nullish(),
-});
 
 const NoticesQuery = z.object({ limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault) });
 

@@ -1,7 +1,7 @@
 /** The rule catalogue (积分细则): read by everyone signed in, kept by the admin. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { categories, ruleKinds } from "../../shared/domain";
-import { limits } from "../../shared/limits";
+import { NewRuleBody } from "../../shared/forms";
 import { createRule, listRules, setRuleActive } from "../domain/rules";
 import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
@@ -16,19 +16,6 @@ export const RuleSchema = z
     active: z.boolean(),
   })
   .openapi("Rule");
-
-const Points = z.number().int().min(1).max(limits.pointsPerItemMax);
-
-const NewRuleBody = z
-  .object({
-    category: z.enum(categories),
-    title: z.string().trim().min(1).max(limits.titleLengthMax),
-    kind: z.enum(ruleKinds),
-    minPoints: Points,
-    maxPoints: Points,
-  })
-  .refine((r) => r.maxPoints >= r.minPoints, { message: "must be at least minPoints", path: ["maxPoints"] })
-  .refine((r) => r.kind === "penalty" || r.category !== "penalty", { message: "an award rule belongs to one of the seven carriers", path: ["category"] });
 
 const RulePatchBody = z.object({ active: z.boolean() }).strict();
 const RulesQuery = z.object({ all: z.enum(["0", "1"]).optional() });

@@ -388,6 +388,8 @@ export const en: Dictionary = {
     username: "The username needs {{ min }} to {{ max }} characters.",
     range: "“{{ field }}” must be between {{ min }} and {{ max }}.",
     minOverMax: "The lowest points cannot be above the highest.",
+    awardCarrier: "An award rule belongs to one of the seven carriers, not to penalties.",
+    required: "Please fill in “{{ field }}”.",
     badIds: "The link held household ids that are not valid; {{ n }} ignored.",
   },
   audit: { at: "When", actor: "Who", action: "Action", target: "Target" },

@@ -378,6 +378,8 @@ export const zh = {
     username: "用户名要 {{ min }} 到 {{ max }} 个字符。",
     range: "“{{ field }}”要在 {{ min }} 到 {{ max }} 之间。",
     minOverMax: "最低分不能高于最高分。",
+    awardCarrier: "奖励类细则要选七个载体中的一个，不能选“扣分”。",
+    required: "请填写“{{ field }}”。",
     badIds: "链接里的住户编号不对，已忽略 {{ n }} 个。",
   },
   audit: { at: "时间", actor: "操作人", action: "操作", target: "对象" },
