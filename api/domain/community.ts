@@ -160,6 +160,8 @@ export interface CommunitySettings {
   offlineWindowHours: number;
   offlinePerRedemptionMax: number;
   offlinePerDeviceMax: number;
+  /** Points expiry (issue 12): months after which unspent points expire (6–60), or null = never. */
+  expiryMonths: number | null;
   /**
    * The deployment's floor (`PUBLICITY_FLOOR_HOURS`), read-only: the least `minPublicityHours`
    * and publicity window this community may set.
@@ -182,6 +184,7 @@ export async function getSettings(db: Db, communityId: string, floorHours = 0): 
     offlineWindowHours: c.offlineWindowHours,
     offlinePerRedemptionMax: c.offlinePerRedemptionMax,
     offlinePerDeviceMax: c.offlinePerDeviceMax,
+    expiryMonths: c.expiryMonths,
     publicityFloorHours: floorHours,
   };
 }

@@ -1,6 +1,7 @@
 /** The community's settings: read by everyone signed in, changed by the admin. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { limits } from "../../shared/limits";
+import { expiryMonthsMax, expiryMonthsMin } from "../domain/expiry";
 import { getSettings, updateSettings } from "../domain/community";
 import { normalizePhone } from "../domain/households";
 import { publicityFloorHours } from "../process-env";
@@ -20,6 +21,7 @@ export const SettingsSchema = z
     offlineWindowHours: z.number().int().openapi({ description: "How long an offline pack is good for (issue 14)" }),
     offlinePerRedemptionMax: z.number().int().openapi({ description: "Points one offline redemption may take; at most pinThreshold" }),
     offlinePerDeviceMax: z.number().int().openapi({ description: "Points one device may redeem offline per pack; 0 turns the offline counter off" }),
+    expiryMonths: z.number().int().nullable().openapi({ description: "Unspent points expire this many months after they were credited (FIFO); null: never (the default)" }),
     publicityFloorHours: z.number().int().openapi({ description: "Read-only: the deployment's PUBLICITY_FLOOR_HOURS, the least minPublicityHours and window allowed" }),
   })
   .openapi("CommunitySettings");
@@ -35,6 +37,7 @@ const SettingsPatch = z
     offlineWindowHours: z.number().int().min(1).max(limits.offlineWindowHoursMax).optional(),
     offlinePerRedemptionMax: z.number().int().min(1).max(limits.pinThresholdMax).optional(),
     offlinePerDeviceMax: z.number().int().min(0).max(limits.offlinePerDeviceMaxMax).optional(),
+    expiryMonths: z.number().int().min(expiryMonthsMin).max(expiryMonthsMax).nullable().optional(),
     // Kept as typed (0398-7890123 reads better on paper than digits); empty clears it.
     supervisionPhone: z
       .string()
