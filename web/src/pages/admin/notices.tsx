@@ -1,9 +1,10 @@
 /** 通知 (step 1, notify): write an activity, name the rules it pays under, publish it. */
 import { createResource, createSignal, For, Show } from "solid-js";
+import { NewNoticeBody } from "../../../../shared/forms";
 import { limits } from "../../../../shared/limits";
 import { notices, rules } from "../../api";
 import { categoryName, t } from "../../i18n";
-import { check, lengthProblem } from "../../ui/checks";
+import { checkWith } from "../../ui/form-schema";
 import { createAction, ErrorBox, ready } from "../../ui/common";
 import { Field, FormPanel } from "../../ui/form-panel";
 import { Icon } from "../../ui/icon";
@@ -15,8 +16,8 @@ export default function NoticesPage() {
   const [body, setBody] = createSignal("");
   const [ruleIds, setRuleIds] = createSignal<string[]>([]);
   const create = createAction(async () => {
-    check(lengthProblem(t("notices.titleField"), title(), limits.titleLengthMax), lengthProblem(t("notices.body"), body(), limits.textLengthMax));
-    await notices.create({ title: title().trim(), body: body().trim(), ruleIds: ruleIds().length ? ruleIds() : undefined });
+    const ids = ruleIds();
+    await notices.create(checkWith(NewNoticeBody, { title: title(), body: body(), ruleIds: ids.length ? ids : undefined }, { title: t("notices.titleField"), body: t("notices.body") }));
     setTitle("");
     setBody("");
     setRuleIds([]);

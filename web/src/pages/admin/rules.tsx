@@ -1,10 +1,11 @@
 /** 积分细则: the rules residents apply under, each with its carrier and its points range. */
 import { createResource, createSignal, For } from "solid-js";
 import { categories, ruleKinds, type Category, type RuleKind } from "../../../../shared/domain";
+import { NewRuleBody } from "../../../../shared/forms";
 import { limits } from "../../../../shared/limits";
 import { rules, type Rule } from "../../api";
 import { categoryName, t } from "../../i18n";
-import { check, lengthProblem, rangeProblem } from "../../ui/checks";
+import { checkWith } from "../../ui/form-schema";
 import { createAction, ErrorBox, ready } from "../../ui/common";
 import { DataTable, type Column } from "../../ui/data-table";
 import { Field, FormPanel } from "../../ui/form-panel";
@@ -31,13 +32,7 @@ export default function RulesPage() {
   });
   const create = createAction(async () => {
     const f = form();
-    check(
-      lengthProblem(t("rules.title"), f.title, limits.titleLengthMax),
-      rangeProblem(t("rules.min"), f.minPoints, 1, limits.pointsPerItemMax),
-      rangeProblem(t("rules.max"), f.maxPoints, 1, limits.pointsPerItemMax),
-      f.minPoints > f.maxPoints ? t("check.minOverMax") : null,
-    );
-    await rules.create({ ...f, title: f.title.trim() });
+    await rules.create(checkWith(NewRuleBody, f, { title: t("rules.title"), minPoints: t("rules.min"), maxPoints: t("rules.max"), category: t("rules.category") }));
     setForm({ ...f, title: "" });
     await refetch();
   });
