@@ -175,8 +175,10 @@ export default function Clerk() {
     if (packExpired(pack)) throw new ApiError(409, "OFFLINE_PACK_EXPIRED", t("offline.expired", { until: fmtDate(pack.validUntil, true) }));
     await offline.reloadQueue();
     const sum = total();
-    if (sum > threshold()) throw new ApiError(409, "OFFLINE_CAP", t("offline.overPin", { n: threshold() }));
+    // The per-redemption cap is at most the PIN threshold, so it speaks first; the threshold is
+    // checked too, in case it was lowered after the pack was issued.
     if (sum > pack.caps.perRedemption) throw new ApiError(409, "OFFLINE_CAP", t("offline.overRedemption", { cap: pack.caps.perRedemption, total: sum }));
+    if (sum > threshold()) throw new ApiError(409, "OFFLINE_CAP", t("offline.overPin", { n: threshold() }));
     const left = Math.max(pack.caps.perDevice - spentOn(pack, offline.queue()), 0);
     if (sum > left) throw new ApiError(409, "OFFLINE_CAP", t("offline.overDevice", { left, total: sum }));
     const balance = balanceOffline(pack, offline.queue(), c.cardNo);
