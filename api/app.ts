@@ -17,6 +17,7 @@ import { applicationsRoutes } from "./routes/applications";
 import { auditRoutes } from "./routes/audit";
 import { monthlyRoutes, registerRoutes } from "./routes/books";
 import { authRoutes, meRoutes } from "./routes/auth";
+import { helperAuthRoutes, householdInclusionRoutes } from "./routes/inclusion";
 import { cardBatchesRoutes, cardLossRoutes } from "./routes/card-batches";
 import { cardsRoutes, householdCardRoutes } from "./routes/cards";
 import { communitiesRoutes, onboardingRoutes } from "./routes/communities";
@@ -62,6 +63,7 @@ function buildApi(deps: AppDeps) {
   const routes = api
     .get("/health", (c) => c.json({ ok: true }, 200))
     .route("/auth", authRoutes)
+    .route("/auth", helperAuthRoutes)
     .route("/me", meRoutes)
     .route("/users", userRoutes)
     .route("/shops", shopsRoutes)
@@ -69,6 +71,7 @@ function buildApi(deps: AppDeps) {
     .route("/households", householdsRoutes)
     .route("/households", householdCardRoutes)
     .route("/households", householdLedgerRoutes)
+    .route("/households", householdInclusionRoutes)
     .route("/cards", cardsRoutes)
     .route("/cards", cardLossRoutes)
     .route("/card-batches", cardBatchesRoutes)

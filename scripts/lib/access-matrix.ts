@@ -36,7 +36,7 @@ export interface Ids {
 }
 
 export interface AccessRow {
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   /** Roles let through; "public" needs no sign-in. */
   allow: Array<"resident" | "admin" | "reviewer" | "volunteer" | "clerk" | "officer"> | "public";
@@ -57,6 +57,7 @@ const signedIn = [...everyone, "officer"] as const;
 export const accessRows: AccessRow[] = [
   { method: "POST", path: "/auth/login", allow: "public", call: () => ({ path: "/auth/login", body: {} }) },
   { method: "POST", path: "/auth/card-login", allow: "public", call: () => ({ path: "/auth/card-login", body: {} }) },
+  { method: "POST", path: "/auth/helper-login", allow: "public", call: () => ({ path: "/auth/helper-login", body: {} }) },
   { method: "POST", path: "/auth/logout", allow: [...signedIn], freshToken: true, call: () => ({ path: "/auth/logout" }) },
   { method: "GET", path: "/me", allow: [...signedIn], call: () => ({ path: "/me" }) },
   { method: "POST", path: "/users", allow: ["admin", "officer"], call: () => ({ path: "/users", body: {} }) },
@@ -75,6 +76,10 @@ export const accessRows: AccessRow[] = [
   { method: "GET", path: "/households/{id}", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}` }) },
   { method: "PATCH", path: "/households/{id}", allow: ["admin"], owned: true, call: (i) => ({ path: `/households/${i.household}`, body: { room: "101" } }) },
   { method: "GET", path: "/households/{id}/ledger", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}/ledger` }) },
+  { method: "GET", path: "/households/{id}/statement", allow: [...everyone], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}/statement` }) },
+  { method: "GET", path: "/households/{id}/helpers", allow: ["resident", "admin"], household: true, owned: true, call: (i) => ({ path: `/households/${i.household}/helpers` }) },
+  { method: "POST", path: "/households/{id}/helpers", allow: ["admin"], owned: true, call: (i) => ({ path: `/households/${i.household}/helpers`, body: { name: "张小明", relation: "儿子" } }) },
+  { method: "DELETE", path: "/households/{id}/helpers/{helperId}", allow: ["admin"], owned: true, call: (i) => ({ path: `/households/${i.household}/helpers/no-such-helper` }) },
   { method: "POST", path: "/households/{id}/card", allow: ["admin"], owned: true, call: (i) => ({ path: `/households/${i.spareHousehold}/card`, body: { pin: "1357" } }) },
   { method: "GET", path: "/cards/{cardNo}/qr.svg", allow: ["admin", "resident"], household: true, owned: true, call: (i) => ({ path: `/cards/${i.cardNo}/qr.svg` }) },
   { method: "POST", path: "/cards/{cardNo}/revoke", allow: ["admin"], owned: true, call: (i) => ({ path: `/cards/${i.spareCardNo}/revoke` }) },

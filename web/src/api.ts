@@ -399,3 +399,24 @@ export const books = {
 
 export type RegisterBook = Answer<typeof books.register>;
 export type MonthlyReport = Answer<typeof books.monthly>;
+
+// ---- Every resident can use it (issue 15): statements and family helpers ---------------------
+
+type HelperBody = Parameters<(typeof api.households)[":id"]["helpers"]["$post"]>[0]["json"];
+
+export const inclusion = {
+  /** The household statement over China days `from`..`to` (both inclusive). */
+  statement: (householdId: string, period: { from?: string; to?: string }) =>
+    send(() => api.households[":id"].statement.$get({ param: { id: segment(householdId) }, query: query(period) })),
+  /** Active helpers and the latest helper sign-ins (admin; the household itself). */
+  helpers: (householdId: string) => send(() => api.households[":id"].helpers.$get({ param: { id: segment(householdId) } })),
+  /** Answers the helper's sign-in code this once. */
+  addHelper: (householdId: string, body: HelperBody) => send(() => api.households[":id"].helpers.$post({ param: { id: segment(householdId) }, json: body })),
+  /** Ends the helper at once: its phone is signed out. */
+  endHelper: (householdId: string, helperId: string) =>
+    send(() => api.households[":id"].helpers[":helperId"].$delete({ param: { id: segment(householdId), helperId: segment(helperId) } })),
+  helperLogin: (code: string) => send(() => api.auth["helper-login"].$post({ json: { code } })),
+};
+
+export type HouseholdStatement = Answer<typeof inclusion.statement>;
+export type Helper = ItemOf<typeof inclusion.helpers>;

@@ -22,6 +22,7 @@ const Ranking = lazy(() => import("./pages/resident/ranking"));
 const CodeLanding = lazy(() => import("./pages/resident/code-landing"));
 const Board = lazy(() => import("./pages/board"));
 const StaffLogin = lazy(() => import("./pages/staff-login"));
+const HelperLogin = lazy(() => import("./pages/helper-login"));
 const Volunteer = lazy(() => import("./pages/volunteer"));
 const Reviewer = lazy(() => import("./pages/reviewer"));
 const Clerk = lazy(() => import("./pages/clerk"));
@@ -68,6 +69,7 @@ render(
       <Route path="/c/:payload" component={CardLogin} />
       <Route path="/d/:code" component={CodeLanding} />
       <Route path="/staff" component={StaffLogin} />
+      <Route path="/helper" component={HelperLogin} />
       <Route path="/me" component={residentPage(Home)} />
       <Route path="/me/history" component={residentPage(History)} />
       <Route path="/me/applications" component={residentPage(MyApplications)} />
