@@ -33,6 +33,7 @@ import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
 import { openDatabase } from "../db/migrate-node";
 import { limits } from "../shared/limits";
+import { benchBooks } from "./lib/bench-books";
 import { grantPoints } from "./lib/points";
 import { startNodeTarget, targetPassword, type NodeTarget } from "./lib/server-target";
 
@@ -50,6 +51,9 @@ const { values: flags } = parseArgs({
     "county-transfers": { type: "string", default: "5000000" },
     /** Timed repetitions of each read, after a first (untimed-for-the-median) one. */
     reads: { type: "string", default: "10" },
+    /** Part 5, the books (issue 12): the monthly report, then this many register entries exported as XLSX. */
+    books: { type: "boolean", default: false },
+    "register-entries": { type: "string", default: "100000" },
     keep: { type: "boolean", default: false },
     /** End with one JSON line of the headline figures (see `summary`). */
     json: { type: "boolean", default: false },
@@ -711,7 +715,7 @@ async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${fmt(totalmem() / 1024 ** 3, 1)} GB RAM, Node ${process.version}, ${process.platform}`;
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`load average at start: ${load()}`);
-  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers}`;
+  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers}${flags.books ? ` --books --register-entries ${flags["register-entries"]}` : ""}`;
   console.log(`${new Date().toISOString()}  ${machine}\n${command}`);
   const dir = mkdtempSync(join(tmpdir(), "shuangfu-bench-"));
   let target: NodeTarget | null = null;
@@ -728,6 +732,7 @@ async function main() {
     const households = await benchImport(target, adminToken);
     const { shopId, cardHolder } = await benchRedemptions(target, adminToken, communityId, households);
     await benchReads(target, adminToken, communityId, shopId, cardHolder);
+    if (flags.books) await benchBooks(target, adminToken, communityId, { entries: count("register-entries", 1, 10_000_000), repeats: readRepeats, results });
     if (countyCommunities > 0) await benchCounty(target);
 
     console.log(`\nTotal ${seconds(performance.now() - started)}; load average at the end: ${load()}. For docs/bench.md:\n`);

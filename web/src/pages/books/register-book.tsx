@@ -28,6 +28,7 @@ export const bookPrintStyle = `
 .book-page .book-title th { background: #fff; border: 0; text-align: center; font-size: 14pt; padding-bottom: 1mm; }
 .book-page .book-period th { background: #fff; border: 0; text-align: left; font-weight: normal; }
 .book-page tfoot td { font-weight: bold; background: #f6f6f6; }
+.book-page td:nth-child(-n+3), .book-page td:nth-child(8), .book-page td:nth-child(9), .book-page td:nth-child(12) { white-space: nowrap; }
 .book-page td.num, .book-page th.num { text-align: right; font-variant-numeric: tabular-nums; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
