@@ -937,3 +937,53 @@ export const offlineResolutions = sqliteTable("offline_shortfall_resolutions", {
   resolvedBy: text("resolved_by").notNull(),
   resolvedAt: text("resolved_at").notNull(),
 });
+
+/**
+ * The incremental ledger check's proof (api/domain/ledger-check.ts): how far each community's
+ * ledger was last verified (postings through `postingSeq`, transfers through `transferRowid`)
+ * and the transfer totals by kind up to there, so a check reads only what came after.
+ */
+export const ledgerCheckMarks = sqliteTable("ledger_check_marks", {
+  communityId: text("community_id").primaryKey(),
+  postingSeq: integer("posting_seq").notNull(),
+  transferRowid: integer("transfer_rowid").notNull(),
+  /** JSON `{kind: total}` of the community's transfers through `transferRowid`. */
+  totalsByKind: text("totals_by_kind").notNull(),
+  checkedAt: text("checked_at").notNull(),
+  /** When the full pass last said ok. */
+  fullAt: text("full_at").notNull(),
+});
+
+/** Each account's verified sum of postings through its community's mark. */
+export const ledgerCheckAccounts = sqliteTable(
+  "ledger_check_accounts",
+  {
+    accountId: text("account_id").primaryKey(),
+    communityId: communityId(),
+    total: integer("total").notNull(),
+  },
+  (t) => [index("ledger_check_accounts_community_idx").on(t.communityId)],
+);
+
+/**
+ * Verified ranges of postings (by seq) and of transfers (by rowid), `bucket` = id / 32768, with
+ * their checksums (count and weighted sums) through the mark: every check re-verifies the range
+ * verified longest ago, so a row changed behind the app's back is found without re-reading the
+ * whole ledger each time (and the full pass re-reads everything).
+ */
+export const ledgerCheckRanges = sqliteTable(
+  "ledger_check_ranges",
+  {
+    communityId: communityId(),
+    kind: text("kind", { enum: ["postings", "transfers"] }).notNull(),
+    bucket: integer("bucket").notNull(),
+    rows: integer("rows").notNull(),
+    sum1: integer("sum1").notNull(),
+    sum2: integer("sum2").notNull(),
+    sum3: integer("sum3").notNull(),
+    sum4: integer("sum4").notNull(),
+    /** The check that last re-summed this range: the lowest goes next (a count, not a time, so ties cannot stick). */
+    verifiedRound: integer("verified_round").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.kind, t.bucket] }), index("ledger_check_ranges_round_idx").on(t.communityId, t.verifiedRound)],
+);

@@ -32,7 +32,8 @@ import { createClient } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { checkLedger } from "../api/domain/ledger";
+import { systemClock } from "../api/domain/clock";
+import { checkLedgerFull } from "../api/domain/ledger-check";
 import { dbFromLibsql } from "../db/client";
 import { migrationsFolder } from "../db/migrate-node";
 import { databaseFileOf, fileTimestamp, inspectDatabaseFile, restoreLockOf, takeRestoreLock } from "./db-file";
@@ -147,7 +148,8 @@ async function prepare(file: string) {
     const ledgers = [];
     for (const row of communities.rows) {
       const communityId = String(row.id);
-      ledgers.push({ communityId, ...(await checkLedger(db, communityId)) });
+      // The full pass over every entry, which also rebuilds the incremental check's proof.
+      ledgers.push({ communityId, ...(await checkLedgerFull(db, systemClock, communityId)) });
     }
     const count = async (table: string) => Number((await client.execute(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n ?? 0);
     return { ledgers, households: await count("households"), transfers: await count("transfers") };

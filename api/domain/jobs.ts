@@ -13,6 +13,7 @@ import { communities } from "../../db/schema";
 import type { Clock } from "./clock";
 import { DomainError } from "./errors";
 import { expireCommunity } from "./expiry";
+import { checkLedgerFull, communitiesDueFullCheck } from "./ledger-check";
 import { batchesDue, topUp } from "./topup";
 
 export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp: number; pointsExpired: number }> {
@@ -35,6 +36,12 @@ export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp
   for (const community of expiring) {
     if (community.months === null) continue;
     pointsExpired += (await expireCommunity(db, clock, community.id, community.months)).points;
+  }
+  // The ledger's full pass once a day per community (the office's check is incremental); its
+  // result rebuilds the proof the incremental check starts from. A failing pass is logged.
+  for (const communityId of await communitiesDueFullCheck(db, clock)) {
+    const result = await checkLedgerFull(db, clock, communityId);
+    if (!result.ok) console.error(`ledger full check of ${communityId} is NOT ok: ${result.problems.join("; ")}`);
   }
   return { toppedUp, pointsExpired };
 }

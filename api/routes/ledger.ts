@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ledgerEntryKinds } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import { householdLedger } from "../domain/household-ledger";
-import { checkLedger } from "../domain/ledger";
+import { checkLedgerIncremental } from "../domain/ledger-check";
 import { actorOf, allow, anyRole, createRouter, errorResponses, IdParam, jsonResponse, listOf, security, staffOf } from "../http/route-kit";
 
 const LedgerEntrySchema = z
@@ -49,7 +49,7 @@ export const ledgerRoutes = createRouter()
       security,
       responses: { 200: jsonResponse(LedgerCheckSchema, "The check"), ...errorResponses },
     }),
-    async (c) => c.json(await checkLedger(c.get("db"), staffOf(c).communityId), 200),
+    async (c) => c.json(await checkLedgerIncremental(c.get("db"), c.get("clock"), staffOf(c).communityId), 200),
   );
 
 /** Mounted at `/api/households`. */

@@ -1,0 +1,196 @@
+/**
+ * The ledger check that does not grow with the ledger (issue 16).
+ *
+ * The full pass (`checkLedger` in ledger.ts) re-reads every posting and transfer: seconds at a
+ * million transfers. This module keeps the proof of the last verified point — the mark (postings
+ * through a seq, transfers through a rowid, the transfer totals by kind), each account's sum of
+ * postings through the mark, and checksums of the verified ledger in ranges of 32,768 ids — and
+ * each check then reads only:
+ *
+ * - the accounts (every balance = its verified sum + its postings since the mark; all sum to 0;
+ *   none below 0 but issuance), which do not grow with the ledger;
+ * - what arrived since the mark (each new transfer has two postings summing to 0; the totals by
+ *   kind are the verified ones plus the new);
+ * - one verified range, the one verified longest ago, re-summed against its checksum — so a
+ *   posting or transfer changed behind the app's back (the tables refuse UPDATE; someone would
+ *   have to drop the guard or edit the file) is found within a round of checks, and at once by
+ *   the full pass.
+ *
+ * When the check is ok the mark moves forward in the same guarded batch. The full pass runs
+ * when no proof exists yet, on `npm run ledger:check -- --full`, after every restore, and from
+ * the scheduled job once a day; it rebuilds the proof from scratch.
+ */
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { num, rowsOf, type Row } from "../../db/sql";
+import { isoNow, type Clock } from "./clock";
+import { checkLedger, pointFlows, type LedgerCheck, type Statement } from "./ledger";
+
+/** Ids per verified range: one range is re-summed per check (a few ms at this size). */
+export const ledgerRangeSpan = 32_768;
+
+/** How often the scheduled job runs the full pass. */
+export const fullCheckHours = 24;
+
+/** The checksum of a range: count and weighted sums (a changed amount, balance, account or kind moves them). */
+const postingSums = (alias: string) =>
+  sql.raw(`COUNT(*) AS rows, COALESCE(SUM(${alias}.amount), 0) AS sum1, COALESCE(SUM(${alias}.seq * ${alias}.amount), 0) AS sum2,
+    COALESCE(SUM(${alias}.seq * ${alias}.balance_after), 0) AS sum3,
+    COALESCE(SUM(${alias}.seq * (unicode(substr(${alias}.account_id, -1)) + 256 * unicode(substr(${alias}.transfer_id, -1)))), 0) AS sum4`);
+const transferSums = (alias: string) =>
+  sql.raw(`COUNT(*) AS rows, COALESCE(SUM(${alias}.amount), 0) AS sum1, COALESCE(SUM(${alias}.rowid * ${alias}.amount), 0) AS sum2,
+    COALESCE(SUM(${alias}.rowid * unicode(${alias}.kind)), 0) AS sum3,
+    COALESCE(SUM(${alias}.rowid * (unicode(substr(${alias}.debit_account_id, -1)) + 256 * unicode(substr(${alias}.credit_account_id, -1)))), 0) AS sum4`);
+const span = sql.raw(String(ledgerRangeSpan));
+
+interface Mark {
+  postingSeq: number;
+  transferRowid: number;
+  totalsByKind: Record<string, number>;
+  fullAt: string;
+}
+
+async function readMark(db: Db, communityId: string): Promise<Mark | null> {
+  const [row] = rowsOf(await db.run(sql`SELECT posting_seq, transfer_rowid, totals_by_kind, full_at FROM ledger_check_marks WHERE community_id = ${communityId}`));
+  if (!row) return null;
+  return { postingSeq: num(row.posting_seq), transferRowid: num(row.transfer_rowid), totalsByKind: JSON.parse(String(row.totals_by_kind)) as Record<string, number>, fullAt: String(row.full_at) };
+}
+
+/** The statements that upsert the ranges of postings and transfers in (from, to], adding to a bucket's sums. */
+function rangeStatements(db: Db, communityId: string, from: { seq: number; rowid: number }, to: { seq: number; rowid: number }, guard: SqlGuard): Statement[] {
+  const round = sql`(SELECT COALESCE(MAX(verified_round), 0) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId})`;
+  const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows, sum1 = sum1 + excluded.sum1,
+    sum2 = sum2 + excluded.sum2, sum3 = sum3 + excluded.sum3, sum4 = sum4 + excluded.sum4`);
+  return [
+    db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+      SELECT ${communityId}, 'postings', p.seq / ${span} AS bucket, ${postingSums("p")}, ${round}
+      FROM postings p WHERE p.community_id = ${communityId} AND p.seq > ${from.seq} AND p.seq <= ${to.seq} AND ${guard} GROUP BY bucket ${upsert}`),
+    db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+      SELECT ${communityId}, 'transfers', t.rowid / ${span} AS bucket, ${transferSums("t")}, ${round}
+      FROM transfers t WHERE t.community_id = ${communityId} AND t.rowid > ${from.rowid} AND t.rowid <= ${to.rowid} AND ${guard} GROUP BY bucket ${upsert}`),
+  ];
+}
+
+type SqlGuard = ReturnType<typeof sql>;
+
+/**
+ * The full pass: `checkLedger` over every entry, then (when ok) the proof rebuilt from scratch
+ * in one batch, bounded by the ids read before the pass.
+ */
+export async function checkLedgerFull(db: Db, clock: Clock, communityId: string): Promise<LedgerCheck> {
+  const [bounds] = rowsOf(await db.run(sql`SELECT (SELECT COALESCE(MAX(seq), 0) FROM postings) AS seq, (SELECT COALESCE(MAX(rowid), 0) FROM transfers) AS rowid`));
+  const to = { seq: num(bounds?.seq), rowid: num(bounds?.rowid) };
+  const result = await checkLedger(db, communityId);
+  if (!result.ok) return result;
+  const at = isoNow(clock);
+  const kinds = rowsOf(await db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE community_id = ${communityId} AND rowid <= ${to.rowid} GROUP BY kind`));
+  const totalsByKind = Object.fromEntries(kinds.map((r) => [String(r.kind), num(r.total)]));
+  await db.batch([
+    db.run(sql`DELETE FROM ledger_check_ranges WHERE community_id = ${communityId}`),
+    db.run(sql`DELETE FROM ledger_check_accounts WHERE community_id = ${communityId}`),
+    db.run(sql`INSERT INTO ledger_check_accounts (account_id, community_id, total)
+      SELECT a.id, a.community_id, COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id AND p.seq <= ${to.seq}), 0)
+      FROM accounts a WHERE a.community_id = ${communityId}`),
+    ...rangeStatements(db, communityId, { seq: 0, rowid: 0 }, to, sql`1 = 1`),
+    db.run(sql`INSERT INTO ledger_check_marks (community_id, posting_seq, transfer_rowid, totals_by_kind, checked_at, full_at)
+      VALUES (${communityId}, ${to.seq}, ${to.rowid}, ${JSON.stringify(totalsByKind)}, ${at}, ${at})
+      ON CONFLICT (community_id) DO UPDATE SET posting_seq = excluded.posting_seq, transfer_rowid = excluded.transfer_rowid,
+        totals_by_kind = excluded.totals_by_kind, checked_at = excluded.checked_at, full_at = excluded.full_at`),
+  ]);
+  return result;
+}
+
+/**
+ * The check the office runs (`GET /ledger/check`): reads only the accounts, what came since the
+ * mark and one verified range; falls back to the full pass when there is no proof yet. Answers
+ * the same figures as the full pass.
+ */
+export async function checkLedgerIncremental(db: Db, clock: Clock, communityId: string): Promise<LedgerCheck> {
+  const mark = await readMark(db, communityId);
+  if (!mark) return checkLedgerFull(db, clock, communityId);
+  const m = { seq: mark.postingSeq, rowid: mark.transferRowid };
+  // One read batch, so every figure comes from the same snapshot of the database.
+  const [bounds, totals, drift, unbalanced, negative, newKinds, oldest] = await db.batch([
+    db.run(sql`SELECT (SELECT COALESCE(MAX(seq), 0) FROM postings) AS seq, (SELECT COALESCE(MAX(rowid), 0) FROM transfers) AS rowid`),
+    db.run(sql`SELECT COALESCE(SUM(balance), 0) AS sum_all, COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding
+      FROM accounts WHERE community_id = ${communityId}`),
+    db.run(sql`SELECT a.id, a.balance, COALESCE(v.total, 0) + COALESCE(n.total, 0) AS total FROM accounts a
+      LEFT JOIN ledger_check_accounts v ON v.account_id = a.id
+      LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings WHERE seq > ${m.seq} AND community_id = ${communityId} GROUP BY account_id) n ON n.account_id = a.id
+      WHERE a.community_id = ${communityId} AND a.balance <> COALESCE(v.total, 0) + COALESCE(n.total, 0) LIMIT 20`),
+    db.run(sql`SELECT t.id FROM transfers t
+      LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings WHERE seq > ${m.seq} AND community_id = ${communityId} GROUP BY transfer_id) p
+        ON p.transfer_id = t.id
+      WHERE t.rowid > ${m.rowid} AND t.community_id = ${communityId} AND (COALESCE(p.n, 0) <> 2 OR COALESCE(p.total, 1) <> 0) LIMIT 20`),
+    db.run(sql`SELECT id FROM accounts WHERE community_id = ${communityId} AND kind <> 'issuance' AND balance < 0 LIMIT 20`),
+    db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE rowid > ${m.rowid} AND community_id = ${communityId} GROUP BY kind`),
+    // The range verified longest ago, summed again now (only up to the mark: later rows are new).
+    db.run(sql`WITH r AS (SELECT * FROM ledger_check_ranges WHERE community_id = ${communityId} ORDER BY verified_round, kind, bucket LIMIT 1)
+      SELECT r.kind, r.bucket, r.rows AS kept_rows, r.sum1 AS kept_sum1, r.sum2 AS kept_sum2, r.sum3 AS kept_sum3, r.sum4 AS kept_sum4, now.* FROM r JOIN (
+        SELECT ${postingSums("p")}, 'postings' AS k FROM postings p, r
+          WHERE r.kind = 'postings' AND p.seq >= r.bucket * ${span} AND p.seq < (r.bucket + 1) * ${span} AND p.seq <= ${m.seq} AND p.community_id = ${communityId}
+        UNION ALL
+        SELECT ${transferSums("t")}, 'transfers' AS k FROM transfers t, r
+          WHERE r.kind = 'transfers' AND t.rowid >= r.bucket * ${span} AND t.rowid < (r.bucket + 1) * ${span} AND t.rowid <= ${m.rowid} AND t.community_id = ${communityId}
+      ) now ON now.k = r.kind`),
+  ]);
+  const totalsRow = rowsOf(totals)[0] ?? {};
+  const problems = [
+    ...rowsOf(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
+    ...rowsOf(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
+    ...rowsOf(negative).map((r) => `account ${r.id}: negative balance`),
+  ];
+  const sumOfBalances = num(totalsRow.sum_all);
+  if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
+  const checked = rowsOf(oldest)[0];
+  if (checked && !sameSums(checked)) {
+    problems.push(`the verified ${String(checked.kind)} in range ${num(checked.bucket)} changed since they were verified`);
+  }
+  const byKind = new Map(Object.entries(mark.totalsByKind));
+  for (const r of rowsOf(newKinds)) byKind.set(String(r.kind), (byKind.get(String(r.kind)) ?? 0) + num(r.total));
+  const result: LedgerCheck = {
+    ok: problems.length === 0,
+    sumOfBalances,
+    ...pointFlows([...byKind].map(([kind, total]) => ({ kind, total }))),
+    outstanding: num(totalsRow.outstanding),
+    problems,
+  };
+  if (!result.ok) return result;
+
+  const b = rowsOf(bounds)[0] ?? {};
+  const to = { seq: num(b.seq), rowid: num(b.rowid) };
+  const at = isoNow(clock);
+  // Everything below applies only while the mark is still where this check found it: two
+  // checks racing add the new rows once.
+  const guard = sql`EXISTS (SELECT 1 FROM ledger_check_marks WHERE community_id = ${communityId} AND posting_seq = ${m.seq} AND transfer_rowid = ${m.rowid})`;
+  const statements: Statement[] = [];
+  if (to.seq > m.seq || to.rowid > m.rowid) {
+    statements.push(
+      db.run(sql`INSERT INTO ledger_check_accounts (account_id, community_id, total)
+        SELECT p.account_id, ${communityId}, SUM(p.amount) FROM postings p
+        WHERE p.community_id = ${communityId} AND p.seq > ${m.seq} AND p.seq <= ${to.seq} AND ${guard} GROUP BY p.account_id
+        ON CONFLICT (account_id) DO UPDATE SET total = total + excluded.total`),
+      ...rangeStatements(db, communityId, m, to, guard),
+    );
+  }
+  if (checked) {
+    statements.push(db.run(sql`UPDATE ledger_check_ranges SET verified_round = (SELECT MAX(verified_round) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId}) WHERE community_id = ${communityId} AND kind = ${String(checked.kind)} AND bucket = ${num(checked.bucket)}`));
+  }
+  statements.push(
+    db.run(sql`UPDATE ledger_check_marks SET posting_seq = ${to.seq}, transfer_rowid = ${to.rowid}, totals_by_kind = ${JSON.stringify(Object.fromEntries(byKind))}, checked_at = ${at}
+      WHERE community_id = ${communityId} AND posting_seq = ${m.seq} AND transfer_rowid = ${m.rowid}`),
+  );
+  await db.batch(statements as [Statement, ...Statement[]]);
+  return result;
+}
+
+function sameSums(r: Row): boolean {
+  return (["rows", "sum1", "sum2", "sum3", "sum4"] as const).every((k) => num(r[k]) === num(r[`kept_${k}`]));
+}
+
+/** Communities whose last full pass is older than `fullCheckHours` (for the scheduled job). */
+export async function communitiesDueFullCheck(db: Db, clock: Clock): Promise<string[]> {
+  const before = new Date(clock.now().getTime() - fullCheckHours * 3_600_000).toISOString();
+  const rows = rowsOf(await db.run(sql`SELECT c.id FROM communities c LEFT JOIN ledger_check_marks m ON m.community_id = c.id WHERE m.full_at IS NULL OR m.full_at < ${before}`));
+  return rows.map((r) => String(r.id));
+}

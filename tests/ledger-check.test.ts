@@ -1,0 +1,105 @@
+/**
+ * The incremental ledger check (api/domain/ledger-check.ts): the same answer as the full pass,
+ * reading only what came since the last verified point — and still not ok when a posting or a
+ * transfer is changed behind the app's back (the test drops the append-only guard, edits the row
+ * with SQL and puts the guard back, as someone editing the file would).
+ */
+import { sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkLedger } from "../api/domain/ledger";
+import { checkLedgerFull, checkLedgerIncremental } from "../api/domain/ledger-check";
+import { runScheduledJobs } from "../api/domain/jobs";
+import { addGoods, addHousehold, grantPoints, issueCardFor } from "./support/fixtures";
+import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
+
+/** Edits a row of an append-only table the way only someone with the file could. */
+async function tamper(t: TestApp, table: "postings" | "transfers", set: string, where: string) {
+  await t.db.run(sql.raw(`DROP TRIGGER ${table}_no_update`));
+  await t.db.run(sql.raw(`UPDATE ${table} SET ${set} WHERE ${where}`));
+  await t.db.run(sql.raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only: ${table}'); END`));
+}
+
+describe("the incremental ledger check", () => {
+  let t: TestApp;
+  let c: TestCommunity;
+  let households: Array<{ id: string }>;
+  let qr: string;
+  let rice: { id: string };
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    c = await t.newCommunity();
+    households = [await addHousehold(t, c), await addHousehold(t, c)];
+    for (const h of households) await grantPoints(t.db, c.communityId, h.id, 500);
+    ({ qr } = await issueCardFor(t, c, households[0].id));
+    rice = await addGoods(t, c, { points: 10 });
+  });
+  afterEach(() => t.close());
+
+  const redeemOnce = async (key: string, quantity = 1) => {
+    const res = await t.call("POST", "/redemptions", { token: c.tokens.clerk, headers: { "idempotency-key": key }, body: { qr, items: [{ goodsId: rice.id, quantity }] } });
+    expect(res.status).toBe(201);
+  };
+  const check = async () => (await t.call("GET", "/ledger/check", { token: c.tokens.admin })).body;
+
+  it("answers what the full pass answers as transfers keep arriving, and moves its mark", async () => {
+    expect(await check()).toEqual(await checkLedger(t.db, c.communityId)); // the first check is the full pass
+    for (let i = 0; i < 3; i++) {
+      await redeemOnce(`k${i}`, i + 1);
+      await grantPoints(t.db, c.communityId, households[1].id, 7);
+      const incremental = await check();
+      expect(incremental).toEqual(await checkLedger(t.db, c.communityId));
+      expect(incremental).toMatchObject({ ok: true, redeemed: 10 * (((i + 1) * (i + 2)) / 2) });
+    }
+    const [mark] = (await t.db.all<{ posting_seq: number }>(sql`SELECT posting_seq FROM ledger_check_marks WHERE community_id = ${c.communityId}`)) ?? [];
+    const [max] = await t.db.all<{ seq: number }>(sql`SELECT MAX(seq) AS seq FROM postings`);
+    expect(Number(mark?.posting_seq)).toBe(Number(max?.seq));
+  });
+
+  it("says not ok when a posting that arrived since the last check was changed", async () => {
+    expect((await check()).ok).toBe(true);
+    await redeemOnce("fresh");
+    await tamper(t, "postings", "amount = amount + 1", `seq = (SELECT MAX(seq) FROM postings)`);
+    const result = await check();
+    expect(result.ok).toBe(false);
+    expect(result.problems.join(" ")).toMatch(/postings (sum to|do not balance)/);
+    // Not ok stays not ok: the mark did not move past the bad posting.
+    expect((await check()).ok).toBe(false);
+  });
+
+  it("says not ok when an already verified posting was changed, and so does the full pass", async () => {
+    await redeemOnce("old");
+    expect((await check()).ok).toBe(true);
+    await redeemOnce("new");
+    expect((await check()).ok).toBe(true);
+    // A posting verified two checks ago: its balance_after rewritten (the sums still agree).
+    await tamper(t, "postings", "balance_after = balance_after + 5", `seq = (SELECT MIN(seq) FROM postings WHERE account_id = '${households[0].id}')`);
+    let caught = false;
+    for (let i = 0; i < 4 && !caught; i++) caught = !(await check()).ok; // two ranges (postings, transfers) take turns
+    expect(caught).toBe(true);
+    expect((await checkLedgerFull(t.db, t.clock, c.communityId)).ok).toBe(true); // the full pass checks sums, not balance_after…
+    expect((await check()).ok).toBe(true); // …and rebuilds the proof from the ledger as it now is
+  });
+
+  it("says not ok when a verified transfer's amount was changed", async () => {
+    await redeemOnce("t1");
+    expect((await check()).ok).toBe(true);
+    await tamper(t, "transfers", "amount = amount + 3", `rowid = (SELECT MIN(rowid) FROM transfers)`);
+    let result = await check();
+    for (let i = 0; i < 3 && result.ok; i++) result = await check();
+    expect(result.ok).toBe(false);
+    expect(result.problems.join(" ")).toMatch(/verified transfers in range 0 changed/);
+  });
+
+  it("the scheduled job runs the full pass once a day per community", async () => {
+    await runScheduledJobs(t.db, t.clock);
+    const first = await t.db.all<{ full_at: string }>(sql`SELECT full_at FROM ledger_check_marks WHERE community_id = ${c.communityId}`);
+    expect(first).toHaveLength(1);
+    await runScheduledJobs(t.db, t.clock);
+    expect(await t.db.all(sql`SELECT full_at FROM ledger_check_marks WHERE community_id = ${c.communityId}`)).toEqual(first);
+    t.clock.advanceHours(25);
+    await runScheduledJobs(t.db, t.clock);
+    const [after] = await t.db.all<{ full_at: string }>(sql`SELECT full_at FROM ledger_check_marks WHERE community_id = ${c.communityId}`);
+    expect(after?.full_at).toBe(t.clock.now().toISOString());
+  });
+});
