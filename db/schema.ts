@@ -720,6 +720,28 @@ export const auditLog = sqliteTable(
 );
 
 /**
+ * What officers do above the communities (sign-ins, townships, officer accounts, communities
+ * created or moved), per region; append-only like `audit_log` (triggers in the migration).
+ */
+export const regionAuditLog = sqliteTable(
+  "region_audit_log",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    regionId: text("region_id").notNull(),
+    actor: text("actor").notNull(),
+    actorRole: text("actor_role").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("region_audit_region_idx").on(t.regionId, t.seq)],
+);
+
+/**
  * Points each household redeemed per calendar day in China (UTC+8): the SQL guard of the
  * community's `dailyRedemptionCap`. A redemption adds its total in the same batch (copying the
  * cap of the moment); the CHECK fails the whole batch when the day's total would pass the cap.
