@@ -9,8 +9,25 @@ import { ApiError, publicity, type Publicity, type PublicityItem } from "../api"
 import { categoryName, fmtDate, t } from "../i18n";
 import { session } from "../session";
 import { createAction, ErrorBox, Loading, Success } from "../ui/common";
-import { Icon } from "../ui/icon";
+import { CarrierIcon, Icon } from "../ui/icon";
 import { PenaltyTag, SignedPoints } from "../ui/points";
+import { ReadAloud } from "../ui/read-aloud";
+import { boardItemText } from "../ui/speech";
+import type { Lang } from "../i18n/lang";
+
+/** What 朗读 says on the board: each open batch's days left, then its items. */
+function boardText(batches: OpenBatch[], lang: Lang): string {
+  return batches
+    .map((batch) => {
+      const days = daysLeft(batch.endsAt);
+      const lead = lang === "zh" ? `公示还有${days}天结束。` : `${days} ${days === 1 ? "day" : "days"} of publicity left.`;
+      const items = (batch.items ?? []).map((item) =>
+        boardItemText({ name: item.name, building: item.building, rule: item.rule, points: item.points, penalty: item.kind === "penalty" || item.points < 0 || item.category === "penalty" }, lang),
+      );
+      return [lead, ...items].join(" ");
+    })
+    .join(" ");
+}
 
 type Board = Awaited<ReturnType<typeof publicity.current>>;
 type OpenBatch = Board["batches"][number];
@@ -52,6 +69,7 @@ export default function Board() {
       <Show when={!current.loading} fallback={<Loading />}>
         <Show when={current()?.batches.length} fallback={<p class="panel muted" data-testid="board-empty">{t("board.none")}</p>}>
           <div data-testid="board-current">
+            <ReadAloud text={(lang) => boardText(current()?.batches ?? [], lang)} />
             <Show when={current()!.batches.length > 1}>
               <p class="small" data-testid="board-open-count">
                 {t("office.openBatches", { n: current()!.batches.length })}
@@ -137,7 +155,7 @@ function Item(props: { item: PublicityItem; batchId: string; canObject: boolean;
         <SignedPoints kind={kind()} points={props.item.points} />
       </div>
       <div>
-        <PenaltyTag kind={kind()} /> <span class="badge">{categoryName(props.item.category)}</span> {props.item.rule}
+        <PenaltyTag kind={kind()} /> <span class="badge"><CarrierIcon category={props.item.category} size={16} /> {categoryName(props.item.category)}</span> {props.item.rule}
       </div>
       <Show when={props.item.status !== "publicised"}>
         <div class="small">

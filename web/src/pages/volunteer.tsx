@@ -13,6 +13,7 @@ import { useStaffRole } from "../ui/guard";
 import { Icon } from "../ui/icon";
 import { CameraToggle } from "../ui/camera-toggle";
 import { ApplicationBadge } from "../ui/points";
+import { ShowResident } from "../ui/show-resident";
 
 type Participant = { householdId: string; householdNo: string; headName: string; building: string };
 
@@ -32,6 +33,8 @@ export default function Volunteer() {
   const [problem, setProblem] = createSignal<unknown>(null);
   const [sent, setSent] = createSignal<number | null>(null);
   const [duplicates, setDuplicates] = createSignal<Participant[]>([]);
+  // 给居民看: the household whose balance and statement are shown to its resident, if any.
+  const [showing, setShowing] = createSignal<string | null>(null);
 
   const notice = () => noticeList()?.items.find((n) => n.id === noticeId());
   const ruleChoices = createMemo<Rule[]>(() => {
@@ -173,6 +176,7 @@ export default function Volunteer() {
         </Show>
         <ErrorBox error={problem() ?? lookupError()} />
         <h3>{t("volunteer.list", { n: people().length })}</h3>
+        <Show when={showing()}>{(id) => <ShowResident householdId={id()} onClose={() => setShowing(null)} />}</Show>
         <ul class="list" data-testid="participants">
           <For each={people()} fallback={<li class="muted">{t("volunteer.listEmpty")}</li>}>
             {(p) => (
@@ -180,9 +184,14 @@ export default function Volunteer() {
                 <span>
                   <strong>{p.headName}</strong> <span class="muted small">{t("home.household", { no: p.householdNo })} · {p.building}</span>
                 </span>
-                <button class="plain" aria-label={t("volunteer.remove", { name: p.headName })} onClick={() => setPeople(people().filter((x) => x !== p))}>
-                  <Icon name="x" />
-                </button>
+                <span class="row" style={{ flex: "none", gap: "6px" }}>
+                  <button class="secondary" style={{ flex: "none" }} onClick={() => setShowing(p.householdId)} data-testid="show-resident-open">
+                    <Icon name="user" /> {t("inclusion.show.button")}
+                  </button>
+                  <button class="plain" style={{ flex: "none" }} aria-label={t("volunteer.remove", { name: p.headName })} onClick={() => setPeople(people().filter((x) => x !== p))}>
+                    <Icon name="x" />
+                  </button>
+                </span>
               </li>
             )}
           </For>

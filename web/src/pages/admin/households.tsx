@@ -5,7 +5,7 @@
  * batches, printed at once as PIN slips and a handover register; 挂失 and 补卡 per card; add or
  * change a household; import the office's file.
  */
-import { useBeforeLeave, useNavigate } from "@solidjs/router";
+import { A, useBeforeLeave, useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { cardDesk, cards, householdDesk, households, type HouseholdPageQuery, type HouseholdRow, type IssuedCardBatch } from "../../api";
@@ -215,6 +215,9 @@ export default function HouseholdsPage() {
           <button class="plain" style={{ flex: "none" }} onClick={() => setEditing(h)}>
             <Icon name="file" /> {t("hh.edit")}
           </button>
+          <A class="btn plain" style={{ flex: "none" }} href={`/admin/household/${h.id}`} data-testid="household-care">
+            <Icon name="users" /> {t("inclusion.helpers.title")} · {t("inclusion.statement.open")}
+          </A>
         </div>
       ),
     },

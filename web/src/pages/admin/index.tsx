@@ -13,6 +13,7 @@ import { Icon, type IconName } from "../../ui/icon";
 
 const Dashboard = lazy(() => import("./dashboard"));
 const CardSheet = lazy(() => import("./cards"));
+const HouseholdCare = lazy(() => import("./household-care"));
 
 const sections: { path: string; icon: IconName; key: Exclude<keyof Dictionary["admin"], "nav">; page: Component }[] = [
   { path: "", icon: "chart", key: "dashboard", page: Dashboard },
@@ -38,7 +39,8 @@ export default function Admin() {
   const params = useParams();
   const section = () => (params.section ?? "").split("/")[0];
   // The card sheet is reached from the households page, not from the menu.
-  const page = () => (section() === "cards" ? CardSheet : sections.find((s) => s.path === section())?.page ?? Dashboard);
+  // One household's helpers and statement (/admin/household/<id>) too.
+  const page = () => (section() === "cards" ? CardSheet : section() === "household" ? HouseholdCare : sections.find((s) => s.path === section())?.page ?? Dashboard);
   return (
     <Show when={user()} fallback={<Loading />}>
       <div class="admin">

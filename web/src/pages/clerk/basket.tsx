@@ -2,11 +2,12 @@
  * Step two at the counter: whose card it is, the basket, and the bar with the total and the
  * confirm button, which stays at the bottom of the screen while the goods scroll on a phone.
  */
-import { For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import type { Goods, ResolvedCard } from "../../api";
 import { fmtPoints, t } from "../../i18n";
 import { ErrorBox } from "../../ui/common";
 import { Icon } from "../../ui/icon";
+import { ShowResident } from "../../ui/show-resident";
 
 /** What the counter needs of goods: the server's list online, the pack's offline. */
 export type CounterGoods = Pick<Goods, "id" | "name" | "points" | "stock" | "unit">;
@@ -14,6 +15,7 @@ export type Line = { goods: CounterGoods; quantity: number };
 
 export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g: CounterGoods) => void; onRemove: (g: CounterGoods) => void; error: unknown; offline?: boolean }) {
   const c = () => props.card;
+  const [showing, setShowing] = createSignal(false);
   return (
     <div data-testid="customer">
       <h2 style={{ "margin-top": 0 }}>
@@ -30,6 +32,15 @@ export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g:
           </div>
         </Show>
       </div>
+      {/* 给居民看: the balance and last entries in big type for a resident with only a card, and the statement to print. */}
+      <Show when={!props.offline && c().household.id}>
+        <button type="button" class="secondary" style={{ "margin-top": "8px" }} onClick={() => setShowing(true)} data-testid="show-resident-open">
+          <Icon name="user" /> {t("inclusion.show.button")}
+        </button>
+      </Show>
+      <Show when={showing()}>
+        <ShowResident householdId={c().household.id} onClose={() => setShowing(false)} />
+      </Show>
       <h3>{t("clerk.basket")}</h3>
       <ul class="list basket" data-testid="basket">
         <For each={props.basket} fallback={<li class="muted">{t("clerk.basketEmpty")}</li>}>

@@ -10,7 +10,7 @@ import { applications, households, isId, notices, rules, type Rule } from "../..
 import { categoryName, t } from "../../i18n";
 import { check, lengthProblem } from "../../ui/checks";
 import { BackLink, createAction, ErrorBox, ready, Success } from "../../ui/common";
-import { Icon } from "../../ui/icon";
+import { CarrierIcon, Icon } from "../../ui/icon";
 import { createKept, KeptState } from "../../ui/kept";
 import { withTimeout } from "../../ui/offline";
 import { useHouseholdId } from "./household";
@@ -94,7 +94,7 @@ export default function Apply() {
             <For each={[...carriers]}>
               {(c) => (
                 <button type="button" onClick={() => setCarrier(c)} data-testid={`carrier-${c}`}>
-                  <Icon name="award" /> {categoryName(c)}
+                  <CarrierIcon category={c} size={32} /> {categoryName(c)}
                 </button>
               )}
             </For>

@@ -2,8 +2,8 @@
 import { useNavigate, useParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
-import { auth, isId } from "../../api";
-import { t } from "../../i18n";
+import { ApiError, auth, isId } from "../../api";
+import { fmtDate, t } from "../../i18n";
 import { session } from "../../session";
 import { check, pinProblem } from "../../ui/checks";
 import { createAction, ErrorBox } from "../../ui/common";
@@ -25,6 +25,18 @@ function cardNoOf(payload: string | undefined): string {
   }
   const cardNo = text.split(".")[0];
   return isId(cardNo) ? cardNo : "";
+}
+
+/**
+ * Until when the card's sign-in is locked, from the error of a sign-in: the fifth wrong PIN
+ * (PIN_WRONG with `lockedUntil`) or any try while locked (429). A lock of the whole network
+ * address (`scope: "address"`) is not the card's and keeps the plain message.
+ */
+function lockedUntil(error: unknown): string | null {
+  if (!(error instanceof ApiError)) return null;
+  const details = error.details as { lockedUntil?: unknown; scope?: unknown };
+  if (details.scope === "address" || typeof details.lockedUntil !== "string") return null;
+  return error.code === "TOO_MANY_ATTEMPTS" || error.code === "PIN_WRONG" ? details.lockedUntil : null;
 }
 
 export default function CardLogin() {
@@ -72,7 +84,14 @@ export default function CardLogin() {
             value={pin()}
             onInput={(e) => setPin(e.currentTarget.value)}
           />
-          <ErrorBox error={action.error()} />
+          <Show when={lockedUntil(action.error())} fallback={<ErrorBox error={action.error()} />}>
+            {(until) => (
+              <div class="error" role="alert" data-testid="card-locked">
+                <Icon name="lock" />
+                <span>{t("inclusion.locked", { until: fmtDate(until(), true) })}</span>
+              </div>
+            )}
+          </Show>
           <button class="big" type="submit" disabled={action.busy()} style={{ "margin-top": "16px" }}>
             <Icon name="lock" />
             {t("login.submit")}

@@ -11,6 +11,8 @@ import { Icon } from "../../ui/icon";
 import { AsOf } from "../../ui/kept";
 import { keptCall, withTimeout } from "../../ui/offline";
 import { isPenalty, PenaltyTag } from "../../ui/points";
+import { ReadAloud } from "../../ui/read-aloud";
+import { balanceSentence, entriesText } from "../../ui/speech";
 import { useHouseholdId } from "./household";
 
 /** One movement in words. The API words each one itself (which deed, which purchase); the kind is the fallback. */
@@ -53,6 +55,10 @@ export default function History() {
         <Icon name="list" /> {t("history.title")}
       </h1>
       <AsOf at={savedAt()} retry={ledger.refetch} />
+      <Show when={ledger.items().length}>
+        {/* The newest entry's balance is the balance now; then the five entries at the top. */}
+        <ReadAloud text={(lang) => `${balanceSentence(ledger.items()[0].balanceAfter, lang)} ${entriesText(ledger.items(), lang)}`} />
+      </Show>
       <ErrorBox error={ledger.error()} />
       <Show when={ledger.error() && !ledger.loading()}>
         <button type="button" class="secondary" onClick={() => ledger.refetch()} data-testid="retry">
