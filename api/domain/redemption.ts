@@ -572,7 +572,9 @@ export async function voidRedemption(db: Db, clock: Clock, actor: Actor, meta: R
   const redemption = await db.query.redemptions.findFirst({ where: and(eq(redemptions.id, redemptionId), eq(redemptions.communityId, actor.communityId)) });
   if (!redemption) throw new DomainError("NOT_FOUND", { redemptionId });
   const original = await db.query.transfers.findFirst({ where: eq(transfers.cause, `redemption:${redemptionId}`) });
-  if (!original) throw new Error("assertion failed: a redemption without its transfer");
+  // An offline redemption whose balance was already empty debited nothing (docs/offline.md): there is
+  // nothing to reverse; the admin writes its shortfall off instead.
+  if (!original) throw new DomainError("CONFLICT", { redemptionId, reason: "nothing was debited (an offline redemption with a shortfall); resolve the shortfall instead" });
   const lines = await db.query.redemptionLines.findMany({ where: eq(redemptionLines.redemptionId, redemptionId), orderBy: asc(redemptionLines.id) });
   const at = isoNow(clock);
   const createdBy = actorRef(actor);
