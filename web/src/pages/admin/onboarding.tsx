@@ -6,7 +6,7 @@
  * below still works).
  */
 import { A } from "@solidjs/router";
-import { createResource, For, Show } from "solid-js";
+import { createResource, For, Show, Suspense } from "solid-js";
 import { onboarding, type OnboardingChecklist } from "../../api";
 import { localWords } from "../../i18n/local";
 import { ready } from "../../ui/common";
@@ -63,38 +63,41 @@ const pageOf: Record<StepKey, string> = {
 export function OnboardingChecklist() {
   const [list] = createResource(() => onboarding.get());
   const steps = () => ready(list)?.steps ?? [];
+  // Its own Suspense: the checklist arrives when it arrives, without holding up (or being held
+  // up by) the dashboard's own figures when the admin comes back to the dashboard.
   return (
-    <Show when={ready(list) && !ready(list)!.done}>
-      <section class="panel onboarding" data-testid="onboarding" aria-labelledby="onboarding-title">
-        <h2 id="onboarding-title" style={{ "margin-top": 0 }}>
-          <Icon name="list" /> {w("title")}
-        </h2>
-        <p class="muted small">
-          {w("hint")} <b>{w("progress", { done: steps().filter((s) => s.done).length, all: steps().length })}</b>
-        </p>
-        <ol class="onboarding-steps">
-          <For each={steps()}>
-            {(step) => (
-              <li classList={{ done: step.done }} data-testid={`onboarding-${step.key}`} data-done={step.done ? "yes" : "no"}>
-                <span class="tick" aria-hidden="true">
-                  <Show when={step.done}>
-                    <Icon name="check" size={20} />
+    <Suspense>
+      <Show when={ready(list) && !ready(list)!.done}>
+        <section class="panel onboarding" data-testid="onboarding" aria-labelledby="onboarding-title">
+          <h2 id="onboarding-title" style={{ "margin-top": 0 }}>
+            <Icon name="list" /> {w("title")}
+          </h2>
+          <p class="muted small">
+            {w("hint")} <b>{w("progress", { done: steps().filter((s) => s.done).length, all: steps().length })}</b>
+          </p>
+          <ol class="onboarding-steps">
+            <For each={steps()}>
+              {(step) => (
+                <li classList={{ done: step.done }} data-testid={`onboarding-${step.key}`} data-done={step.done ? "yes" : "no"}>
+                  <span class="tick" aria-hidden="true">
+                    <Show when={step.done}>
+                      <Icon name="check" size={20} />
+                    </Show>
+                  </span>
+                  <span class="what">
+                    {w(`step.${step.key}`)}
+                    <span class="sr-only">（{step.done ? w("done") : w("todo")}）</span>
+                  </span>
+                  <Show when={!step.done}>
+                    <A class="btn secondary" href={pageOf[step.key]}>
+                      {w("go")}
+                    </A>
                   </Show>
-                </span>
-                <span class="what">
-                  {w(`step.${step.key}`)}
-                  <span class="sr-only">（{step.done ? w("done") : w("todo")}）</span>
-                </span>
-                <Show when={!step.done}>
-                  <A class="btn secondary" href={pageOf[step.key]}>
-                    {w("go")}
-                  </A>
-                </Show>
-              </li>
-            )}
-          </For>
-        </ol>
-        <style>{`
+                </li>
+              )}
+            </For>
+          </ol>
+          <style>{`
 .onboarding-steps { list-style: none; margin: 0; padding: 0; }
 .onboarding-steps li { display: flex; align-items: center; gap: 12px; padding: 8px 0; border-bottom: 1px solid var(--line); }
 .onboarding-steps li:last-child { border-bottom: 0; }
@@ -103,7 +106,8 @@ export function OnboardingChecklist() {
 .onboarding-steps li.done .what { color: var(--muted); text-decoration: line-through; }
 .onboarding-steps .what { flex: 1; font-weight: 600; }
 .onboarding-steps .btn { flex: none; }`}</style>
-      </section>
-    </Show>
+        </section>
+      </Show>
+    </Suspense>
   );
 }

@@ -28,8 +28,8 @@ export function CommunityPage(props: { communityId: string; regions: Region[] })
   const [summary] = createResource(() => ({ id: props.communityId, range: period.range() }), ({ id, range }) => county.summary(id, range));
   // The community's name and township come from the overview of the officer's own region.
   const [row] = createResource(
-    () => props.regions[0]?.id,
-    async (regionId) => (await county.overview(regionId, {})).communities.find((c) => c.id === props.communityId) ?? null,
+    () => (props.regions[0] ? { regionId: props.regions[0].id, communityId: props.communityId } : null),
+    async ({ regionId, communityId }) => (await county.overview(regionId, {})).communities.find((c) => c.id === communityId) ?? null,
   );
   const community = () => ready(row) ?? null;
   const up = () => chainOf(props.regions, community()?.regionId ?? null).at(-1);

@@ -59,8 +59,13 @@ export default function County() {
           <Match when={parts()[0] === "manage"}>
             <Manage regions={items()} refetchRegions={() => void refetch()} />
           </Match>
-          <Match when={parts()[0] === "region" && id()}>{(regionId) => <Overview regionId={regionId()} regions={items()} />}</Match>
-          <Match when={parts()[0] === "community" && id()}>{(communityId) => <CommunityPage communityId={communityId()} regions={items()} />}</Match>
+          {/* Keyed: another id is another page, and its requests never read a stale id. */}
+          <Match when={parts()[0] === "region" && id()} keyed>
+            {(regionId) => <Overview regionId={regionId} regions={items()} />}
+          </Match>
+          <Match when={parts()[0] === "community" && id()} keyed>
+            {(communityId) => <CommunityPage communityId={communityId} regions={items()} />}
+          </Match>
         </Switch>
       </Show>
     </div>
