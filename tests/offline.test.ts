@@ -267,9 +267,9 @@ describe("resolving shortfalls", () => {
     expect(all.body.items.find((i: { id: string }) => i.id === item.id)).toMatchObject({ status: "recovered", remaining: 0 });
     const ledger = await t.call("GET", `/households/${b.id}/ledger`, { token: c.tokens.admin });
     expect(ledger.body.items.filter((e: { description: string }) => e.description.includes("补扣"))).toHaveLength(2);
-    // A stock discrepancy is acknowledged, never "recovered".
-    const stock = (await t.call("GET", "/redemptions/shortfalls", { token: c.tokens.admin })).body.items;
-    expect(stock.every((i: { kind: string }) => i.kind !== "points")).toBe(true);
+    // Recovered: off the open list.
+    const open = (await t.call("GET", "/redemptions/shortfalls", { token: c.tokens.admin })).body.items;
+    expect(open.map((i: { id: string }) => i.id)).not.toContain(item.id);
     await t.ledgerOk(c.communityId);
   });
 
@@ -281,6 +281,48 @@ describe("resolving shortfalls", () => {
     expect(await accountOf(t.db, b.id)).toMatchObject({ balance: 0 });
     const bad = await t.call("POST", `/redemptions/shortfalls/${item.id}/resolve`, { token: c.tokens.admin, body: { action: "forgive", note: "x" } });
     expect(bad.status).toBe(400);
+    await t.ledgerOk(c.communityId);
+  });
+});
+
+describe("the till: barcodes and pinyin initials", () => {
+  it("sets a product barcode with a valid check digit, unique in the shop, and lists initials for the search", async () => {
+    const { c, rice, soap } = await setup();
+    const bad = await t.call("PATCH", `/goods/${rice.id}/barcode`, { token: c.tokens.admin, body: { barcode: "6901234567890" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields).toHaveProperty("barcode");
+    const ok = await t.call("PATCH", `/goods/${rice.id}/barcode`, { token: c.tokens.admin, body: { barcode: "6901234567892" } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ barcode: "6901234567892", initials: "dm" });
+    const taken = await t.call("PATCH", `/goods/${soap.id}/barcode`, { token: c.tokens.admin, body: { barcode: "6901234567892" } });
+    expect(taken.status).toBe(409);
+    expect((await t.call("PATCH", `/goods/${soap.id}/barcode`, { token: c.tokens.clerk, body: { barcode: "4006381333931" } })).status).toBe(403);
+    const list = await t.call("GET", `/goods?shopId=${c.shopId}`, { token: c.tokens.clerk });
+    expect(list.body.items).toContainEqual(expect.objectContaining({ id: rice.id, barcode: "6901234567892", initials: "dm" }));
+    expect(list.body.items).toContainEqual(expect.objectContaining({ id: soap.id, barcode: null, initials: "fz" }));
+    const p = (await pack(c)).body;
+    expect(p.goods).toContainEqual(expect.objectContaining({ id: rice.id, barcode: "6901234567892", initials: "dm" }));
+    const cleared = await t.call("PATCH", `/goods/${rice.id}/barcode`, { token: c.tokens.admin, body: { barcode: null } });
+    expect(cleared.body.barcode).toBeNull();
+  });
+});
+
+describe("voiding an offline redemption", () => {
+  it("reverses what was debited, and refuses (409, not 500) one that debited nothing", async () => {
+    const { c, b, cardB, rice } = await setup();
+    const p = (await pack(c)).body;
+    const at = t.clock.now().toISOString();
+    const paid = await offlineRedeem(c, { qr: cardB.qr, items: [{ goodsId: rice.id, quantity: 2 }], offline: { packId: p.packId, deviceId: "till-1", at, seq: 1 } });
+    // The pack still said 30; 10 are left, so 20 of this basket are short.
+    const short = await offlineRedeem(c, { qr: cardB.qr, items: [{ goodsId: rice.id, quantity: 3 }], offline: { packId: p.packId, deviceId: "till-1", at, seq: 2 } });
+    expect(short.body).toMatchObject({ shortfall: 20, balanceAfter: 0 });
+    const nothing = await offlineRedeem(c, { qr: cardB.qr, items: [{ goodsId: rice.id, quantity: 1 }], offline: { packId: p.packId, deviceId: "till-1", at, seq: 3 } });
+    expect(nothing.body).toMatchObject({ shortfall: 10, balanceAfter: 0 });
+    const refused = await t.call("POST", `/redemptions/${nothing.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } });
+    expect(refused.status).toBe(409);
+    const voided = await t.call("POST", `/redemptions/${paid.body.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } });
+    expect(voided.status).toBe(200);
+    expect(await accountOf(t.db, b.id)).toMatchObject({ balance: 20 });
     await t.ledgerOk(c.communityId);
   });
 });

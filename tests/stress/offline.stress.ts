@@ -54,7 +54,8 @@ describe(`${devices} devices × ${perDevice} offline redemptions synced while a 
     const totalOf = (items: Array<{ goodsId: string; quantity: number }>) => items.reduce((n, i) => n + goods.find((g) => g.id === i.goodsId)!.points * i.quantity, 0);
 
     // Each device takes its pack, then "goes offline" and makes its redemptions in order.
-    const queues = [];
+    type Queued = { d: number; key: string; household: number; total: number; body: { qr: string; items: Array<{ goodsId: string; quantity: number }>; offline: { packId: string; deviceId: string; at: string; seq: number } } };
+    const queues: Queued[][] = [];
     for (let d = 0; d < devices; d++) {
       const deviceId = `stress-dev-${d}`;
       const pack = await must(server.call("GET", `/shops/${community.shopId}/offline-pack?deviceId=${deviceId}`, { token: community.clerks[d] }), 200);
@@ -69,7 +70,7 @@ describe(`${devices} devices × ${perDevice} offline redemptions synced while a 
       );
     }
 
-    const send = (q: (typeof queues)[number][number]) => server.call("POST", "/redemptions", { token: community.clerks[q.d], headers: { "idempotency-key": q.key }, body: q.body });
+    const send = (q: Queued) => server.call("POST", "/redemptions", { token: community.clerks[q.d], headers: { "idempotency-key": q.key }, body: q.body });
     const answers = new Map<string, Array<{ status: number; body: any }>>();
     const online: Array<{ status: number; body: any }> = [];
     const started = Date.now();

@@ -220,6 +220,8 @@ export const goods = {
   /** 进货: one delivery; the same `idempotencyKey` on a retry answers the first record. */
   stockIn: (id: string, body: StockInBody, idempotencyKey: string) =>
     send(() => api.goods[":id"]["stock-in"].$post({ param: { id: segment(id) }, json: body, header: { "idempotency-key": idempotencyKey } })),
+  /** The product barcode (EAN-13 / UPC), checked by the server; null clears it. */
+  setBarcode: (id: string, barcode: string | null) => send(() => api.goods[":id"].barcode.$patch({ param: { id: segment(id) }, json: { barcode } })),
   /** 库存台账 and 进货台账 over a period of China days (`YYYY-MM-DD`). */
   ledger: (filter: StockLedgerQuery = {}) => send(() => api.goods["stock-ledger"].$get({ query: query(filter) })),
 };

@@ -4,6 +4,7 @@
  */
 import { A } from "@solidjs/router";
 import { createResource, createSignal, For } from "solid-js";
+import { isProductBarcode } from "../../../../shared/barcode";
 import { limits } from "../../../../shared/limits";
 import { goods, shops, type Goods } from "../../api";
 import { t } from "../../i18n";
@@ -49,6 +50,16 @@ export default function GoodsPage() {
     setDeltas({ ...deltas(), [id]: 0 });
     await refetch();
   });
+  // 商品条码: checked here (check digit) and again by the server, which also keeps it unique per shop.
+  const [barcodes, setBarcodes] = createSignal<Record<string, string>>({});
+  const saveBarcode = createAction(async (id: string) => {
+    const code = barcodes()[id] ?? "";
+    if (code && !isProductBarcode(code)) throw new Error(t("till.barcodeBad"));
+    await goods.setBarcode(id, code || null);
+    const { [id]: _saved, ...rest } = barcodes();
+    setBarcodes(rest);
+    await refetch();
+  });
   const columns: Column<Goods>[] = [
     { header: () => t("goodsAdmin.name"), cell: (g) => g.name, sortBy: (g) => g.name },
     { header: () => t("goodsAdmin.points"), cell: (g) => g.points, sortBy: (g) => g.points },
@@ -71,6 +82,28 @@ export default function GoodsPage() {
           />
           <button class="secondary" style={{ flex: "none" }} disabled={!deltas()[g.id] || restock.busy()} onClick={() => void restock.run(g.id)}>
             <Icon name="box" /> {t("goodsAdmin.apply")}
+          </button>
+        </div>
+      ),
+    },
+    {
+      header: () => t("till.barcode"),
+      cell: (g) => (
+        <div class="row">
+          <label class="sr-only" for={`b-${g.id}`}>
+            {t("till.barcode")}
+          </label>
+          <input
+            id={`b-${g.id}`}
+            inputmode="numeric"
+            maxlength={13}
+            style={{ width: "160px", flex: "none" }}
+            data-testid="goods-barcode"
+            value={barcodes()[g.id] ?? g.barcode ?? ""}
+            onInput={(e) => setBarcodes({ ...barcodes(), [g.id]: e.currentTarget.value.replace(/\D/g, "") })}
+          />
+          <button class="secondary" style={{ flex: "none" }} disabled={barcodes()[g.id] === undefined || saveBarcode.busy()} onClick={() => void saveBarcode.run(g.id)} data-testid="goods-barcode-save">
+            {t("common.save")}
           </button>
         </div>
       ),
@@ -104,8 +137,8 @@ export default function GoodsPage() {
           </div>
         </Field>
       </div>
-      <ErrorBox error={shopList.error ?? list.error ?? addShop.error() ?? restock.error()} />
-      <DataTable rows={ready(list)?.items ?? []} columns={columns} label={t("admin.goods")} loading={list.loading} filter={(g, text) => g.name.toLowerCase().includes(text)} />
+      <ErrorBox error={shopList.error ?? list.error ?? addShop.error() ?? restock.error() ?? saveBarcode.error()} />
+      <DataTable rows={ready(list)?.items ?? []} columns={columns} label={t("admin.goods")} loading={list.loading} filter={(g, text) => g.name.toLowerCase().includes(text) || g.initials.startsWith(text) || g.barcode === text} />
       <FormPanel title={t("goodsAdmin.add")} submit={t("goodsAdmin.add")} submitIcon="plus" busy={create.busy()} disabled={!activeShop()} error={create.error()} onSubmit={() => void create.run()}>
         <div class="row">
           <Field id="g-name" label={t("goodsAdmin.name")}>

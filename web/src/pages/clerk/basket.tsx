@@ -3,6 +3,7 @@
  * confirm button, which stays at the bottom of the screen while the goods scroll on a phone.
  */
 import { createSignal, For, Show } from "solid-js";
+import { limits } from "../../../../shared/limits";
 import type { Goods, ResolvedCard } from "../../api";
 import { fmtPoints, t } from "../../i18n";
 import { ErrorBox } from "../../ui/common";
@@ -13,7 +14,7 @@ import { ShowResident } from "../../ui/show-resident";
 export type CounterGoods = Pick<Goods, "id" | "name" | "points" | "stock" | "unit">;
 export type Line = { goods: CounterGoods; quantity: number };
 
-export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g: CounterGoods) => void; onRemove: (g: CounterGoods) => void; error: unknown; offline?: boolean }) {
+export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g: CounterGoods) => void; onRemove: (g: CounterGoods) => void; onSet: (g: CounterGoods, quantity: number) => void; error: unknown; offline?: boolean }) {
   const c = () => props.card;
   const [showing, setShowing] = createSignal(false);
   return (
@@ -46,9 +47,23 @@ export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g:
         <For each={props.basket} fallback={<li class="muted">{t("clerk.basketEmpty")}</li>}>
           {(line) => (
             <li>
-              <span class="name">
-                {line.goods.name} × {line.quantity}
-              </span>
+              <span class="name">{line.goods.name} ×</span>
+              {/* A typed quantity (10 packets of noodles are not ten taps). */}
+              <input
+                class="qty"
+                type="number"
+                inputmode="numeric"
+                min="1"
+                max={Math.min(limits.basketQuantityMax, line.goods.stock)}
+                aria-label={t("till.quantity", { name: line.goods.name })}
+                data-testid="basket-quantity"
+                value={line.quantity}
+                style={{ width: "72px", flex: "none" }}
+                onChange={(e) => {
+                  const n = Math.trunc(Number(e.currentTarget.value));
+                  props.onSet(line.goods, Number.isFinite(n) ? n : line.quantity);
+                }}
+              />
               <b>{fmtPoints(line.goods.points * line.quantity)}</b>
               <button class="plain" aria-label={t("clerk.less", { name: line.goods.name })} onClick={() => props.onRemove(line.goods)}>
                 <Icon name="minus" />

@@ -18,7 +18,7 @@ export function goodsMatch(g: ShelfGoods, text: string): boolean {
   return g.name.toLowerCase().includes(q) || (!!g.initials && g.initials.startsWith(q)) || (!!g.barcode && g.barcode === q);
 }
 
-export function GoodsPanel(props: { goods: ShelfGoods[]; error: unknown; enabled: boolean; onAdd: (g: CounterGoods) => void }) {
+export function GoodsPanel(props: { goods: ShelfGoods[]; error: unknown; enabled: boolean; onAdd: (g: CounterGoods) => void; searchRef?: (el: HTMLInputElement) => void }) {
   const [search, setSearch] = createSignal("");
   const shown = () => props.goods.filter((g) => goodsMatch(g, search()));
   return (
@@ -40,7 +40,7 @@ export function GoodsPanel(props: { goods: ShelfGoods[]; error: unknown; enabled
         }}
       >
         <label for="goods-search">{t("till.search")}</label>
-        <input id="goods-search" data-testid="goods-search" autocomplete="off" value={search()} onInput={(e) => setSearch(e.currentTarget.value)} />
+        <input id="goods-search" ref={props.searchRef} data-testid="goods-search" autocomplete="off" value={search()} onInput={(e) => setSearch(e.currentTarget.value)} />
       </form>
       <div class="goods-grid">
         <For each={shown()}>

@@ -101,6 +101,7 @@ export default function Clerk() {
     return pack.goods.map((g) => ({ ...g, stock: Math.max(g.stock - (queued.get(g.id) ?? 0), 0) }));
   });
   let scanInput: HTMLInputElement | undefined;
+  let goodsSearch: HTMLInputElement | undefined;
 
   // The server counts a community's days in China time (`?date=YYYY-MM-DD`); so does the counter,
   // or from 00:00 to 08:00 Beijing time "today" would be yesterday's UTC date.
@@ -118,6 +119,8 @@ export default function Clerk() {
     setBasket([]);
     setKey(newKey());
     setCamera(false);
+    // The next scan is a product's barcode: the USB scanner types into the goods search.
+    queueMicrotask(() => goodsSearch?.focus());
   }
 
   /** The card checked against the pack by the SHA-256 of the scanned text, with the offline balance. */
@@ -241,6 +244,15 @@ export default function Clerk() {
       setBasket([...lines, { goods: g, quantity: 1 }]);
     }
   }
+  /** A typed quantity: within 1 … the stock (and the basket's limit); 0 or less takes the line out. */
+  function setQuantity(g: CounterGoods, quantity: number) {
+    const most = Math.min(limits.basketQuantityMax, g.stock);
+    setBasket(
+      basket()
+        .map((l) => (l.goods.id === g.id ? { ...l, quantity: Math.min(quantity, most) } : l))
+        .filter((l) => l.quantity > 0),
+    );
+  }
   function remove(g: CounterGoods) {
     setBasket(
       basket()
@@ -321,10 +333,10 @@ export default function Clerk() {
                       />
                     }
                   >
-                    {(c) => <Customer card={c()} basket={basket()} onAdd={add} onRemove={remove} offline={!!identity()?.offline} error={pinOpen() ? null : confirm.error()} />}
+                    {(c) => <Customer card={c()} basket={basket()} onAdd={add} onRemove={remove} onSet={setQuantity} offline={!!identity()?.offline} error={pinOpen() ? null : confirm.error()} />}
                   </Show>
                 </section>
-                <GoodsPanel goods={shelf()} error={offline.down() ? null : goodsList.error} enabled={!!card()} onAdd={add} />
+                <GoodsPanel goods={shelf()} error={offline.down() ? null : goodsList.error} enabled={!!card()} onAdd={add} searchRef={(el) => (goodsSearch = el)} />
                 <Show when={card()}>
                   {(c) => <CounterBar total={total()} items={itemCount()} balance={c().balance} busy={confirm.busy()} onConfirm={startConfirm} onCancel={nextCustomer} />}
                 </Show>
