@@ -31,8 +31,13 @@ export interface StreamSheet {
 
 const encoder = new TextEncoder();
 
+/** Anything `xmlText` must change: markup characters, controls, lone surrogates' halves, U+FFFE/F. */
+const needsEscape = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** XML text: the five escapes, and characters XML 1.0 cannot hold dropped. */
 export function xmlText(value: string): string {
+  // Most text (names, rules, dates) needs nothing: skip the replacements.
+  if (!needsEscape.test(value)) return value;
   return value
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
     .replace(/&/g, "&amp;")
@@ -48,6 +53,9 @@ function columnName(index: number): string {
   return name;
 }
 
+/** Column letters of the first 64 columns, worked out once: every cell names its column. */
+const columnNames = Array.from({ length: 64 }, (_, i) => columnName(i));
+
 function cellXml(value: StreamCell, ref: string, style: number): string {
   const s = style ? ` s="${style}"` : "";
   if (value === null || value === "") return "";
@@ -57,7 +65,9 @@ function cellXml(value: StreamCell, ref: string, style: number): string {
 
 /** One `<row>`: row numbers count from 1; style 1 is bold (the header). */
 export function rowXml(cells: StreamCell[], rowNumber: number, style = 0): string {
-  return `<row r="${rowNumber}">${cells.map((v, i) => cellXml(v, `${columnName(i)}${rowNumber}`, style)).join("")}</row>`;
+  let xml = `<row r="${rowNumber}">`;
+  for (let i = 0; i < cells.length; i++) xml += cellXml(cells[i], `${columnNames[i] ?? columnName(i)}${rowNumber}`, style);
+  return `${xml}</row>`;
 }
 
 const contentTypes = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
