@@ -32,6 +32,7 @@ import { officersRoutes, regionsRoutes } from "./routes/regions";
 import { reportsRoutes } from "./routes/reports";
 import { rulesRoutes } from "./routes/rules";
 import { settingsRoutes } from "./routes/settings";
+import { settlementsRoutes } from "./routes/settlements";
 import { shopsRoutes } from "./routes/shops";
 import { topupsRoutes } from "./routes/topups";
 import { userRoutes } from "./routes/users";
@@ -67,6 +68,7 @@ function buildApi(deps: AppDeps) {
     .route("/me", meRoutes)
     .route("/users", userRoutes)
     .route("/shops", shopsRoutes)
+    .route("/settlements", settlementsRoutes)
     .route("/shops", offlinePackRoutes)
     .route("/households", householdsRoutes)
     .route("/households", householdCardRoutes)

@@ -24,7 +24,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { num, rowsOf, type Row } from "../../db/sql";
 import { isoNow, type Clock } from "./clock";
-import { checkLedger, pointFlows, type LedgerCheck, type Statement } from "./ledger";
+import { checkLedger, pointFlows, settlementFigures, settlementTotals, type LedgerCheck, type Statement } from "./ledger";
 
 /** Ids per verified range: one range is re-summed per check (a few ms at this size). */
 export const ledgerRangeSpan = 32_768;
@@ -112,7 +112,7 @@ export async function checkLedgerIncremental(db: Db, clock: Clock, communityId: 
   // One read batch, so every figure comes from the same snapshot of the database.
   const [bounds, totals, drift, unbalanced, negative, newKinds, oldest] = await db.batch([
     db.run(sql`SELECT (SELECT COALESCE(MAX(seq), 0) FROM postings) AS seq, (SELECT COALESCE(MAX(rowid), 0) FROM transfers) AS rowid`),
-    db.run(sql`SELECT COALESCE(SUM(balance), 0) AS sum_all, COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding
+    db.run(sql`SELECT COALESCE(SUM(balance), 0) AS sum_all, COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding, ${settlementTotals}
       FROM accounts WHERE community_id = ${communityId}`),
     db.run(sql`SELECT a.id, a.balance, COALESCE(v.total, 0) + COALESCE(n.total, 0) AS total FROM accounts a
       LEFT JOIN ledger_check_accounts v ON v.account_id = a.id
@@ -148,11 +148,14 @@ export async function checkLedgerIncremental(db: Db, clock: Clock, communityId: 
   }
   const byKind = new Map(Object.entries(mark.totalsByKind));
   for (const r of rowsOf(newKinds)) byKind.set(String(r.kind), (byKind.get(String(r.kind)) ?? 0) + num(r.total));
+  const flows = pointFlows([...byKind].map(([kind, total]) => ({ kind, total })));
+  const settlement = settlementFigures(totalsRow, flows.redeemed, problems);
   const result: LedgerCheck = {
     ok: problems.length === 0,
     sumOfBalances,
-    ...pointFlows([...byKind].map(([kind, total]) => ({ kind, total }))),
+    ...flows,
     outstanding: num(totalsRow.outstanding),
+    ...settlement,
     problems,
   };
   if (!result.ok) return result;

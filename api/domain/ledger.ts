@@ -79,6 +79,10 @@ export interface LedgerCheck {
   deducted: number;
   redeemed: number;
   outstanding: number;
+  /** Points the community has settled with its shops (the settled account; settlements.ts). */
+  settled: number;
+  /** Points redeemed and not yet settled: the sum of the shops' balances. */
+  unsettled: number;
   problems: string[];
 }
 
@@ -97,6 +101,21 @@ export function pointFlows(totalsByKind: Row[]): { issued: number; deducted: num
   };
 }
 
+/** The accounts' settlement totals, as columns `unsettled` and `settled` of a query over `accounts`. */
+export const settlementTotals = sql`COALESCE(SUM(CASE WHEN kind = 'shop' THEN balance END), 0) AS unsettled,
+  COALESCE(SUM(CASE WHEN kind = 'settled' THEN balance END), 0) AS settled`;
+
+/**
+ * Settled (the settled account) and unsettled (the shops' balances) from a row with
+ * `settlementTotals`; a problem when they do not add up to what was redeemed (net of voids).
+ */
+export function settlementFigures(row: Row, redeemed: number, problems: string[]): { settled: number; unsettled: number } {
+  const settled = num(row.settled);
+  const unsettled = num(row.unsettled);
+  if (redeemed !== settled + unsettled) problems.push(`redeemed ${redeemed} is not settled ${settled} + unsettled ${unsettled}`);
+  return { settled, unsettled };
+}
+
 /**
  * Recomputes the community's ledger from its entries: all accounts sum to zero, every balance
  * equals the sum of its postings, every transfer's postings sum to zero, no household or shop
@@ -105,7 +124,7 @@ export function pointFlows(totalsByKind: Row[]): { issued: number; deducted: num
 export async function checkLedger(db: Db, communityId: string): Promise<LedgerCheck> {
   const [totals, drift, unbalanced, negative, flows] = await db.batch([
     db.run(sql`SELECT COALESCE(SUM(balance), 0) AS sum_all,
-        COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding
+        COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding, ${settlementTotals}
       FROM accounts WHERE community_id = ${communityId}`),
     db.run(sql`SELECT a.id, a.balance, COALESCE(p.total, 0) AS total FROM accounts a
       LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings WHERE community_id = ${communityId} GROUP BY account_id) p
@@ -126,11 +145,14 @@ export async function checkLedger(db: Db, communityId: string): Promise<LedgerCh
   ];
   const sumOfBalances = num(totalsRow.sum_all);
   if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
+  const pointsFlowed = pointFlows(rowsOf(flows));
+  const settlement = settlementFigures(totalsRow, pointsFlowed.redeemed, problems);
   return {
     ok: problems.length === 0,
     sumOfBalances,
-    ...pointFlows(rowsOf(flows)),
+    ...pointsFlowed,
     outstanding: num(totalsRow.outstanding),
+    ...settlement,
     problems,
   };
 }

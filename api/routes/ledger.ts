@@ -33,6 +33,8 @@ const LedgerCheckSchema = z
     deducted: z.number().int(),
     redeemed: z.number().int(),
     outstanding: z.number().int(),
+    settled: z.number().int().openapi({ description: "Points settled with the shops (confirmed statements)" }),
+    unsettled: z.number().int().openapi({ description: "Points redeemed not yet settled: the sum of the shops' balances; redeemed = settled + unsettled" }),
     problems: z.array(z.string()),
   })
   .openapi("LedgerCheck");

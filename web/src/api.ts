@@ -209,6 +209,22 @@ export const shops = {
   offlinePack: (shopId: string, deviceId: string) => send(() => api.shops[":id"]["offline-pack"].$get({ param: { id: segment(shopId) }, query: { deviceId } })),
 };
 
+/** A shop's statement (结算单) as the server answers it. */
+export type Settlement = Success<Awaited<ReturnType<(typeof api.settlements)[":id"]["$get"]>>>;
+
+/** 结算 with the partner shops (issue 12): the admin's desk; a clerk lists its own shop's. */
+export const settlements = {
+  shops: () => send(() => api.settlements.shops.$get()),
+  list: (filter: { shopId?: string; status?: "draft" | "confirmed" | "paid" } = {}) => send(() => api.settlements.$get({ query: query(filter) })),
+  get: (id: string) => send(() => api.settlements[":id"].$get({ param: { id: segment(id) } })),
+  create: (shopId: string, to: string) => send(() => api.settlements.$post({ json: { shopId, to } })),
+  confirm: (id: string) => send(() => api.settlements[":id"].confirm.$post({ param: { id: segment(id) } })),
+  pay: (id: string, reference: string) => send(() => api.settlements[":id"].pay.$post({ param: { id: segment(id) }, json: { reference } })),
+  discard: (id: string) => send(() => api.settlements[":id"].$delete({ param: { id: segment(id) } })),
+  /** The statement as a workbook, for a download link. */
+  xlsxUrl: (id: string) => `/api/settlements/${segment(id)}.xlsx`,
+};
+
 type NewGoods = Parameters<typeof api.goods.$post>[0]["json"];
 type StockInBody = Parameters<(typeof api.goods)[":id"]["stock-in"]["$post"]>[0]["json"];
 export type StockLedgerQuery = { from?: string; to?: string; goodsId?: string; shopId?: string };

@@ -31,6 +31,7 @@ const sections: { path: string; icon: IconName; key: Exclude<keyof Dictionary["a
   { path: "settings", icon: "settings", key: "settings", page: lazy(() => import("./settings")) },
   { path: "register", icon: "file", key: "register", page: lazy(() => import("../books/register-book")) },
   { path: "monthly", icon: "chart", key: "monthly", page: lazy(() => import("./monthly")) },
+  { path: "settlements", icon: "briefcase", key: "settlements", page: lazy(() => import("./settlements")) },
   { path: "audit", icon: "list", key: "audit", page: lazy(() => import("./audit")) },
 ];
 

@@ -24,6 +24,7 @@ import { GoodsPanel } from "./goods-panel";
 import { counterError, groupCardNo } from "./messages";
 import { PinPad } from "./pin-pad";
 import { ReceiptSlip } from "./receipt";
+import { ShopStatements } from "./settlements";
 import { createOfflineCounter, isNetworkError, OfflineBanner } from "./offline-counter";
 import { balanceOffline, enqueue, packExpired, sha256Hex, spentOn } from "./offline-store";
 import "./counter.css";
@@ -366,6 +367,9 @@ export default function Clerk() {
               </Show>
             </Show>
             <DayList rows={dayItems()} onSheet={() => openSheet({ date: chinaDay(new Date()), clerkId: user()?.role === "clerk" ? user()!.id : undefined })} />
+            <Show when={user()?.role === "clerk"}>
+              <ShopStatements />
+            </Show>
           </>
         }
       >
