@@ -7,6 +7,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { readSheet } from "read-excel-file/universal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../api/app";
+import { streamXlsx } from "../api/domain/xlsx-stream";
 import { addGoods, addHousehold, issueCardFor, testConfig } from "./support/fixtures";
 import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
 
@@ -82,6 +83,21 @@ async function month(code: string) {
   await ok(t.call("POST", `/redemptions/${voided.id}/void`, { token: c.tokens.admin, body: { reason: "退货" } }));
   return { c, households: { a, b, c: h3 }, batch };
 }
+
+describe("the streamed workbook", () => {
+  it("writes text as text (markup escaped, characters XML cannot hold dropped, emoji kept) and numbers as numbers, batch after batch", async () => {
+    const batches = [[["A&B <c> \"d\"", 1, null, "=1+1"]], [["tab\there\u0001\u0008x", -2, "家👍", "@SUM(A1)"]], []];
+    const stream = streamXlsx({ name: "测试[1]", widths: [10, 10, 10, 10], header: ["一", "二", "三", "四"], next: async () => batches.shift() ?? [] });
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    const rows = await readSheet(bytes.buffer);
+    expect(rows).toEqual([
+      ["一", "二", "三", "四"],
+      ['A&B <c> "d"', 1, null, "=1+1"],
+      ["tab\therex", -2, "家👍", "@SUM(A1)"],
+    ]);
+    expect(strFromU8(unzipSync(bytes)["xl/worksheets/sheet1.xml"])).not.toMatch(/<f[ >]/);
+  });
+});
 
 describe("the register book", () => {
   it("lists every entry in register-number order with its outcome, as the applications say, and the XLSX reads back the same", async () => {
