@@ -67,6 +67,14 @@ function Balance(props: { household: Household; rank: number | undefined }) {
           )}
         </Show>
       </div>
+      {/* Points expiry (issue 12): what runs out within 60 days, said in words (a kept copy may predate it). */}
+      <For each={props.household.expiring ?? []}>
+        {(e) => (
+          <p class="expiring" role="note" data-testid="expiring">
+            <Icon name="clock" size={20} /> {t("settle.expiring", { points: fmtPoints(e.points), on: fmtDate(`${e.on}T12:00:00+08:00`) })}
+          </p>
+        )}
+      </For>
     </section>
   );
 }
