@@ -29,6 +29,11 @@ export interface OfficerActor {
   sessionId: string;
 }
 
+/** An officer as an audit log names it: `user:<id>`, role officer. */
+export function officerRef(officer: OfficerActor): { ref: string; role: "officer" } {
+  return { ref: `user:${officer.id}`, role: "officer" };
+}
+
 /** `user:<id>` or `household:<id>`: how history records who did something. */
 export function actorRef(actor: Actor): string {
   return `${actor.kind}:${actor.id}`;

@@ -9,7 +9,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { likeEscape, strOrNull } from "../../db/sql";
+import { likeEscape, num, strOrNull, type Row } from "../../db/sql";
 import { chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import type { Statement } from "./ledger";
@@ -195,4 +195,66 @@ function parseDetails(value: unknown): Record<string, unknown> | null {
   } catch {
     return { value: String(value) };
   }
+}
+
+/**
+ * The region's audit log: what officers do above the communities (sign-ins, failed ones and
+ * locks, townships, officer accounts, communities created and moved), append-only like the
+ * communities' log. A community's own log also names the officer for what touched it.
+ */
+export function regionAuditStatement(
+  db: Db,
+  who: { ref: string; role: string },
+  meta: RequestMeta | null,
+  at: string,
+  event: AuditEvent,
+  regionId: string,
+): Statement {
+  return db.run(sql`INSERT INTO region_audit_log (region_id, actor, actor_role, action, target_type, target_id, details, ip, user_agent, created_at)
+    VALUES (${regionId}, ${who.ref}, ${who.role}, ${event.action}, ${event.targetType}, ${event.targetId ?? null},
+      ${event.details ? JSON.stringify(event.details) : null}, ${meta?.ip ?? null}, ${meta?.userAgent ?? null}, ${at})`);
+}
+
+export interface RegionAuditEntry {
+  seq: number;
+  at: string;
+  regionId: string;
+  regionName: string;
+  actor: string;
+  actorRole: string;
+  /** The officer's name (null when the row names no known account, e.g. an unknown username). */
+  actorName: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, unknown> | null;
+  ip: string | null;
+}
+
+/** The log of a region and the townships below it, newest first, keyset-paged on `seq`. */
+export async function listRegionAudit(db: Db, regionId: string, query: { cursor: number | null; limit: number }): Promise<{ items: RegionAuditEntry[]; nextCursor: string | null }> {
+  const rows = await db.all<Row>(sql`SELECT l.seq, l.created_at, l.region_id, r.name AS region_name, l.actor, l.actor_role, u.name AS actor_name,
+      l.action, l.target_type, l.target_id, l.details, l.ip
+    FROM region_audit_log l
+    JOIN regions r ON r.id = l.region_id
+    LEFT JOIN users u ON l.actor = 'user:' || u.id
+    WHERE (l.region_id = ${regionId} OR r.parent_id = ${regionId})
+      ${query.cursor === null ? sql`` : sql`AND l.seq < ${query.cursor}`}
+    ORDER BY l.seq DESC LIMIT ${query.limit + 1}`);
+  const items = rows.slice(0, query.limit).map((r) => ({
+    seq: num(r.seq),
+    at: String(r.created_at),
+    regionId: String(r.region_id),
+    regionName: String(r.region_name),
+    actor: String(r.actor),
+    actorRole: String(r.actor_role),
+    actorName: strOrNull(r.actor_name),
+    action: String(r.action),
+    targetType: String(r.target_type),
+    targetId: strOrNull(r.target_id),
+    details: r.details ? (JSON.parse(String(r.details)) as Record<string, unknown>) : null,
+    ip: strOrNull(r.ip),
+  }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? String(last.seq) : null };
 }

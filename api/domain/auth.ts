@@ -10,7 +10,7 @@ import type { Role, StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import type { Actor, OfficerActor, RequestMeta } from "./actor";
 import { claimAddressAttempt, claimAttempt, clearAttemptsStatement, cardSubject, loginSubject, releaseAddressAttemptStatement, type ClaimedAttempt } from "./attempts";
-import { auditStatement, type AuditSubject } from "./audit";
+import { auditStatement, regionAuditStatement, type AuditSubject } from "./audit";
 import { addHours, isoNow, type Clock } from "./clock";
 import { decoyHash, randomToken, sha256Hex, verifySecret } from "./crypto";
 import { assert, DomainError } from "./errors";
@@ -96,6 +96,17 @@ async function auditFailure(db: Db, clock: Clock, meta: RequestMeta, who: AuditS
   await db.batch(statements as [Statement, ...Statement[]]);
 }
 
+/** `auditFailure` for an officer, in its region's log. */
+async function auditRegionFailure(db: Db, clock: Clock, meta: RequestMeta, userId: string, regionId: string, claimed: ClaimedAttempt, max: number) {
+  const at = isoNow(clock);
+  const who = { ref: `user:${userId}`, role: "officer" };
+  const statements: Statement[] = [
+    regionAuditStatement(db, who, meta, at, { action: "auth.login_failed", targetType: "user", targetId: userId, details: { attempt: claimed.attempt, of: max } }, regionId),
+  ];
+  if (claimed.last) statements.push(regionAuditStatement(db, who, meta, at, { action: "auth.locked", targetType: "user", targetId: userId, details: { lockedUntil: claimed.lockedUntil } }, regionId));
+  await db.batch(statements as [Statement, ...Statement[]]);
+}
+
 /**
  * Staff sign-in by username and password. The attempt is counted before the password is
  * checked (see attempts.ts); too many lock the username for a while, known or not.
@@ -107,8 +118,9 @@ export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, userna
   const claimed = await claimAttempt(db, clock, subject);
   const ok = await verifySecret(password, user?.passwordHash ?? decoyHash);
   if (!user || !ok || !user.active) {
-    // An officer has no community whose audit log could hold the failure; its lock still counts.
     if (user?.communityId) await auditFailure(db, clock, meta, { ref: `user:${user.id}`, role: user.role, communityId: user.communityId }, { type: "user", id: user.id }, claimed, subject.max);
+    // An officer belongs to no community: its failures go to its region's log.
+    else if (user?.regionId) await auditRegionFailure(db, clock, meta, user.id, user.regionId, claimed, subject.max);
     throw new DomainError("BAD_CREDENTIALS");
   }
   if (user.role === "officer" || user.communityId === null) return loginOfficer(db, clock, meta, user, subject);
@@ -128,7 +140,12 @@ export async function loginStaff(db: Db, clock: Clock, meta: RequestMeta, userna
 async function loginOfficer(db: Db, clock: Clock, meta: RequestMeta, user: typeof users.$inferSelect, subject: ReturnType<typeof loginSubject>) {
   assert(user.role === "officer" && user.regionId !== null, "an officer has a region");
   const session = await newSession(db, clock, { communityId: null, role: "officer", userId: user.id });
-  await db.batch(withoutNulls([session.statement, clearAttemptsStatement(db, subject), releaseAddressAttemptStatement(db, meta)]));
+  await db.batch(withoutNulls([
+    session.statement,
+    clearAttemptsStatement(db, subject),
+    releaseAddressAttemptStatement(db, meta),
+    regionAuditStatement(db, { ref: `user:${user.id}`, role: "officer" }, meta, isoNow(clock), { action: "auth.login", targetType: "user", targetId: user.id }, user.regionId),
+  ]));
   return { token: session.token, user: toAccount(user) };
 }
 

@@ -11,8 +11,8 @@ import { isoNow, newId, type Clock } from "./clock";
 import { hashSecret, randomToken } from "./crypto";
 import { issuanceAccountId, openAccountStatement, type Statement } from "./ledger";
 import { DomainError, violatedConstraint } from "./errors";
-import type { Actor, OfficerActor, RequestMeta } from "./actor";
-import { auditStatement, type AuditSubject } from "./audit";
+import { officerRef, type Actor, type OfficerActor, type RequestMeta } from "./actor";
+import { auditStatement, regionAuditStatement, type AuditSubject } from "./audit";
 import { getRegion, isWithin, regionOver } from "./regions";
 import { ruleCatalogue } from "./rule-catalogue";
 
@@ -79,6 +79,7 @@ export async function createCommunity(db: Db, clock: Clock, input: NewCommunity,
         targetId: communityId,
         details: { name: input.name, code: input.code, regionId: input.regionId ?? null, admin: input.admin.username },
       }),
+      regionAuditStatement(db, officerRef(by.officer), by.meta, at, { action: "community.create", targetType: "community", targetId: communityId, details: { name: input.name, code: input.code } }, input.regionId ?? by.officer.regionId),
     );
   }
   await db.batch(statements);
@@ -135,6 +136,7 @@ export async function moveCommunity(db: Db, clock: Clock, officer: OfficerActor,
   await db.batch([
     db.update(communities).set({ regionId: region.id }).where(eq(communities.id, community.id)),
     auditStatement(db, officerSubject(officer, community.id), meta, at, { action: "community.move", targetType: "community", targetId: community.id, details: { from: community.regionId, to: region.id } }),
+    regionAuditStatement(db, officerRef(officer), meta, at, { action: "community.move", targetType: "community", targetId: community.id, details: { name: community.name, from: community.regionId, to: region.id } }, officer.regionId),
   ]);
   return view;
 }

@@ -8,7 +8,8 @@ import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { regions, users } from "../../db/schema";
 import type { RegionKind } from "../../shared/regions";
-import type { OfficerActor } from "./actor";
+import { officerRef, type OfficerActor, type RequestMeta } from "./actor";
+import { regionAuditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
 import { hashSecret } from "./crypto";
 import { DomainError, violatedConstraint } from "./errors";
@@ -69,14 +70,17 @@ function duplicateName(err: unknown, lang: "zh" | "en"): DomainError | null {
  * Adds a township (乡镇 / 街道) to a county the officer oversees. Regions have two levels, so a
  * township officer adds none (400 naming `parentId`).
  */
-export async function createTownship(db: Db, clock: Clock, officer: OfficerActor, input: { name: string; parentId?: string }, lang: "zh" | "en"): Promise<Region> {
+export async function createTownship(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, input: { name: string; parentId?: string }, lang: "zh" | "en"): Promise<Region> {
   const parent = await regionOver(db, officer, input.parentId ?? officer.regionId);
   if (parent.kind !== "county") {
     throw new DomainError("VALIDATION_FAILED", { fields: { parentId: lang === "en" ? "a township lies directly in a county" : "乡镇（街道）只能直接设在县下" } });
   }
   const row = { id: newId(), name: input.name, kind: "township" as const, parentId: parent.id, createdAt: isoNow(clock) };
   try {
-    await db.insert(regions).values(row);
+    await db.batch([
+      db.insert(regions).values(row),
+      regionAuditStatement(db, officerRef(officer), meta, row.createdAt, { action: "region.create", targetType: "region", targetId: row.id, details: { name: row.name } }, parent.id),
+    ]);
   } catch (err) {
     throw duplicateName(err, lang) ?? err;
   }

@@ -9,9 +9,9 @@ import type { Db } from "../../db/client";
 import { shops, users } from "../../db/schema";
 import type { StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
-import type { Actor, OfficerActor, RequestMeta } from "./actor";
+import { officerRef, type Actor, type OfficerActor, type RequestMeta } from "./actor";
 import { toAccount, toStaffUser, type Account, type StaffUser } from "./auth";
-import { auditStatement } from "./audit";
+import { auditStatement, regionAuditStatement } from "./audit";
 import { isoNow, newId, type Clock } from "./clock";
 import { hashSecret } from "./crypto";
 import { DomainError, violatedConstraint } from "./errors";
@@ -80,7 +80,7 @@ export interface NewOfficer {
  * An officer account for the caller's region or a township in it (乡镇 officers under a county's).
  * Unknown region → 404, a region outside the caller's → 403.
  */
-export async function createOfficer(db: Db, clock: Clock, officer: OfficerActor, input: NewOfficer, lang: "zh" | "en"): Promise<Account> {
+export async function createOfficer(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, input: NewOfficer, lang: "zh" | "en"): Promise<Account> {
   const region = await regionOver(db, officer, input.regionId);
   const row = {
     id: newId(),
@@ -94,7 +94,10 @@ export async function createOfficer(db: Db, clock: Clock, officer: OfficerActor,
     createdAt: isoNow(clock),
   };
   try {
-    await db.insert(users).values(row);
+    await db.batch([
+      db.insert(users).values(row),
+      regionAuditStatement(db, officerRef(officer), meta, row.createdAt, { action: "user.create", targetType: "user", targetId: row.id, details: { username: row.username, role: "officer" } }, region.id),
+    ]);
   } catch (err) {
     throw duplicateUsername(err, lang) ?? err;
   }
@@ -163,4 +166,48 @@ export async function endUserSessions(db: Db, clock: Clock, admin: Admin, meta: 
     auditStatement(db, admin, meta, at, { action: "user.sessions_end", targetType: "user", targetId: userId, details: { username: user.username } }),
   ]);
   return { ended: Number(open?.n ?? 0) };
+}
+
+/**
+ * An officer account the caller oversees (in its region or a township below it), never the
+ * caller's own: an account outside answers 404 like an unknown one, so officers of one county
+ * learn nothing about another's.
+ */
+async function officerBelow(db: Db, officer: OfficerActor, userId: string) {
+  const user = await db.query.users.findFirst({ where: and(eq(users.id, userId), eq(users.role, "officer")) });
+  if (!user?.regionId) throw new DomainError("NOT_FOUND", { userId });
+  try {
+    await regionOver(db, officer, user.regionId);
+  } catch (err) {
+    if (err instanceof DomainError && err.code === "FORBIDDEN") throw new DomainError("NOT_FOUND", { userId });
+    throw err;
+  }
+  if (user.id === officer.id) throw new DomainError("CONFLICT", { reason: "own account" });
+  return user;
+}
+
+/** Disables or re-enables an officer account below the caller; disabling ends its sessions at once. */
+export async function setOfficerActive(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, userId: string, active: boolean): Promise<Account> {
+  const user = await officerBelow(db, officer, userId);
+  const at = isoNow(clock);
+  const statements: [Statement, ...Statement[]] = [
+    db.update(users).set({ active }).where(eq(users.id, userId)),
+    regionAuditStatement(db, officerRef(officer), meta, at, { action: active ? "user.enable" : "user.disable", targetType: "user", targetId: userId, details: { username: user.username } }, user.regionId ?? officer.regionId),
+  ];
+  if (!active) statements.push(endSessionsStatement(db, userId, at));
+  await db.batch(statements);
+  return toAccount({ ...user, active });
+}
+
+/** Sets a new password for an officer account below the caller; its sessions end at once. */
+export async function resetOfficerPassword(db: Db, clock: Clock, officer: OfficerActor, meta: RequestMeta | null, userId: string, password: string): Promise<Account> {
+  const user = await officerBelow(db, officer, userId);
+  const at = isoNow(clock);
+  const passwordHash = await hashSecret(password);
+  await db.batch([
+    db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
+    endSessionsStatement(db, userId, at),
+    regionAuditStatement(db, officerRef(officer), meta, at, { action: "user.password_reset", targetType: "user", targetId: userId, details: { username: user.username } }, user.regionId ?? officer.regionId),
+  ]);
+  return toAccount(user);
 }

@@ -4,10 +4,12 @@
  * officer accounts of the region. Officers only; aggregates only.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { limits } from "../../shared/limits";
 import { regionKinds, regionLimits } from "../../shared/regions";
 import { overview, overviewWorkbook, trend } from "../domain/county";
-import { createTownship, regionsOf } from "../domain/regions";
-import { listOfficers } from "../domain/users";
+import { listRegionAudit } from "../domain/audit";
+import { createTownship, regionOver, regionsOf } from "../domain/regions";
+import { listOfficers, resetOfficerPassword, setOfficerActive } from "../domain/users";
 import { allowOfficer, officerOf } from "../http/middleware/officer";
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse, listOf, security } from "../http/route-kit";
 import { AccountSchema } from "./auth";
@@ -70,6 +72,27 @@ const TrendQuery = z.object({
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+const RegionAuditEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    regionId: z.string(),
+    regionName: z.string(),
+    actor: z.string(),
+    actorRole: z.string(),
+    actorName: z.string().nullable(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+    ip: z.string().nullable(),
+  })
+  .openapi("RegionAuditEntry");
+const RegionAuditQuery = z.object({
+  cursor: z.string().regex(/^\d{1,15}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.listLimitMax).default(limits.listLimitDefault),
+});
+
 /** Mounted at `/api/regions`. */
 export const regionsRoutes = createRouter()
   .openapi(
@@ -95,7 +118,24 @@ export const regionsRoutes = createRouter()
       request: { body: jsonBody(NewRegionBody) },
       responses: { 201: jsonResponse(RegionSchema, "Created"), ...errorResponses },
     }),
-    async (c) => c.json(await createTownship(c.get("db"), c.get("clock"), officerOf(c), c.req.valid("json"), c.get("lang")), 201),
+    async (c) => c.json(await createTownship(c.get("db"), c.get("clock"), officerOf(c), c.get("meta"), c.req.valid("json"), c.get("lang")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/audit",
+      tags: ["county"],
+      summary: "What officers did in the region and the townships below it, newest first (officer at or above it): sign-ins, failed ones and locks, townships, officer accounts, communities created and moved",
+      middleware: [allowOfficer] as const,
+      security,
+      request: { params: IdParam, query: RegionAuditQuery },
+      responses: { 200: jsonResponse(listOf(RegionAuditEntrySchema), "Entries"), ...errorResponses },
+    }),
+    async (c) => {
+      const region = await regionOver(c.get("db"), officerOf(c), c.req.valid("param").id);
+      const q = c.req.valid("query");
+      return c.json(await listRegionAudit(c.get("db"), region.id, { cursor: q.cursor ? Number(q.cursor) : null, limit: q.limit }), 200);
+    },
   )
   .openapi(
     createRoute({
@@ -162,4 +202,30 @@ export const officersRoutes = createRouter()
       responses: { 200: jsonResponse(listOf(AccountSchema), "Officers"), ...errorResponses },
     }),
     async (c) => c.json({ items: await listOfficers(c.get("db"), officerOf(c)), nextCursor: null }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}",
+      tags: ["county"],
+      summary: "Disable or re-enable an officer account below the caller's region (officer); disabling ends its sessions at once",
+      middleware: [allowOfficer] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(z.object({ active: z.boolean() }).strict()) },
+      responses: { 200: jsonResponse(AccountSchema, "The account"), ...errorResponses },
+    }),
+    async (c) => c.json(await setOfficerActive(c.get("db"), c.get("clock"), officerOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").active), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/password",
+      tags: ["county"],
+      summary: "Reset the password of an officer account below the caller's region (officer); its sessions end at once",
+      middleware: [allowOfficer] as const,
+      security,
+      request: { params: IdParam, body: jsonBody(z.object({ password: z.string().min(limits.passwordLengthMin).max(limits.passwordLengthMax) })) },
+      responses: { 200: jsonResponse(AccountSchema, "The account"), ...errorResponses },
+    }),
+    async (c) => c.json(await resetOfficerPassword(c.get("db"), c.get("clock"), officerOf(c), c.get("meta"), c.req.valid("param").id, c.req.valid("json").password), 200),
   );

@@ -50,7 +50,7 @@ export const userRoutes = createRouter()
         // Officers make officers only: community staff are their admin's to create.
         if (role !== "officer") throw new DomainError("FORBIDDEN", { role });
         if (!regionId) throw new DomainError("VALIDATION_FAILED", { fields: { regionId: lang === "en" ? "an officer needs a region" : "请选择该账号所属的区域" } });
-        return c.json(await createOfficer(c.get("db"), c.get("clock"), officer, { ...rest, regionId }, lang), 201);
+        return c.json(await createOfficer(c.get("db"), c.get("clock"), officer, c.get("meta"), { ...rest, regionId }, lang), 201);
       }
       if (role === "officer") throw new DomainError("FORBIDDEN", { role });
       if (regionId) throw new DomainError("VALIDATION_FAILED", { fields: { regionId: lang === "en" ? "only officer accounts have a region" : "只有区域工作人员账号才有所属区域" } });
