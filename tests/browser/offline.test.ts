@@ -152,4 +152,37 @@ describe("the counter offline", () => {
     expect(await balanceOf(1)).toBe(0);
     await context.close();
   }, 120_000);
+
+  it("works like a till: a barcode scan or pinyin initials find goods, quantities are typed, and the basket survives a reload", async () => {
+    await api(world.target, "PATCH", `/goods/${world.goods.rice.id}/barcode`, world.admin, { barcode: "6901234567892" });
+    const { context, page } = await newPage(browser, world.target.baseUrl, "zh", desktop);
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    await staffSignIn(page, "clerk");
+    await page.goto("/shop");
+    await scan(page, 2);
+    // The USB scanner types the product's barcode and Enter into the focused search: one 大米 in the basket.
+    await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "goods-search");
+    await page.keyboard.type("6901234567892");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("[data-testid=basket-quantity]");
+    expect(await page.inputValue("[data-testid=basket-quantity]")).toBe("1");
+    // Pinyin initials: "xz" finds 香皂 alone.
+    await page.fill("[data-testid=goods-search]", "xz");
+    expect(await page.locator("[data-testid=goods-button]").allTextContents()).toEqual([expect.stringContaining("香皂")]);
+    await page.click("[data-testid=goods-button]:has-text('香皂')");
+    await page.fill("[data-testid=goods-search]", "");
+    // A typed quantity: 3 soaps.
+    await page.fill("[data-testid=basket-quantity] >> nth=1", "3");
+    await page.press("[data-testid=basket-quantity] >> nth=1", "Tab");
+    await page.waitForFunction(() => document.querySelector("[data-testid=basket-total]")?.textContent === "30");
+    expect(await axeProblems(page)).toEqual([]);
+    await screenshot(page, "counter-till-zh-desktop");
+    // A reload keeps the card and the basket.
+    await page.reload();
+    await page.waitForSelector("[data-testid=customer]");
+    await page.waitForFunction(() => document.querySelector("[data-testid=basket-total]")?.textContent === "30");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
