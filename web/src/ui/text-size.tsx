@@ -55,7 +55,7 @@ export function TextSizeSwitch() {
             type="button"
             class="plain"
             aria-pressed={size() === choice}
-            aria-label={t(`inclusion.size.${choice}`)}
+            aria-label={`${labels[choice]} ${t(`inclusion.size.${choice}`)}`}
             onClick={() => chooseTextSize(choice)}
             data-testid={`text-size-${choice}`}
           >

@@ -1,5 +1,5 @@
 /** 积分卡登录: the card number and its PIN; a phone camera scanning the card fills the number. */
-import { useNavigate, useParams } from "@solidjs/router";
+import { A, useNavigate, useParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { ApiError, auth, isId } from "../../api";
@@ -98,6 +98,9 @@ export default function CardLogin() {
           </button>
         </form>
         <p class="muted small">{t("login.scanHint")}</p>
+        <A class="btn plain" href="/helper" data-testid="helper-login-link">
+          <Icon name="users" /> {t("inclusion.helpers.loginLink")}
+        </A>
       </section>
     );
   }

@@ -10,7 +10,21 @@ import { fmtDate, fmtPoints, t } from "../../i18n";
 import { createAction, createOnline, ErrorBox, Tile } from "../../ui/common";
 import { Icon } from "../../ui/icon";
 import { AsOf, createKept, KeptState } from "../../ui/kept";
+import { ReadAloud } from "../../ui/read-aloud";
+import { balanceSentence, entriesText } from "../../ui/speech";
+import type { Lang } from "../../i18n/lang";
+import { HelperBanner, HelpersPanel } from "./helpers-panel";
 import { useHouseholdId } from "./household";
+
+/** What 朗读 says on the home page: the balance, then the last five entries (when the network allows). */
+async function homeText(household: Household, lang: Lang): Promise<string> {
+  const balance = balanceSentence(household.balance, lang);
+  try {
+    return `${balance} ${entriesText((await households.ledger(household.id)).items, lang)}`;
+  } catch {
+    return balance; // offline: the kept balance alone
+  }
+}
 
 export default function Home() {
   const householdId = useHouseholdId();
@@ -24,10 +38,12 @@ export default function Home() {
         {(h) => (
           <>
             <AsOf at={household.savedAt()} retry={household.retry} />
+            <HelperBanner householdNo={h().householdNo} />
             <Show when={h().card?.status === "active" ? h().card : null} fallback={<p class="muted">{t("home.noCard")}</p>}>
               {(card) => <ShowAtShop householdId={h().id} cardNo={card().cardNo} />}
             </Show>
             <Balance household={h()} rank={rank()} />
+            <ReadAloud text={(lang) => homeText(h(), lang)} />
             <nav class="tiles" aria-label={t("home.tasks")}>
               <Tile href="/me/history" icon="list" label={t("home.history")} />
               <Tile href="/me/applications" icon="clock" label={t("home.applications")} />
@@ -38,6 +54,7 @@ export default function Home() {
               <Tile href="/me/ranking" icon="chart" label={t("home.ranking")} />
             </nav>
             <RecentRedemptions householdId={h().id} />
+            <HelpersPanel householdId={h().id} />
           </>
         )}
       </Show>
