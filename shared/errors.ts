@@ -14,7 +14,6 @@ export const errorCatalogue = {
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, zh: "缺少 Idempotency-Key 请求头。", en: "The Idempotency-Key header is required." },
   STATEMENT_TOO_LONG: { status: 400, zh: "这段时间的记录太多，一张对账单放不下，请选短一点的时间。", en: "This period has too many entries for one statement; choose a shorter period." },
   HELPER_CODE_WRONG: { status: 401, zh: "代理码不对，或者已经停用。请核对后再输入，或者问社区工作人员。", en: "This helper code is wrong or no longer in use. Check it, or ask the community staff." },
-  HELPER_NOT_ALLOWED: { status: 403, zh: "亲情代理不能做这件事（例如修改积分卡密码），请户主本人到双扶驿站办理。", en: "A family helper cannot do this (such as changing the card's PIN); the household head can, at the station." },
   HELPERS_FULL: { status: 409, zh: "这户已经有 3 位亲情代理了。请先停止一位，再添加新的。", en: "This household already has 3 family helpers; end one before adding another." },
   UNAUTHENTICATED: { status: 401, zh: "请先登录。", en: "Please sign in first." },
   BAD_CREDENTIALS: { status: 401, zh: "用户名或密码不正确。", en: "Wrong username or password." },

@@ -3,7 +3,7 @@
  * the household, and then sees what the household sees and can show its one-time payment code;
  * it never changes a PIN. A household has at most `helpersPerHouseholdMax` active helpers;
  * ending one signs its phone out at once. Every helper sign-in is in the audit log, and the
- * household reads its helpers' sign-ins on its own page. See docs/decisions/009-family-helpers.md.
+ * household reads its helpers' sign-ins on its own page. See docs/decisions/012-every-resident-can-use-it.md.
  *
  * The code is 16 characters from an alphabet without look-alikes (about 79 bits), shown once
  * and kept only as its SHA-256: like a session token it is too long to guess, so a fast hash
