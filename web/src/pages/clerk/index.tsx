@@ -142,6 +142,7 @@ export default function Clerk() {
     if (offline.down()) return resolveOffline(scanned);
     try {
       named(await cards.resolve(scanned), { qr: scanned });
+      offline.networkOk();
     } catch (err) {
       if (!isNetworkError(err)) throw err;
       offline.networkFailed();
@@ -217,6 +218,7 @@ export default function Clerk() {
       const done = await redemptions.create(key(), body);
       setReceipt(done);
       setOfflineNo(null);
+      offline.networkOk();
       clearSavedBasket();
       setToday([done, ...today()]);
       void refetchDay();

@@ -26,6 +26,8 @@ export interface OfflineCounter {
   /** Answers of this session's syncs, newest first. */
   results: Accessor<QueuedRedemption[]>;
   networkFailed: () => void;
+  /** A request just succeeded: the network is there (sends what waits). */
+  networkOk: () => void;
   reloadQueue: () => Promise<void>;
   sync: () => Promise<void>;
   clear: () => Promise<void>;
@@ -130,6 +132,11 @@ export function createOfflineCounter(shopId: Accessor<string | null | undefined>
     disabled,
     results,
     networkFailed: () => setDown(true),
+    networkOk: () => {
+      if (!down()) return;
+      setDown(false);
+      void sync();
+    },
     reloadQueue,
     sync,
     clear: async () => {
