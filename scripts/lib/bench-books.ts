@@ -44,6 +44,17 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux, /proc/<pid>/stat at 100 ticks a second). */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function get(target: NodeTarget, token: string, path: string): Promise<Response> {
   const res = await fetch(`${target.baseUrl}/api${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status !== 200) fail(`GET ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
@@ -175,6 +186,7 @@ async function benchRegister(target: NodeTarget, token: string, communityId: str
     const now = rssMb(target.pid);
     if (now !== null && now > peak) peak = now;
   }, 20);
+  const cpuBefore = cpuMs(target.pid);
   const t0 = performance.now();
   let firstByteMs = 0;
   const chunks: Uint8Array[] = [];
@@ -193,6 +205,7 @@ async function benchRegister(target: NodeTarget, token: string, communityId: str
     clearInterval(sampler);
   }
   const ms = performance.now() - t0;
+  const cpu = cpuBefore === null ? null : (cpuMs(target.pid) ?? cpuBefore) - cpuBefore;
   const after = rssMb(target.pid);
   if (after !== null && after > peak) peak = after;
   // Read back: every entry is a row (plus the header), the last one has the last register number.
@@ -209,11 +222,11 @@ async function benchRegister(target: NodeTarget, token: string, communityId: str
   const growth = before === null ? null : peak - before;
   const over = ms > 5000 || (growth !== null && growth > 100) ? " ⚠ over the target (5 s, 100 MB)" : "";
   console.log(
-    `register book XLSX: ${fmt(total)} entries, ${fmt(bytes / 1024 / 1024, 1)} MB, first byte ${fmt(firstByteMs, 0)} ms, whole ${fmt(ms / 1000, 2)} s; server RSS ${before === null ? "n/a" : `${fmt(before, 0)} MB before, peak ${fmt(peak, 0)} MB (+${fmt(growth ?? 0, 0)} MB)`}${over}`,
+    `register book XLSX: ${fmt(total)} entries, ${fmt(bytes / 1024 / 1024, 1)} MB, first byte ${fmt(firstByteMs, 0)} ms, whole ${fmt(ms / 1000, 2)} s, server CPU ${cpu === null ? "n/a" : `${fmt(cpu / 1000, 2)} s`}; server RSS ${before === null ? "n/a" : `${fmt(before, 0)} MB before, peak ${fmt(peak, 0)} MB (+${fmt(growth ?? 0, 0)} MB)`}${over}`,
   );
   options.results.push(`| fill: ${fmt(options.entries)} register entries (applications, publicity items, credits) written with SQL (not timed over HTTP) | ${fmt(fillMs / 1000, 2)} s |`);
   options.results.push(
-    `| \`GET /api/register.xlsx\` (the register book, ${fmt(total)} entries, ${fmt(bytes / 1024 / 1024, 1)} MB, streamed; read back: ${fmt(rows - 1)} rows) | first byte ${fmt(firstByteMs, 0)} ms, whole **${fmt(ms / 1000, 2)} s**; server RSS **+${growth === null ? "n/a" : fmt(growth, 0)} MB** (${before === null ? "n/a" : fmt(before, 0)} → ${fmt(peak, 0)} MB)${over} |`,
+    `| \`GET /api/register.xlsx\` (the register book, ${fmt(total)} entries, ${fmt(bytes / 1024 / 1024, 1)} MB, streamed; read back: ${fmt(rows - 1)} rows) | first byte ${fmt(firstByteMs, 0)} ms, whole **${fmt(ms / 1000, 2)} s** (server CPU ${cpu === null ? "n/a" : `${fmt(cpu / 1000, 2)} s`}); server RSS **+${growth === null ? "n/a" : fmt(growth, 0)} MB** (${before === null ? "n/a" : fmt(before, 0)} → ${fmt(peak, 0)} MB)${over} |`,
   );
 }
 
