@@ -27,7 +27,14 @@ export async function addCounty(world: World): Promise<County> {
     env: { ...process.env, DATABASE_URL: `file:${target.databaseFile}`, COUNTY_OFFICER_PASSWORD: staffPassword },
   });
   if (run.status !== 0) throw new Error(`npm run county failed:\n${run.stdout}\n${run.stderr}`);
-  const officer = await login(target, "officer");
+  // The script takes seconds; the test's kept-alive connection to the server may be closed by the
+  // server's idle timeout just as it is reused ("other side closed"), so a failed fetch is tried
+  // once more on a new connection. A server that really died fails the second try and says why.
+  const officer = await login(target, "officer")
+    .catch(() => login(target, "officer"))
+    .catch((error: unknown) => {
+      throw new Error(`the officer could not sign in (${String(error)}); the server said:\n${target.output().slice(-4000)}`);
+    });
   const countyId = (await api(target, "GET", "/regions", officer)).items[0].id as string;
   const city = await api(target, "POST", "/regions", officer, { name: "城关镇" });
   const east = await api(target, "POST", "/regions", officer, { name: "东明镇" });

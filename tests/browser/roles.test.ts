@@ -1,6 +1,6 @@
 /**
  * Every role on every page, in real Chromium (issue 13 item 9): each of resident, admin,
- * reviewer, volunteer and clerk signs in and opens every top-level page of the app (the routes
+ * reviewer, volunteer, clerk and the county officer (issue 11) signs in and opens every top-level page of the app (the routes
  * of web/src/main.tsx), every resident page and every admin section. Their own pages open;
  * anyone else's says whose page it is ("这个页面是给…用的") with a big link to their own start
  * page, never an endless 正在加载…, never a sign-in form while signed in. Any `pageerror` or
@@ -8,12 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { addCounty } from "./county-world";
 import { api, axeProblems, cardPin, desktop, launchBrowser, newPage, phone, screenshot, staffPassword, startWorld, type World } from "./support";
 
-type Role = "resident" | "admin" | "reviewer" | "volunteer" | "clerk";
+type Role = "resident" | "admin" | "reviewer" | "volunteer" | "clerk" | "officer";
 
-const home: Record<Role, string> = { resident: "/me", admin: "/admin", reviewer: "/review", volunteer: "/volunteer", clerk: "/shop" };
-const roleWords: Record<Role, string> = { resident: "居民", admin: "管理员", reviewer: "认定小组", volunteer: "志愿者 / 楼长", clerk: "超市店员" };
+const home: Record<Role, string> = { resident: "/me", admin: "/admin", reviewer: "/review", volunteer: "/volunteer", clerk: "/shop", officer: "/county" };
+const roleWords: Record<Role, string> = { resident: "居民", admin: "管理员", reviewer: "认定小组", volunteer: "志愿者 / 楼长", clerk: "超市店员", officer: "区域工作人员" };
 
 /** The signed-in pages of main.tsx and who they are for; `ready` is what shows once the page is there. */
 const gated: { path: string; for: Role[]; ready: string }[] = [
@@ -30,6 +31,8 @@ const gated: { path: string; for: Role[]; ready: string }[] = [
   { path: "/admin", for: ["admin"], ready: "[data-testid=summary]" },
   { path: "/admin/households", for: ["admin"], ready: "main h1" },
   { path: "/admin/audit", for: ["admin"], ready: "main h1" },
+  { path: "/county", for: ["officer"], ready: "[data-testid=county-table] tbody tr" },
+  { path: "/county/manage", for: ["officer"], ready: "[data-testid=county-manage]" },
 ];
 
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -42,8 +45,10 @@ describe("every role on every page", () => {
     world = await startWorld();
     // One redemption, so the audit log has a receipt to name.
     await api(world.target, "POST", "/redemptions", world.clerk, { qr: world.households[0].qr, items: [{ goodsId: world.goods.soap.id, quantity: 1 }] }, { "idempotency-key": `roles-${Date.now()}` });
+    // A county around the community, with its officer (the officer's pages need one).
+    await addCounty(world);
     browser = await launchBrowser();
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -117,7 +122,7 @@ describe("every role on every page", () => {
     }
   }
 
-  for (const role of ["resident", "reviewer", "volunteer", "clerk"] as const) {
+  for (const role of ["resident", "reviewer", "volunteer", "clerk", "officer"] as const) {
     it(`${role}: their own pages open, everyone else's says whose they are, with no error`, async () => {
       const { context, page, problems } = await signedIn(role);
       await visitAll(role, page);

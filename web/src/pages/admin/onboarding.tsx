@@ -89,7 +89,7 @@ export function OnboardingChecklist() {
                     <span class="sr-only">（{step.done ? w("done") : w("todo")}）</span>
                   </span>
                   <Show when={!step.done}>
-                    <A class="btn secondary" href={pageOf[step.key]}>
+                    <A class="btn secondary" href={pageOf[step.key]} aria-label={`${w("go")}：${w(`step.${step.key}`)}`}>
                       {w("go")}
                     </A>
                   </Show>

@@ -26,10 +26,10 @@ const style = `
 .period-picker > div { flex: 0 1 200px; }
 .county table { font-size: 0.85rem; }
 .county th, .county td { padding: 8px 6px; }
-.county td .n, .county tfoot td { font-variant-numeric: tabular-nums; }
+.county td:has(> .n), .county tfoot td { text-align: right; font-variant-numeric: tabular-nums; }
 .county tfoot th, .county tfoot td { font-weight: 800; background: #f6eee6; border-top: 2px solid var(--ink); }
 .county .sort { min-height: 44px; padding: 0 6px; font-size: 0.85rem; background: transparent; color: var(--ink); border: 0; gap: 4px; white-space: nowrap; }
-.county-charts { display: grid; gap: 0 16px; }
+.county-charts { display: grid; gap: 0 16px; align-items: start; }
 .county-forms { display: grid; gap: 0 16px; align-items: start; }
 @media (min-width: 900px) {
   .county-charts, .county-forms { grid-template-columns: 1fr 1fr; }
