@@ -3,8 +3,9 @@
  * whose text holds the balance in Chinese words (and says so where no voice exists); a family
  * helper signs in, sees the balance, cannot change the PIN and is signed out when the admin ends
  * it; a card locked by five wrong PINs says until when, is in the admin's list and signs in
- * again after unlock; at A++ on 360×740 no resident page scrolls sideways; the statement prints
- * on A4 and 58 mm; axe finds nothing serious on any of these pages in either language and size.
+ * again after unlock; at A++ on 360×740 no resident page scrolls sideways; the clerk and the
+ * volunteer show a resident with only a card the balance (给居民看) and print the statement on A4
+ * and 58 mm; axe finds nothing serious on any of these pages in either language and size.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -244,6 +245,26 @@ describe("every resident can use it", () => {
     await page.waitForFunction(() => (window as unknown as { __printed: string[] }).__printed.length === 2);
     expect((await page.evaluate(() => (window as unknown as { __printed: string[] }).__printed[1]))).toContain("size: A4");
     await page.click("[data-testid=show-resident-close]");
+    await page.waitForSelector("[data-testid=show-resident]", { state: "detached" });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("the volunteer shows a resident with only a card the balance and the statement (给居民看)", async () => {
+    const h = world.households[2];
+    const { context, page } = await newPage(browser, world.target.baseUrl, "zh", phone);
+    const problems = watch(page);
+    await staffSignIn(page, "volunteer");
+    await page.fill("[data-testid=typed-household]", h.householdNo);
+    await page.press("[data-testid=typed-household]", "Enter");
+    await page.click(`[data-testid=participants] li:has-text('${h.headName}') [data-testid=show-resident-open]`);
+    await page.waitForSelector("[data-testid=show-entries] li");
+    const balance = await page.textContent("[data-testid=show-balance]");
+    await page.waitForSelector("[data-testid=statement-receipt]");
+    expect(await page.textContent("[data-testid=statement-receipt] [data-testid=statement-closing]")).toBe(balance);
+    expect(await axeProblems(page)).toEqual([]);
+    expect((await overflow(page)).scrollWidth).toBeLessThanOrEqual(phone.width);
+    await page.keyboard.press("Escape");
     await page.waitForSelector("[data-testid=show-resident]", { state: "detached" });
     expect(problems).toEqual([]);
     await context.close();
