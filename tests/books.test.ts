@@ -225,6 +225,24 @@ describe("the monthly report", () => {
     expect(settlements.length).toBeGreaterThan(0);
   });
 
+  it("lists the month's settlement statements with the points confirmed and the amount paid", async () => {
+    const { c } = await month("MRS");
+    const empty = await ok(t.call("GET", "/reports/monthly?month=2026-11", { token: c.tokens.admin }));
+    expect(empty.settlements).toEqual({ items: [], pointsConfirmed: 0, amountPaidFen: 0 });
+    t.clock.advanceHours(1);
+    const draft = await ok(t.call("POST", "/settlements", { token: c.tokens.admin, body: { shopId: c.shopId, to: t.clock.now().toISOString() } }), 201);
+    await ok(t.call("POST", `/settlements/${draft.id}/confirm`, { token: c.tokens.admin }));
+    await ok(t.call("POST", `/settlements/${draft.id}/pay`, { token: c.tokens.admin, body: { reference: "BANK-1" } }));
+    const report = await ok(t.call("GET", "/reports/monthly?month=2026-11", { token: c.tokens.admin }));
+    const net = report.redemptionsByShop[0].pointsNet;
+    expect(report.settlements.items).toEqual([expect.objectContaining({ shop: "驿站超市", status: "paid", points: net, amountFen: net * 100 })]);
+    expect(report.settlements).toMatchObject({ pointsConfirmed: net, amountPaidFen: net * 100 });
+    const sheet = await readSheet((await download("/reports/monthly.xlsx?month=2026-11", c.tokens.admin)).buffer, "结算");
+    expect(sheet[0][0]).toBe("超市");
+    expect(sheet[1].slice(0, 1).concat(sheet[1].slice(3, 7))).toEqual(["驿站超市", "已付款", 1, net, net]);
+    expect(sheet.at(-1)?.[6]).toBe(net);
+  });
+
   it("counts only the month asked for: December is empty, October had nothing", async () => {
     const { c } = await month("MRB");
     const december = await ok(t.call("GET", "/reports/monthly?month=2026-12", { token: c.tokens.admin }));
