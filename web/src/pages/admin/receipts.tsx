@@ -7,7 +7,7 @@ import { A } from "@solidjs/router";
 import { createResource, createSignal, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { chinaDay } from "../../../../shared/time";
-import { redemptions, shops, type Redemption } from "../../api";
+import { ApiError, redemptions, shops, type Redemption } from "../../api";
 import { fmtPoints, t } from "../../i18n";
 import { currentLang } from "../../i18n/lang";
 import { createAction, ErrorBox, ready, Success } from "../../ui/common";
@@ -155,7 +155,13 @@ function VoidDialog(props: { receipt: Redemption; onClose: () => void; onVoided:
       setMissing(true);
       return;
     }
-    props.onVoided(await redemptions.void(props.receipt.id, text));
+    try {
+      props.onVoided(await redemptions.void(props.receipt.id, text));
+    } catch (err) {
+      // Voids are never made offline (docs/offline.md): say so plainly, and void when online.
+      if (err instanceof ApiError && err.status === 0) throw new ApiError(0, err.code, t("offline.voidRefused"));
+      throw err;
+    }
   });
   return (
     <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="void-title" data-testid="void-dialog">
