@@ -369,6 +369,7 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   if (check.redeemed !== expectedRedeemed) fail(`ledger says ${check.redeemed} points redeemed, the baskets add up to ${expectedRedeemed}`);
 
   const raw = await benchRawBatch(target, communityId, counters, holders.map((h) => h.id));
+  await settle(target); // the raw batches blocked this process's event loop (see settle)
   const rawCheck = await expectStatus("GET /ledger/check", target.call("GET", "/ledger/check", { token: adminToken }), 200);
   if (!rawCheck.ok || rawCheck.redeemed !== expectedRedeemed + raw.points) fail(`ledger check after the raw batches: ${JSON.stringify(rawCheck).slice(0, 500)}`);
 
