@@ -23,7 +23,9 @@ export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g:
         <Icon name="user" /> {c().household.headName}
       </h2>
       <div class="muted">
-        {t("home.household", { no: c().household.householdNo })} · {c().household.building}
+        {t("home.household", { no: c().household.householdNo })}
+        {/* The offline pack carries no building. */}
+        <Show when={c().household.building}>{(building) => <> · {building()}</>}</Show>
       </div>
       <div>
         {t("home.balance")}: <span class="total" data-testid="customer-balance">{fmtPoints(c().balance)}</span>
