@@ -98,7 +98,7 @@ describe("the ledger check", () => {
     const { c } = await history();
     const res = await t.call("GET", "/ledger/check", { token: c.tokens.admin });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, sumOfBalances: 0, issued: 40, deducted: 45, redeemed: 0, outstanding: 0, problems: [] });
+    expect(res.body).toEqual({ ok: true, sumOfBalances: 0, issued: 40, deducted: 45, redeemed: 0, outstanding: 0, settled: 0, unsettled: 0, problems: [] });
     for (const role of ["reviewer", "volunteer", "clerk"] as const) {
       expect((await t.call("GET", "/ledger/check", { token: c.tokens[role] })).status).toBe(403);
     }

@@ -3,11 +3,17 @@
  * redemptions, retries and voids, run against the real API and, step by step, against a small
  * in-memory model of balances, scores and stock. After every step the database must agree with
  * the model and the ledger check must hold. A failing sequence is shrunk to a minimal one.
+ *
+ * Issue 12 adds settlement with the shop (drafts, confirms, discards; voids after settlement,
+ * which land in the next statement) and points expiry (six months, FIFO): the model keeps each
+ * household's credits and what it spent, and works out the old unspent points lot by lot.
  */
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { addGoods, addHousehold, issueCardFor } from "./support/fixtures";
+import { runScheduledJobs } from "../api/domain/jobs";
+import { checkLedger } from "../api/domain/ledger";
+import { addGoods, addHousehold, grantPoints, issueCardFor } from "./support/fixtures";
 import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
 
 type Action =
@@ -19,7 +25,12 @@ type Action =
   | { do: "advance" }
   | { do: "topUp"; pick: number }
   | { do: "redeem"; household: number; goods: number; quantity: number; retries: number }
-  | { do: "void"; pick: number };
+  | { do: "void"; pick: number }
+  | { do: "settle" }
+  | { do: "confirm" }
+  | { do: "discard" }
+  | { do: "age" }
+  | { do: "expire" };
 
 const apply = fc.record({ do: fc.constant("apply" as const), household: fc.nat(2), penalty: fc.boolean() });
 const certify = fc.record({ do: fc.constant("certify" as const), pick: fc.nat(), approve: fc.boolean(), points: fc.integer({ min: 1, max: 10 }) });
@@ -30,6 +41,11 @@ const redeem = fc.record({ do: fc.constant("redeem" as const), household: fc.nat
 const voidOne = fc.record({ do: fc.constant("void" as const), pick: fc.nat() });
 const publicise = fc.constant({ do: "publicise" as const });
 const advance = fc.constant({ do: "advance" as const });
+const settle = fc.constant({ do: "settle" as const });
+const confirm = fc.constant({ do: "confirm" as const });
+const discard = fc.constant({ do: "discard" as const });
+const age = fc.constant({ do: "age" as const });
+const expire = fc.constant({ do: "expire" as const });
 
 /**
  * A round of the scheme in its natural order, with everything else mixed in: deeds applied for
@@ -45,8 +61,18 @@ const round: fc.Arbitrary<Action[]> = fc
     fc.oneof({ weight: 4, arbitrary: fc.constant([{ do: "advance" as const }]) }, { weight: 1, arbitrary: fc.constant([]) }),
     fc.array(fc.oneof(topUp, topUp, resolve, redeem, voidOne, advance), { minLength: 1, maxLength: 5 }),
     fc.array(fc.oneof(redeem, redeem, voidOne), { maxLength: 5 }),
+    // Settling with the shop: a draft, perhaps voids and sales meanwhile, confirmed (or discarded);
+    // then months passing, expiry runs, voids after settlement and further statements.
+    fc.tuple(
+      settle,
+      fc.array(fc.oneof(voidOne, redeem), { maxLength: 2 }),
+      fc.oneof({ weight: 4, arbitrary: confirm }, { weight: 1, arbitrary: discard }),
+      fc.array(fc.oneof(voidOne, redeem, age, age, expire, expire, settle, confirm), { maxLength: 6 }),
+    ),
   )
-  .map(([work, pub, objections, wait, after, shopping]) => [...work, pub, ...objections, ...wait, ...after, ...shopping] as Action[]);
+  .map(([work, pub, objections, wait, after, shopping, [draft, meanwhile, decide, later]]) =>
+    [...work, pub, ...objections, ...wait, ...after, ...shopping, draft, ...meanwhile, decide, ...later] as Action[],
+  );
 
 const scenario = fc.array(round, { minLength: 1, maxLength: 4 }).map((rounds) => rounds.flat());
 
@@ -71,11 +97,15 @@ interface World {
 async function setUp(): Promise<World> {
   const t = await createTestApp();
   const c = await t.newCommunity("MODEL");
-  await t.call("PATCH", "/community/settings", { token: c.tokens.admin, body: { minPublicityHours: 0, pinThreshold: 100_000 } });
+  const set = await t.call("PATCH", "/community/settings", { token: c.tokens.admin, body: { minPublicityHours: 0, pinThreshold: 100_000, expiryMonths: 6 } });
+  expect(set.status, JSON.stringify(set.body)).toBe(200);
   const households = [];
   for (let i = 0; i < 3; i++) {
     const h = await addHousehold(t, c);
     households.push({ id: h.id, qr: (await issueCardFor(t, c, h.id)).qr });
+    // Some points to start with (an adjustment: a credit, not a score), so shopping, settling and
+    // expiry do not wait on a whole round of the procedures.
+    await grantPoints(t.db, c.communityId, h.id, startingPoints, t.clock.now().toISOString());
   }
   const goods = [await addGoods(t, c, { name: "香皂", points: 3, stock: 6 }), await addGoods(t, c, { name: "大米", points: 7, stock: 4 })];
   const award = (await t.call("POST", "/rules", { token: c.tokens.admin, body: { category: "volunteer", title: "志愿服务", kind: "award", minPoints: 1, maxPoints: 10 } })).body.id;
@@ -84,19 +114,53 @@ async function setUp(): Promise<World> {
 }
 
 /** What the runs exercised, so a generator that never reaches a top-up or a redemption fails. */
-const exercised = { awardsCredited: 0, penaltiesCredited: 0, redemptions: 0, refusals: 0, voids: 0, upheld: 0 };
+const exercised = { awardsCredited: 0, penaltiesCredited: 0, redemptions: 0, refusals: 0, voids: 0, upheld: 0, settled: 0, voidsAfterSettlement: 0, expired: 0 };
+
+/** What each household holds before the first step. */
+const startingPoints = 30;
+
+/** The China day (YYYY-MM-DD) of an instant. */
+const chinaDayOf = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** The model's own cutoff: the start (China time) of the day `months` calendar months before today. */
+function cutoffOf(nowMs: number, months: number): number {
+  const [y, m, d] = chinaDayOf(nowMs).split("-").map(Number);
+  const index = y * 12 + (m - 1) - months;
+  const year = Math.floor(index / 12);
+  const month = index % 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(d, last)) - 8 * 3_600_000;
+}
+
+/** FIFO, lot by lot: what is left of each credit after `spent` points were taken oldest first. */
+function lotsLeft(credits: Array<{ at: number; amount: number }>, spent: number) {
+  let take = spent;
+  return credits.map((lot) => {
+    const used = Math.min(lot.amount, take);
+    take -= used;
+    return { at: lot.at, left: lot.amount - used };
+  });
+}
 
 async function runSequence(actions: Action[]) {
   const w = await setUp();
   const { t, c } = w;
-  const balance = [0, 0, 0];
+  const balance = [startingPoints, startingPoints, startingPoints];
   const score = [0, 0, 0];
   const stock = w.goods.map(() => 0);
   stock[0] = 6;
   stock[1] = 4;
   const apps: ModelApp[] = [];
   const batches: Array<{ id: string; endsAt: number; toppedUp?: boolean }> = [];
-  const receipts: Array<{ id: string; household: number; goods: number; quantity: number; voided: boolean }> = [];
+  const receipts: Array<{ id: string; household: number; goods: number; quantity: number; voided: boolean; at: number; total: number; settledIn: string | null; voidSettledIn: string | null }> = [];
+  // Settlement: the shop's ledger balance, the settled account, the open draft.
+  let shopBalance = 0;
+  let settledPoints = 0;
+  let draft: { id: string; points: number; receipts: string[]; voids: string[] } | null = null;
+  // Expiry: each household's credits (oldest first) and what it has spent (redemptions net of
+  // voids, penalties taken, expiries).
+  const credits: Array<Array<{ at: number; amount: number }>> = w.households.map(() => [{ at: t.clock.now().getTime(), amount: startingPoints }]);
+  const spent = [0, 0, 0];
   let keys = 0;
   const nth = <T>(list: T[], pick: number) => (list.length ? list[pick % list.length] : undefined);
   const now = () => t.clock.now().getTime();
@@ -170,6 +234,7 @@ async function runSequence(actions: Action[]) {
         let awarded = 0;
         for (const x of due.filter((d) => d.kind === "award")) {
           balance[x.household] += x.points;
+          credits[x.household].push({ at: now(), amount: x.points });
           score[x.household] += x.points;
           awarded += x.points;
           x.status = "credited";
@@ -177,6 +242,7 @@ async function runSequence(actions: Action[]) {
         }
         for (const x of due.filter((d) => d.kind === "penalty")) {
           exercised.penaltiesCredited++;
+          spent[x.household] += Math.min(x.points, balance[x.household]);
           balance[x.household] -= Math.min(x.points, balance[x.household]);
           score[x.household] -= x.points;
           x.status = "credited";
@@ -200,10 +266,12 @@ async function runSequence(actions: Action[]) {
         } else {
           expect(first.status).toBe(201);
           balance[a.household] -= total;
+          spent[a.household] += total;
+          shopBalance += total;
           stock[a.goods] -= a.quantity;
           expect(first.body.balanceAfter).toBe(balance[a.household]);
           exercised.redemptions++;
-          receipts.push({ id: first.body.id, household: a.household, goods: a.goods, quantity: a.quantity, voided: false });
+          receipts.push({ id: first.body.id, household: a.household, goods: a.goods, quantity: a.quantity, voided: false, at: now(), total, settledIn: null, voidSettledIn: null });
         }
       } else if (a.do === "void") {
         const receipt = nth(receipts, a.pick);
@@ -213,11 +281,82 @@ async function runSequence(actions: Action[]) {
           expect(res.body.error.code).toBe("ALREADY_VOIDED");
           continue;
         }
+        if (shopBalance < receipt.total) {
+          // Settled already and the shop holds too little unsettled to give the points back.
+          expect(res.body.error.code).toBe("INSUFFICIENT_POINTS");
+          continue;
+        }
         expect(res.status).toBe(200);
         receipt.voided = true;
         exercised.voids++;
+        if (receipt.settledIn) exercised.voidsAfterSettlement++;
+        shopBalance -= receipt.total;
+        spent[receipt.household] -= receipt.total;
         balance[receipt.household] += w.goods[receipt.goods].points * receipt.quantity;
         stock[receipt.goods] += receipt.quantity;
+      } else if (a.do === "settle") {
+        // A minute on, so the step's earlier sales lie before `to`.
+        t.clock.advanceHours(1 / 60);
+        const to = now();
+        const res = await t.call("POST", "/settlements", { token: c.tokens.admin, body: { shopId: c.shopId, to: new Date(to).toISOString() } });
+        if (draft) {
+          expect(res.body.error.code).toBe("SETTLEMENT_PENDING");
+          continue;
+        }
+        const inIt = receipts.filter((r) => r.settledIn === null && r.at < to);
+        const ids = new Set(inIt.map((r) => r.id));
+        const voids = receipts.filter((r) => r.voided && r.voidSettledIn === null && (r.settledIn !== null || ids.has(r.id)));
+        if (inIt.length + voids.length === 0) {
+          expect(res.body.error.code).toBe("NOTHING_TO_SETTLE");
+          continue;
+        }
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        const points = inIt.reduce((n, r) => n + r.total, 0) - voids.reduce((n, r) => n + r.total, 0);
+        expect(res.body).toMatchObject({ status: "draft", points, amountFen: points * 100, redemptions: inIt.filter((r) => !(r.voided && voids.includes(r))).length });
+        expect(res.body.lines.reduce((n: number, l: { points: number }) => n + l.points, 0)).toBe(points);
+        draft = { id: res.body.id, points, receipts: inIt.map((r) => r.id), voids: voids.map((r) => r.id) };
+        for (const r of inIt) r.settledIn = draft.id;
+        for (const r of voids) r.voidSettledIn = draft.id;
+      } else if (a.do === "confirm" || a.do === "discard") {
+        if (!draft) continue;
+        const open = draft;
+        if (a.do === "discard") {
+          expect((await t.call("DELETE", `/settlements/${open.id}`, { token: c.tokens.admin })).status).toBe(204);
+          for (const r of receipts) {
+            if (r.settledIn === open.id) r.settledIn = null;
+            if (r.voidSettledIn === open.id) r.voidSettledIn = null;
+          }
+          draft = null;
+          continue;
+        }
+        const res = await t.call("POST", `/settlements/${open.id}/confirm`, { token: c.tokens.admin });
+        if (open.points > shopBalance) {
+          // A void since the draft left the shop's account short of it.
+          expect(res.body.error.code).toBe("SETTLEMENT_STALE");
+          continue;
+        }
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(res.body.status).toBe("confirmed");
+        shopBalance -= open.points;
+        settledPoints += open.points;
+        draft = null;
+        exercised.settled++;
+        // Confirming twice moves nothing more.
+        expect((await t.call("POST", `/settlements/${open.id}/confirm`, { token: c.tokens.admin })).status).toBe(200);
+      } else if (a.do === "age") {
+        // Three months pass: staff sign in again (sessions do not last that long).
+        t.clock.advanceHours(92 * 24);
+        for (const name of ["admin", "reviewer", "reviewer2", "volunteer", "clerk"] as const) c.tokens[name] = await t.login(`${name}-model`);
+      } else if (a.do === "expire") {
+        const cutoff = cutoffOf(now(), 6);
+        const due = w.households.map((_, i) => lotsLeft(credits[i], spent[i]).filter((lot) => lot.at < cutoff).reduce((n, lot) => n + lot.left, 0));
+        const res = await runScheduledJobs(t.db, t.clock);
+        expect(res.pointsExpired).toBe(due.reduce((n, x) => n + x, 0));
+        for (const [i, points] of due.entries()) {
+          balance[i] -= points;
+          spent[i] += points;
+          if (points > 0) exercised.expired++;
+        }
       }
 
       const accounts = await t.db.all<{ id: string; balance: number; score: number }>(sql`SELECT id, balance, score FROM accounts WHERE kind = 'household'`);
@@ -226,7 +365,15 @@ async function runSequence(actions: Action[]) {
       expect(w.households.map((h) => byId.get(h.id)!.score)).toEqual(score);
       const shelf = await t.db.all<{ id: string; stock: number }>(sql`SELECT id, stock FROM goods`);
       expect(w.goods.map((g) => shelf.find((s) => s.id === g.id)!.stock)).toEqual(stock);
-      await t.ledgerOk(c.communityId);
+      // The full ledger check (as t.ledgerOk), and settlement: the shop's balance is what is not
+      // yet settled, and redeemed = settled + unsettled.
+      const check = await checkLedger(t.db, c.communityId);
+      expect(check.ok, check.problems.join("; ")).toBe(true);
+      const [shop] = await t.db.all<{ balance: number }>(sql`SELECT balance FROM accounts WHERE id = ${c.shopId}`);
+      expect(Number(shop.balance)).toBe(shopBalance);
+      expect(check).toMatchObject({ settled: settledPoints, unsettled: shopBalance });
+      expect(check.redeemed).toBe(check.settled + check.unsettled);
+      expect(check.redeemed).toBe(receipts.filter((r) => !r.voided).reduce((n, r) => n + r.total, 0));
     }
   } finally {
     t.close();

@@ -14,8 +14,9 @@
  * A void gives the redemption's points back as if it never happened (they are the same old
  * points, not new ones); a penalty, a redemption and an earlier expiry are spending. The amount is
  * an SQL expression evaluated inside the batch, so a redemption racing the run cannot be expired
- * too; a rerun finds nothing left (the balance already went down), and the cause
- * `expiry:<household>:<cutoff day>` is UNIQUE besides.
+ * too; a rerun finds nothing left (the balance already went down). The cause names the run
+ * (`expiry:<household>:<instant>`): a void the same day can give back old points that a later
+ * run of that day must be able to expire.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
@@ -80,7 +81,6 @@ export async function expireCommunity(db: Db, clock: Clock, communityId: string,
   const at = isoNow(clock);
   const today = chinaDay(at);
   const cutoff = expiryCutoff(today, months);
-  const cutoffDay = addMonthsToDay(today, -months);
   const due = await db.all<{ id: string; due: number }>(sql`SELECT a.id, ${dueExpr(sql`a.id`, cutoff)} AS due
     FROM accounts a WHERE a.community_id = ${communityId} AND a.kind = 'household' AND a.balance > 0`);
   const households = due.filter((r) => num(r.due) > 0).map((r) => String(r.id));
@@ -96,7 +96,7 @@ export async function expireCommunity(db: Db, clock: Clock, communityId: string,
           creditAccountId: issuanceAccountId(communityId),
           amount: dueExpr(householdId, cutoff),
           kind: "expiry",
-          cause: `expiry:${householdId}:${cutoffDay}`,
+          cause: `expiry:${householdId}:${at}`,
           ref: householdId,
           createdBy: "system",
           at,
