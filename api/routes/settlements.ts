@@ -71,8 +71,37 @@ const ListQuery = z.object({
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+const router = createRouter();
+
+// `/{id}.xlsx`: Hono reads a parameter up to the next `/`, so the workbook's path is a plain route
+// with the suffix in the parameter's pattern, registered before `/{id}` (which would take
+// `<id>.xlsx` as an id), and documented by hand in the OpenAPI registry.
+router.get("/:file{[A-Za-z0-9_-]{1,100}\\.xlsx}", allow("admin", "clerk"), async (c) => {
+  const db = c.get("db");
+  const actor = actorOf(c);
+  const view = await getSettlement(db, actor, c.req.param("file").slice(0, -".xlsx".length));
+  const community = await getCommunity(db, actor.communityId);
+  c.header("content-type", xlsxType);
+  c.header("cache-control", "no-store");
+  const name = `${view.shopName}结算单${view.to.slice(0, 10)}.xlsx`;
+  c.header("content-disposition", `attachment; filename="settlement.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  return c.body(await settlementWorkbook(view, community.name), 200);
+});
+router.openAPIRegistry.registerPath({
+  method: "get",
+  path: "/{id}.xlsx",
+  tags: ["settlements"],
+  summary: "The statement as a workbook: lines, totals, amount and signature lines (admin; the shop's clerk)",
+  security,
+  request: { params: IdParam },
+  responses: {
+    200: { description: "The workbook", content: { [xlsxType]: { schema: z.string().openapi({ format: "binary" }) } } },
+    ...errorResponses,
+  },
+});
+
 /** Mounted at `/api/settlements`. */
-export const settlementsRoutes = createRouter()
+export const settlementsRoutes = router
   .openapi(
     createRoute({
       method: "get",
@@ -110,32 +139,6 @@ export const settlementsRoutes = createRouter()
       responses: { 201: jsonResponse(SettlementSchema, "The draft"), ...errorResponses },
     }),
     async (c) => c.json(await createSettlement(c.get("db"), c.get("clock"), staffOf(c), c.get("meta"), c.req.valid("json")), 201),
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}.xlsx",
-      tags: ["settlements"],
-      summary: "The statement as a workbook (admin; the shop's clerk)",
-      middleware: [allow("admin", "clerk")] as const,
-      security,
-      request: { params: IdParam },
-      responses: {
-        200: { description: "The workbook", content: { [xlsxType]: { schema: z.string().openapi({ format: "binary" }) } } },
-        ...errorResponses,
-      },
-    }),
-    async (c) => {
-      const db = c.get("db");
-      const actor = actorOf(c);
-      const view = await getSettlement(db, actor, c.req.valid("param").id);
-      const community = await getCommunity(db, actor.communityId);
-      c.header("content-type", xlsxType);
-      c.header("cache-control", "no-store");
-      const name = `${view.shopName}结算单${view.to.slice(0, 10)}.xlsx`;
-      c.header("content-disposition", `attachment; filename="settlement.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
-      return c.body(await settlementWorkbook(view, community.name), 200);
-    },
   )
   .openapi(
     createRoute({
