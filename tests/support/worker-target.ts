@@ -38,9 +38,20 @@ export async function wrangler(args: string[], timeoutMs = 60_000): Promise<stri
   }
 }
 
-/** Applies db/migrations/*.sql to the local D1 kept under `persistDir`. */
+/**
+ * Applies db/migrations/*.sql to the local D1 kept under `persistDir`, and checks that none is
+ * left: on a machine under heavy load an apply was seen to stop part-way and still exit 0 (the
+ * worker then failed to seed on a half-migrated database). What is left is applied again.
+ */
 export async function migrateLocalD1(persistDir: string): Promise<void> {
-  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+  let output = "";
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    output += await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+    const left = await wrangler(["d1", "migrations", "list", "DB", "--local", "--persist-to", persistDir]);
+    if (left.includes("No migrations to apply")) return;
+    output += left;
+  }
+  throw new Error(`local D1 still has migrations to apply after 3 attempts:\n${output}`);
 }
 
 /** The built web app, or (before `npm run build:web`) a minimal stand-in with an app shell. */
