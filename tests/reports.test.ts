@@ -61,6 +61,7 @@ describe("the summary", () => {
       pointsDeducted: 15,
       pointsRedeemed: 25,
       pointsOutstanding: 77,
+      pointsExpired: 0,
       applications: 7,
       objections: 0,
       redemptions: 1,
@@ -82,7 +83,7 @@ describe("the summary", () => {
     const empty = await t.newCommunity();
     const res = await t.call("GET", "/reports/summary", { token: empty.tokens.reviewer });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ from: null, to: null, households: 0, participatingHouseholds: 0, participationRate: 0, pointsAwarded: 0, pointsDeducted: 0, pointsRedeemed: 0, pointsOutstanding: 0, applications: 0, objections: 0, redemptions: 0, byCategory: [] });
+    expect(res.body).toEqual({ from: null, to: null, households: 0, participatingHouseholds: 0, participationRate: 0, pointsAwarded: 0, pointsDeducted: 0, pointsRedeemed: 0, pointsOutstanding: 0, pointsExpired: 0, applications: 0, objections: 0, redemptions: 0, byCategory: [] });
   });
 
   it("is for the admin and reviewers only", async () => {

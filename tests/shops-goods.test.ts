@@ -14,7 +14,7 @@ describe("shops", () => {
     const c = await t.newCommunity();
     const res = await t.call("POST", "/shops", { token: c.tokens.admin, body: { name: "二号驿站超市" } });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), name: "二号驿站超市" });
+    expect(res.body).toEqual({ id: expect.any(String), name: "二号驿站超市", pointValueFen: 100 });
     expect(await accountOf(t.db, res.body.id)).toEqual({ balance: 0, score: 0 });
     const kind = await t.db.all<{ kind: string }>(sql`SELECT kind FROM accounts WHERE id = ${res.body.id}`);
     expect(kind[0].kind).toBe("shop");
@@ -51,7 +51,7 @@ describe("goods and stock", () => {
     const shop2 = await t.call("POST", "/shops", { token: c.tokens.admin, body: { name: "二号" } });
     const rice = await t.call("POST", "/goods", { token: c.tokens.admin, body: { shopId: c.shopId, name: "大米", points: 30, stock: 20, unit: "袋" } });
     expect(rice.status).toBe(201);
-    expect(rice.body).toEqual({ id: expect.any(String), shopId: c.shopId, name: "大米", points: 30, stock: 20, unit: "袋", active: true });
+    expect(rice.body).toEqual({ id: expect.any(String), shopId: c.shopId, name: "大米", points: 30, stock: 20, unit: "袋", active: true, barcode: null, initials: "dm" });
     const soap = await t.call("POST", "/goods", { token: c.tokens.admin, body: { shopId: shop2.body.id, name: "肥皂", points: 5, stock: 0 } });
     expect(soap.body.unit).toBeNull();
     const all = await t.call("GET", "/goods", { token: c.tokens.clerk });
