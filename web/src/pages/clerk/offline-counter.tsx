@@ -8,7 +8,7 @@
  * while the network is down, the same fetch is the probe that notices it is back.
  */
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type Accessor } from "solid-js";
-import { ApiError, type OfflinePack } from "../../api";
+import { ApiError, settings, type OfflinePack } from "../../api";
 import { fmtDate, fmtPoints, t } from "../../i18n";
 import { Icon } from "../../ui/icon";
 import { clearDone, drain, loadPack, loadQueue, packRefreshMinutes, refreshPack, spentOn, type QueuedRedemption } from "./offline-store";
@@ -55,6 +55,12 @@ export function createOfflineCounter(shopId: Accessor<string | null | undefined>
     if (!id) return false;
     lastFetch = Date.now();
     try {
+      // Ask for a pack only when the community has the offline counter on: a refused pack (409
+      // OFFLINE_DISABLED) on every sign-in would be an error in the browser's console.
+      if ((await settings.get()).offlinePerDeviceMax <= 0) {
+        setDisabled(true);
+        return true;
+      }
       setPack(await refreshPack(id));
       setDisabled(false);
       await reloadQueue();
