@@ -24,7 +24,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { num, rowsOf, type Row } from "../../db/sql";
 import { isoNow, type Clock } from "./clock";
-import { checkLedger, pointFlows, settlementFigures, settlementTotals, type LedgerCheck, type Statement } from "./ledger";
+import { checkLedger, invariantProblems, pointFlows, settlementFigures, settlementTotals, type LedgerCheck, type Statement } from "./ledger";
 
 /** Ids per verified range: one range is re-summed per check (a few ms at this size). */
 export const ledgerRangeSpan = 32_768;
@@ -32,15 +32,27 @@ export const ledgerRangeSpan = 32_768;
 /** How often the scheduled job runs the full pass. */
 export const fullCheckHours = 24;
 
+/**
+ * The checksums are kept modulo a prime below 2^31, each one normalised to [0, M): a year of a
+ * county's ledger multiplies sequence numbers in the millions by balances in the millions (the
+ * issuance account's), whose plain sums over a range overflow SQLite's 64-bit integers and
+ * JavaScript's safe ones. A changed amount, balance, account or kind still moves a sum: the
+ * weight (the row's number, below M) times a change below M is never a multiple of the prime.
+ */
+const M = 2_147_483_647;
+const term = (weight: string, value: string) => `((${weight} % ${M}) * ((${value}) % ${M})) % ${M}`;
+const norm = (expr: string) => `(((${expr}) % ${M}) + ${M}) % ${M}`;
+const sumOf = (name: string, expr: string) => `${norm(`COALESCE(SUM(${expr}), 0)`)} AS ${name}`;
+
 /** The checksum of a range: count and weighted sums (a changed amount, balance, account or kind moves them). */
 const postingSums = (alias: string) =>
-  sql.raw(`COUNT(*) AS rows, COALESCE(SUM(${alias}.amount), 0) AS sum1, COALESCE(SUM(${alias}.seq * ${alias}.amount), 0) AS sum2,
-    COALESCE(SUM(${alias}.seq * ${alias}.balance_after), 0) AS sum3,
-    COALESCE(SUM(${alias}.seq * (unicode(substr(${alias}.account_id, -1)) + 256 * unicode(substr(${alias}.transfer_id, -1)))), 0) AS sum4`);
+  sql.raw(`COUNT(*) AS rows, ${sumOf("sum1", `${alias}.amount`)}, ${sumOf("sum2", term(`${alias}.seq`, `${alias}.amount`))},
+    ${sumOf("sum3", term(`${alias}.seq`, `${alias}.balance_after`))},
+    ${sumOf("sum4", term(`${alias}.seq`, `unicode(substr(${alias}.account_id, -1)) + 256 * unicode(substr(${alias}.transfer_id, -1))`))}`);
 const transferSums = (alias: string) =>
-  sql.raw(`COUNT(*) AS rows, COALESCE(SUM(${alias}.amount), 0) AS sum1, COALESCE(SUM(${alias}.rowid * ${alias}.amount), 0) AS sum2,
-    COALESCE(SUM(${alias}.rowid * unicode(${alias}.kind)), 0) AS sum3,
-    COALESCE(SUM(${alias}.rowid * (unicode(substr(${alias}.debit_account_id, -1)) + 256 * unicode(substr(${alias}.credit_account_id, -1)))), 0) AS sum4`);
+  sql.raw(`COUNT(*) AS rows, ${sumOf("sum1", `${alias}.amount`)}, ${sumOf("sum2", term(`${alias}.rowid`, `${alias}.amount`))},
+    ${sumOf("sum3", term(`${alias}.rowid`, `unicode(${alias}.kind)`))},
+    ${sumOf("sum4", term(`${alias}.rowid`, `unicode(substr(${alias}.debit_account_id, -1)) + 256 * unicode(substr(${alias}.credit_account_id, -1))`))}`);
 const span = sql.raw(String(ledgerRangeSpan));
 
 interface Mark {
@@ -59,8 +71,8 @@ async function readMark(db: Db, communityId: string): Promise<Mark | null> {
 /** The statements that upsert the ranges of postings and transfers in (from, to], adding to a bucket's sums. */
 function rangeStatements(db: Db, communityId: string, from: { seq: number; rowid: number }, to: { seq: number; rowid: number }, guard: SqlGuard): Statement[] {
   const round = sql`(SELECT COALESCE(MAX(verified_round), 0) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId})`;
-  const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows, sum1 = sum1 + excluded.sum1,
-    sum2 = sum2 + excluded.sum2, sum3 = sum3 + excluded.sum3, sum4 = sum4 + excluded.sum4`);
+  const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows,
+    ${(["sum1", "sum2", "sum3", "sum4"] as const).map((s) => `${s} = ${norm(`${s} + excluded.${s}`)}`).join(", ")}`);
   return [
     db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
       SELECT ${communityId}, 'postings', p.seq / ${span} AS bucket, ${postingSums("p")}, ${round}
@@ -135,13 +147,7 @@ export async function checkLedgerIncremental(db: Db, clock: Clock, communityId: 
       ) now ON now.k = r.kind`),
   ]);
   const totalsRow = rowsOf(totals)[0] ?? {};
-  const problems = [
-    ...rowsOf(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
-    ...rowsOf(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
-    ...rowsOf(negative).map((r) => `account ${r.id}: negative balance`),
-  ];
-  const sumOfBalances = num(totalsRow.sum_all);
-  if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
+  const { problems, sumOfBalances } = invariantProblems(drift, unbalanced, negative, totalsRow);
   const checked = rowsOf(oldest)[0];
   if (checked && !sameSums(checked)) {
     problems.push(`the verified ${String(checked.kind)} in range ${num(checked.bucket)} changed since they were verified`);

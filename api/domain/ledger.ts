@@ -109,6 +109,22 @@ export const settlementTotals = sql`COALESCE(SUM(CASE WHEN kind = 'shop' THEN ba
  * Settled (the settled account) and unsettled (the shops' balances) from a row with
  * `settlementTotals`; a problem when they do not add up to what was redeemed (net of voids).
  */
+/**
+ * What the check's invariant queries found, in words: accounts whose balance is not their
+ * postings' sum, transfers whose two postings do not balance, negative balances, and accounts
+ * that do not sum to zero. Shared by the full check and the incremental one (ledger-check.ts).
+ */
+export function invariantProblems(drift: unknown, unbalanced: unknown, negative: unknown, totalsRow: Row): { problems: string[]; sumOfBalances: number } {
+  const problems = [
+    ...rowsOf(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
+    ...rowsOf(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
+    ...rowsOf(negative).map((r) => `account ${r.id}: negative balance`),
+  ];
+  const sumOfBalances = num(totalsRow.sum_all);
+  if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
+  return { problems, sumOfBalances };
+}
+
 export function settlementFigures(row: Row, redeemed: number, problems: string[]): { settled: number; unsettled: number } {
   const settled = num(row.settled);
   const unsettled = num(row.unsettled);
@@ -138,13 +154,7 @@ export async function checkLedger(db: Db, communityId: string): Promise<LedgerCh
     db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE community_id = ${communityId} GROUP BY kind`),
   ]);
   const totalsRow = rowsOf(totals)[0] ?? {};
-  const problems = [
-    ...rowsOf(drift).map((r) => `account ${r.id}: balance ${r.balance} but postings sum to ${r.total}`),
-    ...rowsOf(unbalanced).map((r) => `transfer ${r.id}: postings do not balance`),
-    ...rowsOf(negative).map((r) => `account ${r.id}: negative balance`),
-  ];
-  const sumOfBalances = num(totalsRow.sum_all);
-  if (sumOfBalances !== 0) problems.push(`accounts sum to ${sumOfBalances}, not 0`);
+  const { problems, sumOfBalances } = invariantProblems(drift, unbalanced, negative, totalsRow);
   const pointsFlowed = pointFlows(rowsOf(flows));
   const settlement = settlementFigures(totalsRow, pointsFlowed.redeemed, problems);
   return {
