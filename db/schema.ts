@@ -701,20 +701,25 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.communityId, t.scope, t.key] })],
 );
 
+/** Who did what to which record, when and from where: the columns of both audit logs. */
+const auditColumns = () => ({
+  actor: text("actor").notNull(),
+  actorRole: text("actor_role").notNull(),
+  action: text("action").notNull(),
+  targetType: text("target_type").notNull(),
+  targetId: text("target_id"),
+  details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+  createdAt: createdAt(),
+});
+
 export const auditLog = sqliteTable(
   "audit_log",
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     communityId: communityId(),
-    actor: text("actor").notNull(),
-    actorRole: text("actor_role").notNull(),
-    action: text("action").notNull(),
-    targetType: text("target_type").notNull(),
-    targetId: text("target_id"),
-    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
-    ip: text("ip"),
-    userAgent: text("user_agent"),
-    createdAt: createdAt(),
+    ...auditColumns(),
   },
   (t) => [index("audit_community_idx").on(t.communityId, t.seq)],
 );
@@ -728,15 +733,7 @@ export const regionAuditLog = sqliteTable(
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     regionId: text("region_id").notNull(),
-    actor: text("actor").notNull(),
-    actorRole: text("actor_role").notNull(),
-    action: text("action").notNull(),
-    targetType: text("target_type").notNull(),
-    targetId: text("target_id"),
-    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
-    ip: text("ip"),
-    userAgent: text("user_agent"),
-    createdAt: createdAt(),
+    ...auditColumns(),
   },
   (t) => [index("region_audit_region_idx").on(t.regionId, t.seq)],
 );
