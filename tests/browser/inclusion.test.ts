@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { api, axeProblems, cardPin, launchBrowser, newPage, phone, desktop, screenshot, staffSignIn, startWorld, type World } from "./support";
+import { api, axeProblems, cardPin, cardSignIn as signInWithCard, desktop, launchBrowser, newPage, pageErrors, phone, screenshot, staffSignIn, startWorld, type World } from "./support";
 
 type Spoken = { text: string; lang: string };
 
@@ -57,20 +57,8 @@ describe("every resident can use it", () => {
     await world?.target.stop();
   });
 
-  function watch(page: Page) {
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-    return problems;
-  }
-
-  async function cardSignIn(page: Page, i: number) {
-    await page.goto("/login");
-    await page.fill("#cardNo", world.households[i].cardNo);
-    await page.fill("#pin", cardPin);
-    await page.click("button[type=submit]");
-    await page.waitForURL("**/me");
-    await page.waitForSelector("[data-testid=balance]");
-  }
+  const watch = pageErrors;
+  const cardSignIn = (page: Page, i: number) => signInWithCard(page, world, i);
 
   it("reads the balance aloud in Chinese words, the entries, a notice and the board; in English when the app is", async () => {
     const { context, page } = await newPage(browser, world.target.baseUrl, "zh", phone);

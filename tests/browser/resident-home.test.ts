@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { api, axeProblems, cardPin, launchBrowser, newPage, phone, screenshot, startWorld, type World } from "./support";
+import { api, axeProblems, cardSignIn as signInWithCard, launchBrowser, newPage, pageErrors, phone, screenshot, startWorld, type World } from "./support";
 
 describe("the resident's home, offline, and penalties", () => {
   let world: World;
@@ -23,20 +23,8 @@ describe("the resident's home, offline, and penalties", () => {
     await world?.target.stop();
   });
 
-  function watch(page: Page) {
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-    return problems;
-  }
-
-  async function cardSignIn(page: Page, i: number) {
-    await page.goto("/login");
-    await page.fill("#cardNo", world.households[i].cardNo);
-    await page.fill("#pin", cardPin);
-    await page.click("button[type=submit]");
-    await page.waitForURL("**/me");
-    await page.waitForSelector("[data-testid=balance]");
-  }
+  const watch = pageErrors;
+  const cardSignIn = (page: Page, i: number) => signInWithCard(page, world, i);
 
   const qrLoaded = (page: Page, testid: string) =>
     page.waitForFunction((id) => ((document.querySelector(`[data-testid=${id}]`) as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, testid);

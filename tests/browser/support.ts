@@ -245,3 +245,20 @@ export function qrVideo(text: string, path: string, width = 640, height = 480, f
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
   writeFileSync(path, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
 }
+
+/** Collects the page's uncaught errors, for a test to assert there were none. */
+export function pageErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  return problems;
+}
+
+/** Signs the world's i-th household in with its card number and PIN, and waits for its home. */
+export async function cardSignIn(page: Page, world: World, i: number): Promise<void> {
+  await page.goto("/login");
+  await page.fill("#cardNo", world.households[i].cardNo);
+  await page.fill("#pin", cardPin);
+  await page.click("button[type=submit]");
+  await page.waitForURL("**/me");
+  await page.waitForSelector("[data-testid=balance]");
+}
