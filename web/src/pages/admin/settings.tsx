@@ -33,6 +33,10 @@ export default function SettingsPage() {
     const floor = ready(current)?.publicityFloorHours ?? 0;
     setSaved(false);
     setBelowFloor(number("minPublicityHours") < floor || number("publicityDays") * 24 < floor ? floor : null);
+    // The offline per-redemption cap is checked (and sent) only when the admin changes it: the
+    // counter uses the lower of it and the PIN threshold, so lowering the threshold alone must not
+    // make the whole form unsavable.
+    const perRedemptionChanged = number("offlinePerRedemptionMax") !== ready(current)?.offlinePerRedemptionMax;
     check(
       rangeProblem(t("settings.publicityDays"), number("publicityDays"), limits.publicityDaysMin, limits.publicityDaysMax),
       rangeProblem(t("settings.minPublicityHours"), number("minPublicityHours"), 0, limits.minPublicityHoursMax),
@@ -41,7 +45,7 @@ export default function SettingsPage() {
       cap === null ? null : rangeProblem(t("settings.dailyRedemptionCap"), cap, 1, limits.dailyRedemptionCapMax),
       lengthProblem(t("settingsDesk.supervisionPhone"), phone, limits.phoneLengthMax),
       rangeProblem(t("offline.settingsWindow"), number("offlineWindowHours"), 1, limits.offlineWindowHoursMax),
-      rangeProblem(t("offline.settingsPerRedemption"), number("offlinePerRedemptionMax"), 1, number("pinThreshold")),
+      perRedemptionChanged ? rangeProblem(t("offline.settingsPerRedemption"), number("offlinePerRedemptionMax"), 1, number("pinThreshold")) : null,
       rangeProblem(t("offline.settingsPerDevice"), number("offlinePerDeviceMax"), 0, limits.offlinePerDeviceMaxMax),
     );
     try {
@@ -54,7 +58,7 @@ export default function SettingsPage() {
           autoTopUp: data.get("autoTopUp") === "on",
           supervisionPhone: phone || null,
           offlineWindowHours: number("offlineWindowHours"),
-          offlinePerRedemptionMax: number("offlinePerRedemptionMax"),
+          ...(perRedemptionChanged ? { offlinePerRedemptionMax: number("offlinePerRedemptionMax") } : {}),
           offlinePerDeviceMax: number("offlinePerDeviceMax"),
         }),
       );
