@@ -60,12 +60,37 @@ interface Mark {
   transferRowid: number;
   totalsByKind: Record<string, number>;
   fullAt: string;
+  /** The verified range re-summed by this check: the one verified longest ago. */
+  oldest: Row | null;
 }
 
 async function readMark(db: Db, communityId: string): Promise<Mark | null> {
-  const [row] = rowsOf(await db.run(sql`SELECT posting_seq, transfer_rowid, totals_by_kind, full_at FROM ledger_check_marks WHERE community_id = ${communityId}`));
+  // The mark and the range to re-sum in one read, so the range's bounds reach the check's
+  // batch as numbers: SQLite then walks exactly those ids by their key.
+  const [row] = rowsOf(await db.run(sql`SELECT m.posting_seq, m.transfer_rowid, m.totals_by_kind, m.full_at,
+      r.kind, r.bucket, r.rows AS kept_rows, r.sum1 AS kept_sum1, r.sum2 AS kept_sum2, r.sum3 AS kept_sum3, r.sum4 AS kept_sum4
+    FROM ledger_check_marks m
+    LEFT JOIN (SELECT * FROM ledger_check_ranges WHERE community_id = ${communityId} ORDER BY verified_round, kind, bucket LIMIT 1) r ON 1 = 1
+    WHERE m.community_id = ${communityId}`));
   if (!row) return null;
-  return { postingSeq: num(row.posting_seq), transferRowid: num(row.transfer_rowid), totalsByKind: JSON.parse(String(row.totals_by_kind)) as Record<string, number>, fullAt: String(row.full_at) };
+  return {
+    postingSeq: num(row.posting_seq),
+    transferRowid: num(row.transfer_rowid),
+    totalsByKind: JSON.parse(String(row.totals_by_kind)) as Record<string, number>,
+    fullAt: String(row.full_at),
+    oldest: row.kind === null || row.kind === undefined ? null : row,
+  };
+}
+
+/** Re-sums one verified range (ids up to the mark only: later rows are new) for comparison with its kept sums. */
+function rangeSumQuery(db: Db, communityId: string, range: Row, m: { seq: number; rowid: number }): Statement {
+  const lo = num(range.bucket) * ledgerRangeSpan;
+  const hi = lo + ledgerRangeSpan;
+  return range.kind === "postings"
+    ? db.run(sql`SELECT ${postingSums("p")} FROM postings p NOT INDEXED
+        WHERE p.seq >= ${lo} AND p.seq < ${hi} AND p.seq <= ${m.seq} AND p.community_id = ${communityId}`)
+    : db.run(sql`SELECT ${transferSums("t")} FROM transfers t NOT INDEXED
+        WHERE t.rowid >= ${lo} AND t.rowid < ${hi} AND t.rowid <= ${m.rowid} AND t.community_id = ${communityId}`);
 }
 
 /** The statements that upsert the ranges of postings and transfers in (from, to], adding to a bucket's sums. */
@@ -76,10 +101,10 @@ function rangeStatements(db: Db, communityId: string, from: { seq: number; rowid
   return [
     db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
       SELECT ${communityId}, 'postings', p.seq / ${span} AS bucket, ${postingSums("p")}, ${round}
-      FROM postings p WHERE p.community_id = ${communityId} AND p.seq > ${from.seq} AND p.seq <= ${to.seq} AND ${guard} GROUP BY bucket ${upsert}`),
+      FROM postings p NOT INDEXED WHERE p.community_id = ${communityId} AND p.seq > ${from.seq} AND p.seq <= ${to.seq} AND ${guard} GROUP BY bucket ${upsert}`),
     db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
       SELECT ${communityId}, 'transfers', t.rowid / ${span} AS bucket, ${transferSums("t")}, ${round}
-      FROM transfers t WHERE t.community_id = ${communityId} AND t.rowid > ${from.rowid} AND t.rowid <= ${to.rowid} AND ${guard} GROUP BY bucket ${upsert}`),
+      FROM transfers t NOT INDEXED WHERE t.community_id = ${communityId} AND t.rowid > ${from.rowid} AND t.rowid <= ${to.rowid} AND ${guard} GROUP BY bucket ${upsert}`),
   ];
 }
 
@@ -128,27 +153,20 @@ export async function checkLedgerIncremental(db: Db, clock: Clock, communityId: 
       FROM accounts WHERE community_id = ${communityId}`),
     db.run(sql`SELECT a.id, a.balance, COALESCE(v.total, 0) + COALESCE(n.total, 0) AS total FROM accounts a
       LEFT JOIN ledger_check_accounts v ON v.account_id = a.id
-      LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings WHERE seq > ${m.seq} AND community_id = ${communityId} GROUP BY account_id) n ON n.account_id = a.id
+      LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM postings NOT INDEXED WHERE seq > ${m.seq} AND community_id = ${communityId} GROUP BY account_id) n ON n.account_id = a.id
       WHERE a.community_id = ${communityId} AND a.balance <> COALESCE(v.total, 0) + COALESCE(n.total, 0) LIMIT 20`),
     db.run(sql`SELECT t.id FROM transfers t
-      LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings WHERE seq > ${m.seq} AND community_id = ${communityId} GROUP BY transfer_id) p
+      LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings NOT INDEXED WHERE seq > ${m.seq} AND community_id = ${communityId} GROUP BY transfer_id) p
         ON p.transfer_id = t.id
-      WHERE t.rowid > ${m.rowid} AND t.community_id = ${communityId} AND (COALESCE(p.n, 0) <> 2 OR COALESCE(p.total, 1) <> 0) LIMIT 20`),
+      WHERE t.rowid > ${m.rowid} AND +t.community_id = ${communityId} AND (COALESCE(p.n, 0) <> 2 OR COALESCE(p.total, 1) <> 0) LIMIT 20`),
     db.run(sql`SELECT id FROM accounts WHERE community_id = ${communityId} AND kind <> 'issuance' AND balance < 0 LIMIT 20`),
-    db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE rowid > ${m.rowid} AND community_id = ${communityId} GROUP BY kind`),
-    // The range verified longest ago, summed again now (only up to the mark: later rows are new).
-    db.run(sql`WITH r AS (SELECT * FROM ledger_check_ranges WHERE community_id = ${communityId} ORDER BY verified_round, kind, bucket LIMIT 1)
-      SELECT r.kind, r.bucket, r.rows AS kept_rows, r.sum1 AS kept_sum1, r.sum2 AS kept_sum2, r.sum3 AS kept_sum3, r.sum4 AS kept_sum4, now.* FROM r JOIN (
-        SELECT ${postingSums("p")}, 'postings' AS k FROM postings p, r
-          WHERE r.kind = 'postings' AND p.seq >= r.bucket * ${span} AND p.seq < (r.bucket + 1) * ${span} AND p.seq <= ${m.seq} AND p.community_id = ${communityId}
-        UNION ALL
-        SELECT ${transferSums("t")}, 'transfers' AS k FROM transfers t, r
-          WHERE r.kind = 'transfers' AND t.rowid >= r.bucket * ${span} AND t.rowid < (r.bucket + 1) * ${span} AND t.rowid <= ${m.rowid} AND t.community_id = ${communityId}
-      ) now ON now.k = r.kind`),
+    db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers NOT INDEXED WHERE rowid > ${m.rowid} AND community_id = ${communityId} GROUP BY kind`),
+    // The range verified longest ago, summed again now.
+    mark.oldest ? rangeSumQuery(db, communityId, mark.oldest, m) : db.run(sql`SELECT NULL AS rows`),
   ]);
   const totalsRow = rowsOf(totals)[0] ?? {};
   const { problems, sumOfBalances } = invariantProblems(drift, unbalanced, negative, totalsRow);
-  const checked = rowsOf(oldest)[0];
+  const checked = mark.oldest ? { ...mark.oldest, ...rowsOf(oldest)[0] } : null;
   if (checked && !sameSums(checked)) {
     problems.push(`the verified ${String(checked.kind)} in range ${num(checked.bucket)} changed since they were verified`);
   }
@@ -176,7 +194,7 @@ export async function checkLedgerIncremental(db: Db, clock: Clock, communityId: 
   if (to.seq > m.seq || to.rowid > m.rowid) {
     statements.push(
       db.run(sql`INSERT INTO ledger_check_accounts (account_id, community_id, total)
-        SELECT p.account_id, ${communityId}, SUM(p.amount) FROM postings p
+        SELECT p.account_id, ${communityId}, SUM(p.amount) FROM postings p NOT INDEXED
         WHERE p.community_id = ${communityId} AND p.seq > ${m.seq} AND p.seq <= ${to.seq} AND ${guard} GROUP BY p.account_id
         ON CONFLICT (account_id) DO UPDATE SET total = total + excluded.total`),
       ...rangeStatements(db, communityId, m, to, guard),
