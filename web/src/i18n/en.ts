@@ -156,6 +156,8 @@ export const en: Dictionary = {
     video: "Camera view",
     hold: "Hold the card's QR code up to the camera",
     starting: "Starting the camera…",
+    holdProduct: "Hold the product barcode up to the camera (level, the whole barcode in view)",
+    noDecoder: "The camera's code reader has not been downloaded yet (no network). Use the barcode scanner or type it above; the camera works once online.",
   },
   clerk: {
     title: "Scan and redeem",
@@ -917,6 +919,10 @@ export const en: Dictionary = {
     quantity: "Quantity of {{ name }}",
     barcode: "Product barcode (EAN-13 / UPC)",
     barcodeBad: "Not a valid barcode: 8, 12 or 13 digits with a correct check digit.",
+    useCamera: "Scan product barcodes with the camera",
+    barcodeAdded: "Added: {{ name }}",
+    barcodeUnknown: "No goods have the barcode {{ code }}. Find the goods above, or ask the admin to record its barcode.",
+    barcodeSoldOut: "{{ name }} is sold out.",
   },
   shortfalls: {
     title: "Offline shortfalls and stock discrepancies",

@@ -146,6 +146,8 @@ export const zh = {
     video: "相机画面",
     hold: "把积分卡二维码对准相机",
     starting: "正在打开相机…",
+    holdProduct: "把商品条码对准相机（横着拿，条码要完整）",
+    noDecoder: "相机扫码的程序还没有下载（没有网络）。请用扫码枪，或在上面输入；联网后再用相机。",
   },
   clerk: {
     title: "扫码兑换",
@@ -907,6 +909,10 @@ export const zh = {
     quantity: "{{ name }} 的数量",
     barcode: "商品条码（EAN-13 / UPC）",
     barcodeBad: "条码不对：请输入 8、12 或 13 位数字，最后一位校验码要正确。",
+    useCamera: "用相机扫商品条码",
+    barcodeAdded: "已加入：{{ name }}",
+    barcodeUnknown: "没有条码为 {{ code }} 的商品。请在上面找商品，或请管理员给商品登记条码。",
+    barcodeSoldOut: "{{ name }} 已售完。",
   },
   shortfalls: {
     title: "离线差额与库存差异",

@@ -1,6 +1,7 @@
 /**
  * The shop counter: name the card (scan it with a USB scanner or the camera, or type its number
- * and have the resident type the PIN), build the basket by tapping goods, enter the PIN when
+ * and have the resident type the PIN), build the basket by tapping goods or scanning their
+ * barcodes (USB scanner or the same camera, which stays on for the goods), enter the PIN when
  * the basket is over the community's threshold, confirm, and show or print the receipt. The
  * day's receipts sit below, with the printable end-of-day sheet (`?sheet=YYYY-MM-DD`).
  *
@@ -16,11 +17,12 @@ import { fmtDate, fmtPoints, t } from "../../i18n";
 import { createAction, newKey, ready } from "../../ui/common";
 import { useStaffRole } from "../../ui/guard";
 import { Icon } from "../../ui/icon";
+import { prefetchDecoders } from "../../ui/scanner";
 import { Customer, CounterBar, type CounterGoods, type Line } from "./basket";
 import { CardEntry } from "./card-entry";
 import { DayList, type DayRow } from "./day-list";
 import { DaySheetView, type SheetFilter } from "./day-sheet";
-import { GoodsPanel } from "./goods-panel";
+import { GoodsPanel, sameBarcode, type BarcodeNote, type ShelfGoods } from "./goods-panel";
 import { counterError, groupCardNo } from "./messages";
 import { PinPad } from "./pin-pad";
 import { ReceiptSlip } from "./receipt";
@@ -46,6 +48,7 @@ export default function Clerk() {
   const [identity, setIdentity] = createSignal<Identity | null>(null);
   const [typedNo, setTypedNo] = createSignal<string | null>(null);
   const [camera, setCamera] = createSignal(false);
+  const [barcodeNote, setBarcodeNote] = createSignal<BarcodeNote | null>(null);
   const [basket, setBasket] = createSignal<Line[]>([]);
   const [key, setKey] = createSignal(newKey());
   const [pinOpen, setPinOpen] = createSignal(false);
@@ -55,6 +58,13 @@ export default function Clerk() {
   const [offlineNo, setOfflineNo] = createSignal<string | null>(null);
   const offline = createOfflineCounter(() => (user()?.role === "clerk" ? user()?.shopId : null));
   const shopName = () => offline.pack()?.shop.name ?? "";
+  // A counter that may work offline fetches the camera's decoders now, while it can.
+  let prefetched = false;
+  createEffect(() => {
+    if (prefetched || !offline.pack() || offline.down()) return;
+    prefetched = true;
+    prefetchDecoders();
+  });
 
   // The basket survives a reload (a scanned card only: a typed card's PIN is never stored).
   const savedKey = () => `sf-counter-basket:${user()?.shopId ?? "admin"}`;
@@ -89,7 +99,7 @@ export default function Clerk() {
   }
 
   /** The shelf: the server's while online; offline, the pack's, less what this device queued since. */
-  const shelf = createMemo((): CounterGoods[] => {
+  const shelf = createMemo((): ShelfGoods[] => {
     const live = ready(goodsList)?.items;
     const pack = offline.pack();
     if (live && !offline.down()) return live;
@@ -119,8 +129,9 @@ export default function Clerk() {
     setIdentity(how);
     setBasket([]);
     setKey(newKey());
-    setCamera(false);
-    // The next scan is a product's barcode: the USB scanner types into the goods search.
+    setBarcodeNote(null);
+    // The next scan is a product's barcode: the USB scanner types into the goods search, and a
+    // camera that read the card stays on to read the goods.
     queueMicrotask(() => goodsSearch?.focus());
   }
 
@@ -247,6 +258,14 @@ export default function Clerk() {
       setBasket([...lines, { goods: g, quantity: 1 }]);
     }
   }
+  /** A product barcode read by the camera: its goods go into the basket, from the pack when offline. */
+  function addByBarcode(code: string) {
+    const g = shelf().find((s) => sameBarcode(s.barcode, code));
+    if (!g) return setBarcodeNote({ ok: false, text: t("till.barcodeUnknown", { code }) });
+    if (g.stock <= 0) return setBarcodeNote({ ok: false, text: t("till.barcodeSoldOut", { name: g.name }) });
+    add(g);
+    setBarcodeNote({ ok: true, text: t("till.barcodeAdded", { name: g.name }) });
+  }
   /** A typed quantity: within 1 … the stock (and the basket's limit); 0 or less takes the line out. */
   function setQuantity(g: CounterGoods, quantity: number) {
     const most = Math.min(limits.basketQuantityMax, g.stock);
@@ -283,6 +302,9 @@ export default function Clerk() {
     setBasket([]);
     setPin("");
     setKey(newKey());
+    setBarcodeNote(null);
+    // The camera waits to be asked again: the last resident's card may still lie in front of it.
+    setCamera(false);
     confirm.setError(null);
     queueMicrotask(() => scanInput?.focus());
   }
@@ -339,7 +361,17 @@ export default function Clerk() {
                     {(c) => <Customer card={c()} basket={basket()} onAdd={add} onRemove={remove} onSet={setQuantity} offline={!!identity()?.offline} error={pinOpen() ? null : confirm.error()} />}
                   </Show>
                 </section>
-                <GoodsPanel goods={shelf()} error={offline.down() ? null : goodsList.error} enabled={!!card()} onAdd={add} searchRef={(el) => (goodsSearch = el)} />
+                <GoodsPanel
+                  goods={shelf()}
+                  error={offline.down() ? null : goodsList.error}
+                  enabled={!!card()}
+                  onAdd={add}
+                  searchRef={(el) => (goodsSearch = el)}
+                  camera={camera()}
+                  onCamera={setCamera}
+                  onBarcode={addByBarcode}
+                  barcodeNote={barcodeNote()}
+                />
                 <Show when={card()}>
                   {(c) => <CounterBar total={total()} items={itemCount()} balance={c().balance} busy={confirm.busy()} onConfirm={startConfirm} onCancel={nextCustomer} />}
                 </Show>
