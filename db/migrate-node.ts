@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { dbFromLibsql, type Db } from "./client";
+import { createNodeClient, embeddedPath } from "./node-client";
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -28,8 +29,10 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   const local = url.startsWith("file:") && !url.includes(":memory:");
   // One connection for an embedded file: PRAGMAs are per connection, so a pool would leave
   // later connections without synchronous=FULL. SQLite writes one at a time anyway, and the
-  // driver's calls are synchronous, so a second connection would add no throughput.
-  const client = createClient({ url, authToken, timeout: 10_000, ...(local ? { concurrency: 1 } : {}) });
+  // driver's calls are synchronous, so a second connection would add no throughput. The
+  // embedded file gets the Node client that keeps its statements prepared and commits
+  // concurrent batches together (db/node-client.ts); Turso keeps the stock client.
+  const client = local ? createNodeClient(embeddedPath(url), { timeout: 10_000 }) : createClient({ url, authToken, timeout: 10_000 });
   if (local) {
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = FULL");

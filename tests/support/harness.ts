@@ -2,12 +2,13 @@
  * Test harness: every test gets its own freshly migrated in-memory database, its own community,
  * a movable clock and a helper to call the API as any role.
  */
-import { createClient, type Client } from "@libsql/client";
+import type { Client } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { eq } from "drizzle-orm";
 import { openAccountStatement } from "../../api/domain/ledger";
 import { dbFromLibsql, type Db } from "../../db/client";
 import { migrationsFolder } from "../../db/migrate-node";
+import { createNodeClient } from "../../db/node-client";
 import { shops, users } from "../../db/schema";
 import { createApp } from "../../api/app";
 import type { Clock } from "../../api/domain/clock";
@@ -62,7 +63,7 @@ export interface TestApp {
 /** `publicityFloorHours`: the deployment's PUBLICITY_FLOOR_HOURS (0 unless a test sets one). */
 /** `wrapClient`: wraps the libSQL client the app uses (tests/round-trips.test.ts counts its calls). */
 export async function createTestApp(options: { publicityFloorHours?: number; wrapClient?: (client: Client) => Client } = {}): Promise<TestApp> {
-  const client = createClient({ url: ":memory:" });
+  const client = createNodeClient(":memory:");
   const db = dbFromLibsql(options.wrapClient ? options.wrapClient(client) : client);
   await migrate(db, { migrationsFolder });
   const clock = new TestClock();
