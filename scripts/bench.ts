@@ -29,6 +29,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { newId, systemClock } from "../api/domain/clock";
 import { checkLedgerFull } from "../api/domain/ledger-check";
+import { benchTopUp } from "./lib/bench-topup";
 import { redemptionStatements } from "../api/domain/redemption";
 import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
@@ -55,6 +56,8 @@ const { values: flags } = parseArgs({
     /** Part 5, the books (issue 12): the monthly report, then this many register entries exported as XLSX. */
     books: { type: "boolean", default: false },
     "register-entries": { type: "string", default: "100000" },
+    /** The top-up part: one publicity batch of this many households' awards, credited over HTTP (0 skips it). */
+    "topup-households": { type: "string", default: "3000" },
     keep: { type: "boolean", default: false },
     /** End with one JSON line of the headline figures (see `summary`). */
     json: { type: "boolean", default: false },
@@ -81,6 +84,7 @@ const readRepeats = count("reads", 1, 1_000);
 const countyCommunities = count("communities", 0, 10_000);
 const countyHouseholds = count("county-households", countyCommunities, 10_000_000);
 const countyTransfers = count("county-transfers", 0, 100_000_000);
+const topUpHouseholds = count("topup-households", 0, 100_000);
 
 /** A new community's pinThreshold: baskets at or under it need no PIN. */
 const basketPointsMax = limits.pinThresholdDefault;
@@ -95,7 +99,7 @@ const results: string[] = [];
  * beside the raw rate of the same batch (the ceiling), their ratio, the latency, the server's
  * CPU per redemption, and the reads that must not grow with the ledger.
  */
-const summary: Record<"redemptionsPerSec" | "rawBatchPerSec" | "ratio" | "p50Ms" | "p99Ms" | "cpuMsPerRedemption" | "ledgerCheckMs" | "fullLedgerCheckMs" | "summaryMs", number | null> & { transfers: number } = {
+const summary: Record<"redemptionsPerSec" | "rawBatchPerSec" | "ratio" | "p50Ms" | "p99Ms" | "cpuMsPerRedemption" | "ledgerCheckMs" | "fullLedgerCheckMs" | "summaryMs" | "topUpMs", number | null> & { transfers: number } = {
   redemptionsPerSec: null,
   rawBatchPerSec: null,
   ratio: null,
@@ -105,6 +109,7 @@ const summary: Record<"redemptionsPerSec" | "rawBatchPerSec" | "ratio" | "p50Ms"
   ledgerCheckMs: null,
   fullLedgerCheckMs: null,
   summaryMs: null,
+  topUpMs: null,
   transfers: 0,
 };
 /** Rounded for the JSON line; null stays null (not measured, e.g. no /proc). */
@@ -780,7 +785,7 @@ async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${fmt(totalmem() / 1024 ** 3, 1)} GB RAM, Node ${process.version}, ${process.platform}`;
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`load average at start: ${load()}`);
-  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers}${flags.books ? ` --books --register-entries ${flags["register-entries"]}` : ""}`;
+  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers} --topup-households ${topUpHouseholds}${flags.books ? ` --books --register-entries ${flags["register-entries"]}` : ""}`;
   console.log(`${new Date().toISOString()}  ${machine}\n${command}`);
   const dir = mkdtempSync(join(tmpdir(), "shuangfu-bench-"));
   let target: NodeTarget | null = null;
@@ -796,6 +801,12 @@ async function main() {
 
     const households = await benchImport(target, adminToken);
     const { shopId, cardHolder } = await benchRedemptions(target, adminToken, communityId, households);
+    if (topUpHouseholds > 0) {
+      const t = await benchTopUp(target, adminToken, communityId, topUpHouseholds, fail);
+      summary.topUpMs = round(t.ms);
+      console.log(`top-up: ${fmt(t.credited)} households' awards (${fmt(t.points)} points) credited in ${fmt(t.ms, 0)} ms (POST /api/topups); the repeat credited nothing`);
+      results.push(`| top-up of one publicity batch, ${fmt(t.credited)} households (\`POST /api/topups\`, one batch) | **${fmt(t.ms, 0)} ms** |`);
+    }
     await benchReads(target, adminToken, communityId, shopId, cardHolder);
     if (flags.books) await benchBooks(target, adminToken, communityId, { entries: count("register-entries", 1, 10_000_000), repeats: readRepeats, results });
     if (countyCommunities > 0) await benchCounty(target);

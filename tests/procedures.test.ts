@@ -299,6 +299,40 @@ describe("publicity, objections and top-up", () => {
     expect(history.items).toHaveLength(2);
   });
 
+  it("credits many awards of one household in one top-up with each posting's running balance, then the penalties", async () => {
+    const { c, clean, litter } = await community();
+    const busy = await addHousehold(t, c);
+    const other = await addHousehold(t, c);
+    await grantPoints(t.db, c.communityId, busy.id, 7);
+    const apps = [];
+    for (const points of [5, 10, 15]) apps.push(await apply(c, busy.id, clean.id).then((a) => approve(c, a.id, points).then(() => a)));
+    await approve(c, (await apply(c, other.id, clean.id)).id, 6);
+    await approve(c, (await apply(c, busy.id, litter.id)).id, 9);
+    const batch = await publicise(c);
+    t.clock.advanceHours(1);
+    const done = await topUp(c, batch.id);
+    expect(done).toMatchObject({ credited: 5, points: 36, deducted: 9 });
+    expect(await accountOf(t.db, busy.id)).toEqual({ balance: 7 + 30 - 9, score: 30 - 9 });
+    expect(await accountOf(t.db, other.id)).toEqual({ balance: 6, score: 6 });
+    // Every account's postings run: each balance_after is the one before plus its amount, the last is the balance.
+    const walk = await t.db.all<{ account_id: string; amount: number; balance_after: number }>(sql`SELECT account_id, amount, balance_after FROM postings WHERE community_id = ${c.communityId} ORDER BY account_id, seq`);
+    const running = new Map<string, number>();
+    for (const p of walk) {
+      const next = (running.get(p.account_id) ?? 0) + Number(p.amount);
+      expect(Number(p.balance_after)).toBe(next);
+      running.set(p.account_id, next);
+    }
+    expect(running.get(busy.id)).toBe(28);
+    // The busy household's history reads in register order: 7, then +5, +10, +15, then −9.
+    const mine = walk.filter((p) => p.account_id === busy.id).map((p) => Number(p.amount));
+    expect(mine).toEqual([7, 5, 10, 15, -9]);
+    expect(await countRows(t.db, "application_events", sql`to_status = 'credited'`)).toBe(5);
+    expect(await countRows(t.db, "credits", sql`top_up_id = ${done.id}`)).toBe(5);
+    const board = await ok(t.call("GET", `/publicity/${batch.id}`));
+    expect(board.items.every((i: any) => i.status === "credited")).toBe(true);
+    await t.ledgerOk(c.communityId);
+  });
+
   it("never credits twice when top-ups race", async () => {
     const { c, clean } = await community();
     const households = [];
