@@ -9,7 +9,7 @@
  * is done, so a double tap or a retry after a lost answer never charges twice.
  */
 import { useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, on, onMount, Show } from "solid-js";
 import { limits } from "../../../../shared/limits";
 import { chinaDay } from "../../../../shared/time";
 import { ApiError, cards, goods, redemptions, settings, shops, type Receipt, type ResolvedCard } from "../../api";
@@ -118,6 +118,15 @@ export default function Clerk() {
   // or from 00:00 to 08:00 Beijing time "today" would be yesterday's UTC date.
   const [dayList, { refetch: refetchDay }] = createResource(user, () => redemptions.list({ date: chinaDay(new Date()) }).catch(() => null));
   const listed = () => ready(dayList)?.items ?? [];
+  // Each offline redemption the sync books changes the shelf's stock and the day's receipts.
+  const booked = () => offline.results().filter((r) => r.status === "accepted" || r.status === "shortfall").length;
+  createEffect(
+    on(booked, (n) => {
+      if (n === 0) return;
+      void refetchGoods();
+      void refetchDay();
+    }),
+  );
   const dayItems = (): DayRow[] => [...today().filter((r) => !listed().some((x) => x.id === r.id)), ...listed()];
 
   const total = createMemo(() => basket().reduce((sum, line) => sum + line.goods.points * line.quantity, 0));

@@ -202,6 +202,7 @@ export function OfflineBanner(props: { counter: OfflineCounter }) {
                   <span>
                     {r.deviceId}-{r.seq} · {t("home.household", { no: r.householdNo })} · {fmtPoints(r.total)} · {fmtDate(r.at, true)}
                   </span>
+                  {" · "}
                   <b class={r.status === "refused" ? "error-text" : undefined}>
                     {r.status === "accepted"
                       ? t("offline.accepted", { no: r.receiptNo ?? "?" })
