@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import { newId, systemClock } from "../api/domain/clock";
 import { checkLedgerFull } from "../api/domain/ledger-check";
 import { benchTopUp } from "./lib/bench-topup";
+import { createNodeClient } from "../db/node-client";
 import { redemptionStatements } from "../api/domain/redemption";
 import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
@@ -254,7 +255,9 @@ const basketTotal = (i: number) => basketLines(i).reduce((sum, l) => sum + l.qua
  * batch at a time, so this is what the database alone can commit per second on this machine.
  */
 async function benchRawBatch(target: NodeTarget, communityId: string, counters: Counter[], holderIds: string[]) {
-  const client = createClient({ url: `file:${target.databaseFile}`, timeout: 30_000, concurrency: 1 });
+  // The server's own client (statements prepared once); one batch awaited after another, so each
+  // is its own transaction and fsync: the ceiling without HTTP, reads or group commit.
+  const client = createNodeClient(target.databaseFile, { timeout: 30_000 });
   await client.execute("PRAGMA journal_mode = WAL");
   await client.execute("PRAGMA synchronous = FULL");
   const db = dbFromLibsql(client);
