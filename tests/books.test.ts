@@ -97,7 +97,48 @@ describe("the streamed workbook", () => {
     ]);
     expect(strFromU8(unzipSync(bytes)["xl/worksheets/sheet1.xml"])).not.toMatch(/<f[ >]/);
   });
+
+  it("keeps text's leading and trailing whitespace, and zips many pages with the right sizes and CRC-32", async () => {
+    const pages = 40;
+    const page = (p: number) => Array.from({ length: 250 }, (_, i) => [p * 250 + i, ` 王${i} `, `行\t${p}`, "\n尾"] as (string | number)[]);
+    let p = 0;
+    const stream = streamXlsx({ name: "pages", widths: [8, 8, 8, 8], header: ["no", "a", "b", "c"], next: async () => (p < pages ? page(p++) : []) });
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    const rows = await readSheet(bytes.buffer, { trim: false });
+    expect(rows).toHaveLength(pages * 250 + 1);
+    expect(rows[1]).toEqual([0, " 王0 ", "行\t0", "\n尾"]);
+    expect(rows[pages * 250]).toEqual([pages * 250 - 1, " 王249 ", `行\t${pages - 1}`, "\n尾"]);
+    // xml:space="preserve" exactly on the cells whose text starts or ends with whitespace.
+    const sheet = strFromU8(unzipSync(bytes)["xl/worksheets/sheet1.xml"]);
+    expect(sheet.split('<t xml:space="preserve">').length - 1).toBe(pages * 250 * 2);
+    expect(sheet).toContain(`<c r="C2" t="inlineStr"><is><t>行\t0</t></is></c>`);
+    // The sheet's entry: its size and CRC-32 in the central directory are the data's (what Excel checks).
+    const { size, crc } = centralEntry(bytes, "xl/worksheets/sheet1.xml");
+    const xml = new TextEncoder().encode(sheet);
+    expect(size).toBe(xml.length);
+    expect(crc).toBe(crc32(xml));
+  });
 });
+
+/** The uncompressed size and CRC-32 the zip's central directory gives an entry. */
+function centralEntry(zip: Uint8Array, name: string) {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  for (let at = 0; at + 46 <= zip.length; at++) {
+    if (view.getUint32(at, true) !== 0x02014b50) continue;
+    const nameLength = view.getUint16(at + 28, true);
+    if (strFromU8(zip.subarray(at + 46, at + 46 + nameLength)) === name) return { crc: view.getUint32(at + 16, true), size: view.getUint32(at + 24, true) };
+  }
+  throw new Error(`no central directory entry ${name}`);
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
 
 describe("the register book", () => {
   it("lists every entry in register-number order with its outcome, as the applications say, and the XLSX reads back the same", async () => {

@@ -1,8 +1,8 @@
 /**
  * The points register (积分登记簿) as a book that leaves the system: every register entry of a
- * period in register-number order, with what became of it. Read in keyset batches of
- * `registerBatchRows` by register number, so the XLSX streams out (xlsx-stream.ts) and a register
- * of 100,000 entries never sits in memory whole.
+ * period in register-number order, with what became of it. Read in keyset pages of
+ * `registerPageRows` by register number, each page one JSON text that SQLite writes, so the XLSX
+ * streams out (xlsx-stream.ts) and a register of 100,000 entries never sits in memory whole.
  *
  * What each row says:
  * - `kind`: the entry's own kind (award 奖励, penalty 扣分, or cancellation 撤销: the entry an
@@ -14,11 +14,11 @@
  *   otherwise `held` (not credited yet: waiting to be publicised, on the board, or held back by
  *   an open objection).
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { num, type Row } from "../../db/sql";
 import { carrierNamesZh, type Category, type Lang } from "../../shared/domain";
-import { chinaDay } from "../../shared/time";
+import { chinaOffsetHours } from "../../shared/time";
 import { DomainError } from "./errors";
 import type { Period } from "./reports";
 import { streamXlsx, type StreamCell } from "./xlsx-stream";
@@ -45,8 +45,13 @@ export interface RegisterRow {
   outcome: RegisterOutcome;
 }
 
-/** Rows read per batch: small enough to keep memory flat, large enough to keep the round trips few. */
-export const registerBatchRows = 2_000;
+/**
+ * Entries per page read: one JSON text of about 200 bytes an entry. Large enough to keep the
+ * round trips few and the compressor's writes large; small enough to keep memory flat and each
+ * page well below D1's 2 MB limit on one value, even with the longest texts the limits allow
+ * (about 1 KB an entry).
+ */
+export const registerPageRows = 1_000;
 /** The most entries the printable view takes at once; a longer period is downloaded as XLSX. */
 export const registerPrintRowsMax = 5_000;
 
@@ -56,14 +61,19 @@ function periodSql(period: Period) {
 
 /**
  * The entries after register number `afterNo` within the period, at most `limit`, in register-number
- * order. Each row comes back as one JSON array: the client library builds an object per row and
- * column, which cost more than the query itself for a book of 100,000 entries.
+ * order. SQLite writes the whole page as one JSON text of arrays, with every value as the book
+ * shows it (the China day, the signed points, the outcome): the client library builds an object
+ * per row and column, which for a book of 100,000 entries cost more than the query itself.
  */
 export async function registerRows(db: Db, communityId: string, period: Period, afterNo: number, limit: number): Promise<RegisterRow[]> {
-  const rows = await db.all<Row>(sql`SELECT json_array(r.register_no, r.created_at, r.entry_kind, r.points, r.category,
-      h.household_no, h.head_name, m.name, ru.title, u.name, r.created_by,
-      a.kind, a.status, pb.starts_at, pb.ends_at,
-      EXISTS (SELECT 1 FROM credits c WHERE c.application_id = r.application_id)) AS j
+  const chinaDaySql = (column: SQL) => sql`date(${column}, ${`+${chinaOffsetHours} hours`})`;
+  const [page] = await db.all<Row>(sql`SELECT '[' || COALESCE(group_concat(j, ','), '') || ']' AS page FROM (
+    SELECT json_array(r.register_no, r.created_at, ${chinaDaySql(sql`r.created_at`)}, h.household_no, h.head_name, m.name, r.category, ru.title, r.entry_kind,
+        -- A cancellation undoes the entry it corrects: the opposite of that application's direction.
+        CASE WHEN r.entry_kind = 'award' OR (r.entry_kind = 'cancellation' AND a.kind <> 'award') THEN r.points ELSE -r.points END,
+        COALESCE(u.name, r.created_by),
+        CASE WHEN pb.starts_at <> '' AND pb.ends_at <> '' THEN ${chinaDaySql(sql`pb.starts_at`)} || ' 至 ' || ${chinaDaySql(sql`pb.ends_at`)} END,
+        CASE WHEN a.status = 'cancelled' THEN 'cancelled' WHEN EXISTS (SELECT 1 FROM credits c WHERE c.application_id = r.application_id) THEN 'credited' ELSE 'held' END) AS j
     FROM register_entries r
       JOIN households h ON h.id = r.household_id
       JOIN applications a ON a.id = r.application_id
@@ -73,39 +83,20 @@ export async function registerRows(db: Db, communityId: string, period: Period, 
       LEFT JOIN publicity_items pi ON pi.application_id = r.application_id
       LEFT JOIN publicity_batches pb ON pb.id = pi.publicity_id
     WHERE r.community_id = ${communityId} AND r.register_no > ${afterNo} ${periodSql(period)}
-    ORDER BY r.register_no LIMIT ${limit}`);
-  const batches = new Map<string, string>();
-  return rows.map((r) => registerRowOf(JSON.parse(String(r.j)) as RawRow, batches));
+    ORDER BY r.register_no LIMIT ${limit})`);
+  const raw = JSON.parse(String(page?.page ?? "[]")) as RawRow[];
+  // group_concat takes its rows in the subquery's order in practice, but SQLite promises no order
+  // (an ORDER BY inside the aggregate needs SQLite 3.44): put a page that ever comes otherwise in order.
+  if (raw.some((r, i) => i > 0 && r[0] <= raw[i - 1][0])) raw.sort((x, y) => x[0] - y[0]);
+  return raw.map(registerRowOf);
 }
 
-/** The columns of `registerRows`' JSON array, in order. */
-type RawRow = [number, string, RegisterKind, number, string, string, string, string | null, string | null, string | null, string, "award" | "penalty", string, string | null, string | null, number];
+/** The columns of `registerRows`' JSON arrays, in order. */
+type RawRow = [number, string, string, string, string, string | null, string, string | null, RegisterKind, number, string, string | null, RegisterOutcome];
 
-function registerRowOf(r: RawRow, batches: Map<string, string>): RegisterRow {
-  const [registerNo, at, kind, points, category, householdNo, headName, member, rule, certifier, createdBy, appKind, appStatus, pbStarts, pbEnds, credited] = r;
-  // A cancellation undoes the entry it corrects: the opposite of that application's direction.
-  const sign = kind === "award" ? 1 : kind === "penalty" ? -1 : appKind === "award" ? -1 : 1;
-  let publicity: string | null = null;
-  if (pbStarts && pbEnds) {
-    const key = `${pbStarts}|${pbEnds}`;
-    publicity = batches.get(key) ?? `${chinaDay(pbStarts)} 至 ${chinaDay(pbEnds)}`;
-    batches.set(key, publicity);
-  }
-  return {
-    registerNo,
-    at,
-    day: chinaDay(at),
-    householdNo,
-    headName,
-    member,
-    category,
-    rule: rule ?? "",
-    kind,
-    points: sign * points,
-    certifier: certifier ?? createdBy,
-    publicity,
-    outcome: appStatus === "cancelled" ? "cancelled" : credited ? "credited" : "held",
-  };
+function registerRowOf(r: RawRow): RegisterRow {
+  const [registerNo, at, day, householdNo, headName, member, category, rule, kind, points, certifier, publicity, outcome] = r;
+  return { registerNo, at, day, householdNo, headName, member, category, rule: rule ?? "", kind, points, certifier, publicity, outcome };
 }
 
 /** How many entries the period holds. */
@@ -124,7 +115,16 @@ export async function registerForPrint(db: Db, communityId: string, period: Peri
     const message = lang === "en" ? `the period holds ${total} entries; print at most ${registerPrintRowsMax} at once, or download the XLSX` : `该时段共 ${total} 条登记，一次最多打印 ${registerPrintRowsMax} 条，请缩短时段或下载 Excel`;
     throw new DomainError("VALIDATION_FAILED", { fields: { to: message }, total, max: registerPrintRowsMax });
   }
-  return { total, items: await registerRows(db, communityId, period, 0, registerPrintRowsMax) };
+  const items: RegisterRow[] = [];
+  for (let afterNo = 0; items.length < total; ) {
+    const page = await registerRows(db, communityId, period, afterNo, registerPageRows);
+    if (page.length === 0) break;
+    items.push(...page);
+    afterNo = page[page.length - 1].registerNo;
+  }
+  // Entries registered between the count and the reading stay out, so `total` says what `items` holds.
+  items.length = Math.min(items.length, total);
+  return { total: items.length, items };
 }
 
 const labels = {
@@ -164,8 +164,8 @@ export function registerXlsx(db: Db, communityId: string, period: Period, lang: 
     header: [...labels[lang].header],
     next: async () => {
       if (finished) return [];
-      const rows = await registerRows(db, communityId, period, afterNo, registerBatchRows);
-      if (rows.length < registerBatchRows) finished = true;
+      const rows = await registerRows(db, communityId, period, afterNo, registerPageRows);
+      if (rows.length < registerPageRows) finished = true;
       if (rows.length > 0) afterNo = rows[rows.length - 1].registerNo;
       return rows.map((r) => registerCells(r, lang));
     },
