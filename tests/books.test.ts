@@ -3,10 +3,12 @@
  * monthly report, each XLSX read back with read-excel-file and compared with what the API
  * answers; names that look like formulas stay text; bad input; who may ask; communities apart.
  */
+import { sql } from "drizzle-orm";
 import { strFromU8, unzipSync } from "fflate";
 import { readSheet } from "read-excel-file/universal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../api/app";
+import { registerPrintRowsMax } from "../api/domain/register-book";
 import { streamXlsx } from "../api/domain/xlsx-stream";
 import { addGoods, addHousehold, issueCardFor, testConfig } from "./support/fixtures";
 import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
@@ -207,6 +209,52 @@ describe("the register book", () => {
       for (const role of ["clerk", "volunteer"] as const) expect((await t.call("GET", path, { token: c.tokens[role] })).status).toBe(403);
       expect((await t.call("GET", path)).status).toBe(401);
     }
+  });
+
+  it("prints at most 5,000 entries: a longer period is refused with a 400 naming `to`, and downloads whole as XLSX", async () => {
+    const { c, households } = await month("BKG");
+    // Entries 7–5,000 on the same China day as the month's six, entry 5,001 the day after: written
+    // with SQL (the procedures would take minutes), each with its application, as certifying writes them.
+    const extra = async (from: number, to: number, at: string) =>
+      t.db.run(sql`WITH RECURSIVE n(no) AS (SELECT ${from} UNION ALL SELECT no + 1 FROM n WHERE no < ${to}),
+          rule AS (SELECT id FROM rules WHERE community_id = ${c.communityId} AND kind = 'award' LIMIT 1)
+        INSERT INTO applications (id, community_id, household_id, member_id, rule_id, notice_id, kind, category, description, evidence, status, points, register_no, reason, submitted_by, submitted_by_role, decided_by, created_at, decided_at, deed_key)
+        SELECT 'bulk-app-' || no, ${c.communityId}, ${households.b.id}, NULL, rule.id, NULL, 'award', 'environment', '大扫除', '[]', 'registered', 1 + no % 20, no, NULL,
+          ${`user:${c.userIds.volunteer}`}, 'volunteer', ${`user:${c.userIds.reviewer}`}, ${at}, ${at}, NULL FROM n, rule`);
+    const entries = async (from: number, to: number, at: string) =>
+      t.db.run(sql`WITH RECURSIVE n(no) AS (SELECT ${from} UNION ALL SELECT no + 1 FROM n WHERE no < ${to})
+        INSERT INTO register_entries (id, community_id, register_no, entry_kind, application_id, household_id, member_id, rule_id, category, points, corrects_entry_id, note, created_by, created_at)
+        SELECT 'bulk-reg-' || no, ${c.communityId}, no, 'award', a.id, a.household_id, NULL, a.rule_id, 'environment', a.points, NULL, NULL, ${`user:${c.userIds.reviewer}`}, ${at}
+        FROM n JOIN applications a ON a.id = 'bulk-app-' || n.no`);
+    for (const [from, to, at] of [[7, registerPrintRowsMax, "2026-11-02T05:00:00.000Z"], [registerPrintRowsMax + 1, registerPrintRowsMax + 1, "2026-11-03T05:00:00.000Z"]] as const) {
+      await extra(from, to, at);
+      await entries(from, to, at);
+    }
+
+    // Exactly the limit prints, in register-number order.
+    const day = await ok(t.call("GET", "/register?to=2026-11-02", { token: c.tokens.reviewer }));
+    expect(day.total).toBe(registerPrintRowsMax);
+    expect(day.items.map((r: any) => r.registerNo)).toEqual(Array.from({ length: registerPrintRowsMax }, (_, i) => i + 1));
+    expect(day.items[registerPrintRowsMax - 1]).toMatchObject({ householdNo: "BKG-B", kind: "award", points: 1 + (registerPrintRowsMax % 20), certifier: "reviewer", outcome: "held", day: "2026-11-02", publicity: null });
+
+    // One more is refused, in the project's error shape, whoever asks and however the period is named.
+    for (const path of ["/register", "/register?from=2026-11-01&to=2026-11-30", "/register?from=2026-11-02T00:00:00.000Z"]) {
+      const res = await t.call("GET", path, { token: c.tokens.admin });
+      expect(res.status, path).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "VALIDATION_FAILED", message: expect.any(String), details: { total: registerPrintRowsMax + 1, max: registerPrintRowsMax } });
+      expect(Object.keys(res.body.error.details.fields)).toEqual(["to"]);
+      expect(res.body.error.details.fields.to).toContain(String(registerPrintRowsMax + 1));
+    }
+    const en = await t.call("GET", "/register", { token: c.tokens.reviewer, headers: { "accept-language": "en" } });
+    expect(en.status).toBe(400);
+    expect(en.body.error.details.fields.to).toBe(`the period holds ${registerPrintRowsMax + 1} entries; print at most ${registerPrintRowsMax} at once, or download the XLSX`);
+
+    // The XLSX has no such limit: every entry, in order, read across the pages it is read in.
+    const rows = await readSheet((await download("/register.xlsx", c.tokens.reviewer)).buffer);
+    expect(rows).toHaveLength(registerPrintRowsMax + 2);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(Array.from({ length: registerPrintRowsMax + 1 }, (_, i) => i + 1));
+    expect(rows[1][3]).toBe(formulaName);
+    expect(rows[registerPrintRowsMax + 1]).toEqual([registerPrintRowsMax + 1, "2026-11-03", "BKG-B", "李四", null, "环境爱护者", "打扫楼道", "奖励", 1 + ((registerPrintRowsMax + 1) % 20), "reviewer", null, "未充值"]);
   });
 
   it("keeps two communities apart", async () => {
