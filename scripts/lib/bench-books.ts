@@ -9,11 +9,13 @@
  *   `GET /api/register.xlsx` is downloaded in full and timed, while the server process's
  *   resident memory (RSS, /proc/<pid>/status) is sampled every 20 ms: the figure is the peak
  *   during the download less the RSS just before it. The download is read back (unzipped, rows
- *   counted) so a truncated book cannot pass.
+ *   counted, the sheet's size and CRC-32 checked against the zip's central directory) so a
+ *   truncated or corrupt book cannot pass.
  */
 import { createClient, type InStatement } from "@libsql/client";
 import { strFromU8, unzipSync } from "fflate";
 import { readFileSync } from "node:fs";
+import { crc32 } from "node:zlib";
 import { chinaDay, chinaMonth } from "../../shared/time";
 import type { NodeTarget } from "./server-target";
 
@@ -53,6 +55,22 @@ function cpuMs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** The uncompressed size and CRC-32 the zip's central directory gives an entry (what Excel checks). */
+function centralEntry(zip: Uint8Array, name: string): { size: number; crc: number } {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  for (let at = zip.length - 22; at >= 0; at--) {
+    if (view.getUint32(at, true) !== 0x06054b50) continue;
+    // The end of central directory record: where the directory starts and how many entries it holds.
+    let entry = view.getUint32(at + 16, true);
+    for (let i = view.getUint16(at + 10, true); i > 0; i--) {
+      const nameLength = view.getUint16(entry + 28, true);
+      if (strFromU8(zip.subarray(entry + 46, entry + 46 + nameLength)) === name) return { crc: view.getUint32(entry + 16, true), size: view.getUint32(entry + 24, true) };
+      entry += 46 + nameLength + view.getUint16(entry + 30, true) + view.getUint16(entry + 32, true);
+    }
+  }
+  fail(`the zip has no entry ${name}`);
 }
 
 async function get(target: NodeTarget, token: string, path: string): Promise<Response> {
@@ -215,7 +233,10 @@ async function benchRegister(target: NodeTarget, token: string, communityId: str
     file.set(c, at);
     at += c.length;
   }
-  const sheet = strFromU8(unzipSync(file)["xl/worksheets/sheet1.xml"]);
+  const sheetBytes = unzipSync(file)["xl/worksheets/sheet1.xml"];
+  const entry = centralEntry(file, "xl/worksheets/sheet1.xml");
+  if (entry.size !== sheetBytes.length || entry.crc !== crc32(sheetBytes)) fail("the register book's sheet has another size or CRC-32 than its zip entry says");
+  const sheet = strFromU8(sheetBytes);
   const rows = sheet.split("<row ").length - 1;
   if (rows !== total + 1) fail(`the register book has ${rows} rows, expected ${total + 1}`);
   if (/<f[ >]/.test(sheet)) fail("the register book holds a formula");
@@ -226,7 +247,7 @@ async function benchRegister(target: NodeTarget, token: string, communityId: str
   );
   options.results.push(`| fill: ${fmt(options.entries)} register entries (applications, publicity items, credits) written with SQL (not timed over HTTP) | ${fmt(fillMs / 1000, 2)} s |`);
   options.results.push(
-    `| \`GET /api/register.xlsx\` (the register book, ${fmt(total)} entries, ${fmt(bytes / 1024 / 1024, 1)} MB, streamed; read back: ${fmt(rows - 1)} rows) | first byte ${fmt(firstByteMs, 0)} ms, whole **${fmt(ms / 1000, 2)} s** (server CPU ${cpu === null ? "n/a" : `${fmt(cpu / 1000, 2)} s`}); server RSS **+${growth === null ? "n/a" : fmt(growth, 0)} MB** (${before === null ? "n/a" : fmt(before, 0)} → ${fmt(peak, 0)} MB)${over} |`,
+    `| \`GET /api/register.xlsx\` (the register book, ${fmt(total)} entries, ${fmt(bytes / 1024 / 1024, 1)} MB, streamed; read back: ${fmt(rows - 1)} rows, CRC-32 checked) | first byte ${fmt(firstByteMs, 0)} ms, whole **${fmt(ms / 1000, 2)} s** (server CPU ${cpu === null ? "n/a" : `${fmt(cpu / 1000, 2)} s`}); server RSS **+${growth === null ? "n/a" : fmt(growth, 0)} MB** (${before === null ? "n/a" : fmt(before, 0)} → ${fmt(peak, 0)} MB)${over} |`,
   );
 }
 
