@@ -505,7 +505,8 @@ export const postings = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("postings_account_idx").on(t.accountId, t.seq),
+    // amount too: an account's sum (the ledger check) reads the index alone, never the postings.
+    index("postings_account_idx").on(t.accountId, t.seq, t.amount),
     uniqueIndex("postings_transfer_account_uq").on(t.transferId, t.accountId),
   ],
 );

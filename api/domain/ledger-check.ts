@@ -93,19 +93,34 @@ function rangeSumQuery(db: Db, communityId: string, range: Row, m: { seq: number
         WHERE t.rowid >= ${lo} AND t.rowid < ${hi} AND t.rowid <= ${m.rowid} AND t.community_id = ${communityId}`);
 }
 
-/** The statements that upsert the ranges of postings and transfers in (from, to], adding to a bucket's sums. */
+/**
+ * The statements that upsert the ranges of postings and transfers in (from, to], adding to a
+ * bucket's sums: one statement per bucket, each walking its ids by the key (no sort, which a
+ * GROUP BY over a million rows would need).
+ */
 function rangeStatements(db: Db, communityId: string, from: { seq: number; rowid: number }, to: { seq: number; rowid: number }, guard: SqlGuard): Statement[] {
   const round = sql`(SELECT COALESCE(MAX(verified_round), 0) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId})`;
   const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows,
     ${(["sum1", "sum2", "sum3", "sum4"] as const).map((s) => `${s} = ${norm(`${s} + excluded.${s}`)}`).join(", ")}`);
-  return [
-    db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
-      SELECT ${communityId}, 'postings', p.seq / ${span} AS bucket, ${postingSums("p")}, ${round}
-      FROM postings p NOT INDEXED WHERE p.community_id = ${communityId} AND p.seq > ${from.seq} AND p.seq <= ${to.seq} AND ${guard} GROUP BY bucket ${upsert}`),
-    db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
-      SELECT ${communityId}, 'transfers', t.rowid / ${span} AS bucket, ${transferSums("t")}, ${round}
-      FROM transfers t NOT INDEXED WHERE t.community_id = ${communityId} AND t.rowid > ${from.rowid} AND t.rowid <= ${to.rowid} AND ${guard} GROUP BY bucket ${upsert}`),
-  ];
+  const statements: Statement[] = [];
+  const buckets = (after: number, through: number) => {
+    const list: Array<{ bucket: number; lo: number; hi: number }> = [];
+    for (let b = Math.floor((after + 1) / ledgerRangeSpan); b <= Math.floor(through / ledgerRangeSpan) && through > after; b++) {
+      list.push({ bucket: b, lo: Math.max(after + 1, b * ledgerRangeSpan), hi: Math.min(through, (b + 1) * ledgerRangeSpan - 1) });
+    }
+    return list;
+  };
+  for (const { bucket, lo, hi } of buckets(from.seq, to.seq)) {
+    statements.push(db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+      SELECT ${communityId}, 'postings', ${bucket}, ${postingSums("p")}, ${round}
+      FROM postings p NOT INDEXED WHERE p.seq BETWEEN ${lo} AND ${hi} AND p.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`));
+  }
+  for (const { bucket, lo, hi } of buckets(from.rowid, to.rowid)) {
+    statements.push(db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+      SELECT ${communityId}, 'transfers', ${bucket}, ${transferSums("t")}, ${round}
+      FROM transfers t NOT INDEXED WHERE t.rowid BETWEEN ${lo} AND ${hi} AND t.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`));
+  }
+  return statements;
 }
 
 type SqlGuard = ReturnType<typeof sql>;
