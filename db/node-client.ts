@@ -246,6 +246,19 @@ export class NodeClient implements Client {
     });
   }
 
+  /** Each batch in its own transaction, in arrival order, each answered with its own outcome. */
+  #runEachAlone(group: Pending[]) {
+    for (const p of group) {
+      this.stats.groups++;
+      this.stats.batches++;
+      try {
+        p.resolve(this.#runAlone(p.stmts, "deferred"));
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+  }
+
   /** Commits every batch that arrived since the last flush together (see the module's comment). */
   #flush() {
     this.#flushScheduled = false;
@@ -255,17 +268,7 @@ export class NodeClient implements Client {
       for (const p of group) p.reject(new LibsqlError("The client is closed", "CLIENT_CLOSED"));
       return;
     }
-    if (group.length === 1) {
-      const [only] = group as [Pending];
-      this.stats.groups++;
-      this.stats.batches++;
-      try {
-        only.resolve(this.#runAlone(only.stmts, "deferred"));
-      } catch (e) {
-        only.reject(e);
-      }
-      return;
-    }
+    if (group.length === 1) return this.#runEachAlone(group);
     const outcomes: Array<{ ok: true; results: ResultSet[] } | { ok: false; error: unknown }> = [];
     let groupFailed = false;
     try {
@@ -296,16 +299,7 @@ export class NodeClient implements Client {
     if (groupFailed) {
       // Nothing was committed: each batch on its own, in the order it came.
       this.stats.reruns++;
-      for (const p of group) {
-        this.stats.groups++;
-        this.stats.batches++;
-        try {
-          p.resolve(this.#runAlone(p.stmts, "deferred"));
-        } catch (e) {
-          p.reject(e);
-        }
-      }
-      return;
+      return this.#runEachAlone(group);
     }
     this.stats.groups++;
     this.stats.batches += group.length;
