@@ -143,10 +143,12 @@ export async function checkLedger(db: Db, communityId: string): Promise<LedgerCh
         COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding, ${settlementTotals}
       FROM accounts WHERE community_id = ${communityId}`),
     // Each account's postings summed through postings_account_idx (account_id, seq, amount): the
-    // index holds the amounts, so no posting row is read.
-    db.run(sql`SELECT id, balance, total FROM (SELECT a.id, a.balance,
+    // index holds the amounts, so no posting row is read. MATERIALIZED: flattened, SQLite would
+    // sum every account twice (once to compare, once to answer).
+    db.run(sql`WITH sums AS MATERIALIZED (SELECT a.id, a.balance,
         (SELECT COALESCE(SUM(p.amount), 0) FROM postings p WHERE p.account_id = a.id) AS total
-      FROM accounts a WHERE a.community_id = ${communityId}) WHERE balance <> total LIMIT 20`),
+      FROM accounts a WHERE a.community_id = ${communityId})
+      SELECT id, balance, total FROM sums WHERE balance <> total LIMIT 20`),
     db.run(sql`SELECT t.id FROM transfers t
       LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings WHERE community_id = ${communityId} GROUP BY transfer_id) p
         ON p.transfer_id = t.id
