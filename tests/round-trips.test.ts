@@ -2,13 +2,16 @@
  * Round trips to the database per redemption (issue 16): on D1 or Turso every call to the driver
  * is a network round trip, so the counter's everyday redemption — a printed card scanned, a
  * basket under the PIN threshold — makes one read batch and one write batch, no more. The test
- * wraps the app's libSQL client and counts every call that reaches the database.
+ * wraps the app's libSQL client, and the D1 binding (Miniflare's D1 in this process, wrapped as
+ * the worker wraps it), and counts every call that reaches the database.
  */
 import type { Client } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../api/domain/actor";
 import { redeem } from "../api/domain/redemption";
 import { addGoods, addHousehold, grantPoints, issueCardFor, testConfig } from "./support/fixtures";
+import type { D1Binding } from "../db/d1";
+import { inProcessD1 } from "./support/d1-in-process";
 import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
 
 /** The client's methods that send something to the database. */
@@ -27,7 +30,32 @@ function countingClient(client: Client, counter: { on: boolean; calls: string[] 
   });
 }
 
-describe("round trips per redemption (libSQL)", () => {
+/** The D1 calls that go to the database: a batch, and a statement's first/all/run/raw; exec and dump. */
+const d1Calls = new Set(["batch", "exec", "dump", "first", "all", "run", "raw"]);
+
+function countingD1(binding: D1Binding, counter: { on: boolean; calls: string[] }): D1Binding {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop, receiver) {
+        const value = Reflect.get(obj, prop, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (counter.on && d1Calls.has(String(prop))) counter.calls.push(String(prop));
+          const result = value.apply(obj, args);
+          // A prepared or bound statement is wrapped too: its first/all/run/raw are the round trips.
+          return prop === "prepare" || prop === "bind" ? wrap(result as object) : result;
+        };
+      },
+    });
+  return wrap(binding);
+}
+
+const drivers: Array<[string, (counter: { on: boolean; calls: string[] }) => Promise<TestApp>]> = [
+  ["libSQL", (counter) => createTestApp({ wrapClient: (client) => countingClient(client, counter) })],
+  ["D1", async (counter) => createTestApp({ database: await inProcessD1((binding) => countingD1(binding, counter)) })],
+];
+
+describe.each(drivers)("round trips per redemption (%s)", (_driver, makeApp) => {
   const counter = { on: false, calls: [] as string[] };
   let t: TestApp;
   let c: TestCommunity;
@@ -36,7 +64,7 @@ describe("round trips per redemption (libSQL)", () => {
   let oil: { id: string };
 
   beforeEach(async () => {
-    t = await createTestApp({ wrapClient: (client) => countingClient(client, counter) });
+    t = await makeApp(counter);
     c = await t.newCommunity();
     const household = await addHousehold(t, c);
     ({ qr } = await issueCardFor(t, c, household.id));

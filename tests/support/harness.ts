@@ -62,10 +62,11 @@ export interface TestApp {
 
 /** `publicityFloorHours`: the deployment's PUBLICITY_FLOOR_HOURS (0 unless a test sets one). */
 /** `wrapClient`: wraps the libSQL client the app uses (tests/round-trips.test.ts counts its calls). */
-export async function createTestApp(options: { publicityFloorHours?: number; wrapClient?: (client: Client) => Client } = {}): Promise<TestApp> {
-  const client = createNodeClient(":memory:");
-  const db = dbFromLibsql(options.wrapClient ? options.wrapClient(client) : client);
-  await migrate(db, { migrationsFolder });
+/** `database`: an already migrated database to use instead (tests/support/d1-in-process.ts: D1). */
+export async function createTestApp(options: { publicityFloorHours?: number; wrapClient?: (client: Client) => Client; database?: { db: Db; close(): unknown } } = {}): Promise<TestApp> {
+  const client = options.database ? null : createNodeClient(":memory:");
+  const db = options.database?.db ?? dbFromLibsql(options.wrapClient ? options.wrapClient(client!) : client!);
+  if (!options.database) await migrate(db, { migrationsFolder });
   const clock = new TestClock();
   const app = createApp({
     db: () => db,
@@ -150,7 +151,10 @@ export async function createTestApp(options: { publicityFloorHours?: number; wra
       const result = await checkLedger(db, communityId);
       if (!result.ok) throw new Error(`ledger check failed: ${result.problems.join("; ")}`);
     },
-    close: () => client.close(),
+    close: () => {
+      if (client) client.close();
+      else void options.database?.close();
+    },
   };
 }
 
