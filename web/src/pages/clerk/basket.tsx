@@ -31,7 +31,7 @@ export function Customer(props: { card: ResolvedCard; basket: Line[]; onAdd: (g:
         {t("home.balance")}: <span class="total" data-testid="customer-balance">{fmtPoints(c().balance)}</span>
         <Show when={props.offline}>
           <div class="small muted" data-testid="offline-balance-note">
-            {t("offline.balanceNote")}
+            {t("offline.balanceNoteLatest")}
           </div>
         </Show>
       </div>

@@ -153,7 +153,7 @@ export default function Clerk() {
     const entry = pack.cards.find((c) => c.qrSha256 === hash);
     if (!entry) throw new ApiError(0, "CARD_INVALID", t("offline.notInPack"));
     await offline.reloadQueue();
-    const balance = balanceOffline(pack, offline.queue(), entry.cardNo);
+    const balance = balanceOffline(pack, offline.queue(), offline.seen(), entry.cardNo);
     named({ cardNo: entry.cardNo, household: { id: "", householdNo: entry.householdNo, headName: entry.headNameMasked, building: "" }, balance }, { qr: text, offline: true });
   }
 
@@ -206,7 +206,7 @@ export default function Clerk() {
     if (sum > threshold()) throw new ApiError(409, "OFFLINE_CAP", t("offline.overPin", { n: threshold() }));
     const left = Math.max(pack.caps.perDevice - spentOn(pack, offline.queue()), 0);
     if (sum > left) throw new ApiError(409, "OFFLINE_CAP", t("offline.overDevice", { left, total: sum }));
-    const balance = balanceOffline(pack, offline.queue(), c.cardNo);
+    const balance = balanceOffline(pack, offline.queue(), offline.seen(), c.cardNo);
     if (sum > balance) throw new ApiError(409, "INSUFFICIENT_POINTS", t("offline.notEnough", { balance }));
     const lines = basket().map((l) => ({ goodsId: l.goods.id, name: l.goods.name, points: l.goods.points, quantity: l.quantity }));
     const entry = await enqueue(pack.shopId, { packId: pack.packId, at: new Date().toISOString(), qr, cardNo: c.cardNo, householdNo: c.household.householdNo, headNameMasked: c.household.headName, items: lines, total: sum });
@@ -236,6 +236,10 @@ export default function Clerk() {
     const body = "cardNo" in how ? { cardNo: how.cardNo, pin: pin() || how.pin, items } : { qr: how.qr, items, pin: pin() || undefined };
     try {
       const done = await redemptions.create(key(), body);
+      // The server's balance after this receipt: should the network drop before the next pack,
+      // the offline counter starts from it, not from the pack's older one (docs/offline.md).
+      const customer = card();
+      if (customer) await offline.noteOnline({ householdNo: customer.household.householdNo, balance: done.balanceAfter, receiptNo: done.receiptNo, at: done.createdAt });
       setReceipt(done);
       setOfflineNo(null);
       offline.networkOk();

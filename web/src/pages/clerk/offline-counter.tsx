@@ -11,7 +11,7 @@ import { createEffect, createSignal, For, on, onCleanup, onMount, Show, type Acc
 import { ApiError, settings, type OfflinePack } from "../../api";
 import { fmtDate, fmtPoints, t } from "../../i18n";
 import { Icon } from "../../ui/icon";
-import { clearDone, drain, loadPack, loadQueue, packRefreshMinutes, refreshPack, spentOn, type QueuedRedemption } from "./offline-store";
+import { clearDone, drain, loadPack, loadQueue, loadSeen, noteSeen, packRefreshMinutes, refreshPack, spentOn, type QueuedRedemption, type SeenBalance, type SeenBalances } from "./offline-store";
 
 /** Seconds between probes while the network is down. */
 const probeSeconds = 5;
@@ -19,6 +19,8 @@ const probeSeconds = 5;
 export interface OfflineCounter {
   pack: Accessor<OfflinePack | null>;
   queue: Accessor<QueuedRedemption[]>;
+  /** Balances this device's online receipts answered since the pack (by household number). */
+  seen: Accessor<SeenBalances>;
   /** True once a request failed for want of a network, until one succeeds again. */
   down: Accessor<boolean>;
   /** The community turned the offline counter off (OFFLINE_DISABLED). */
@@ -28,7 +30,10 @@ export interface OfflineCounter {
   networkFailed: () => void;
   /** A request just succeeded: the network is there (sends what waits). */
   networkOk: () => void;
+  /** Reads the queue and the seen balances again from IndexedDB (another tab may have changed them). */
   reloadQueue: () => Promise<void>;
+  /** An online receipt's balance, kept for the offline counter (never fails: the receipt stands either way). */
+  noteOnline: (seen: SeenBalance) => Promise<void>;
   sync: () => Promise<void>;
   clear: () => Promise<void>;
 }
@@ -40,6 +45,7 @@ export function isNetworkError(error: unknown): boolean {
 export function createOfflineCounter(shopId: Accessor<string | null | undefined>): OfflineCounter {
   const [pack, setPack] = createSignal<OfflinePack | null>(null);
   const [queue, setQueue] = createSignal<QueuedRedemption[]>([]);
+  const [seen, setSeen] = createSignal<SeenBalances>({});
   const [down, setDown] = createSignal(false);
   const [disabled, setDisabled] = createSignal(false);
   const [results, setResults] = createSignal<QueuedRedemption[]>([]);
@@ -47,7 +53,9 @@ export function createOfflineCounter(shopId: Accessor<string | null | undefined>
 
   const reloadQueue = async () => {
     const id = shopId();
-    if (id) setQueue(await loadQueue(id));
+    if (!id) return;
+    setQueue(await loadQueue(id));
+    setSeen(await loadSeen(id));
   };
 
   async function fetchPack(): Promise<boolean> {
@@ -134,6 +142,7 @@ export function createOfflineCounter(shopId: Accessor<string | null | undefined>
   return {
     pack,
     queue,
+    seen,
     down,
     disabled,
     results,
@@ -144,6 +153,16 @@ export function createOfflineCounter(shopId: Accessor<string | null | undefined>
       void sync();
     },
     reloadQueue,
+    noteOnline: async (answer) => {
+      const id = shopId();
+      if (!id) return;
+      try {
+        await noteSeen(id, answer);
+        setSeen(await loadSeen(id));
+      } catch {
+        /* IndexedDB refused: offline, the counter falls back on the pack's older balance */
+      }
+    },
     sync,
     clear: async () => {
       const id = shopId();

@@ -68,12 +68,51 @@ function changeQueue(shopId: string, change: (state: QueueState) => QueueState) 
   return update<QueueState>(queueKey(shopId), (state) => change(state ?? { seq: 0, entries: [] }), store);
 }
 
-/** Fetches a fresh pack and keeps it; entries of older packs that are done leave the queue. */
+/**
+ * A household's balance as the server answered it to this device's own online redemption: the
+ * receipt's `balanceAfter`, its number (the community's receipts are numbered in the order they
+ * are booked) and when it was booked (the server's clock, as the pack's `issuedAt`).
+ */
+export interface SeenBalance {
+  householdNo: string;
+  balance: number;
+  receiptNo: number;
+  at: string;
+}
+
+/** The latest balance seen online per household number. */
+export type SeenBalances = Record<string, SeenBalance>;
+
+const seenKey = (shopId: string) => `seen:${shopId}`;
+
+export async function loadSeen(shopId: string): Promise<SeenBalances> {
+  return (await get<SeenBalances>(seenKey(shopId), store)) ?? {};
+}
+
+/** Keeps the balance an online receipt answered, unless a later receipt of the household is kept already. */
+export async function noteSeen(shopId: string, seen: SeenBalance): Promise<void> {
+  await update<SeenBalances>(
+    seenKey(shopId),
+    (all) => {
+      const kept = all?.[seen.householdNo];
+      return kept && kept.receiptNo > seen.receiptNo ? (all ?? {}) : { ...all, [seen.householdNo]: seen };
+    },
+    store,
+  );
+}
+
+/** Fetches a fresh pack and keeps it; entries of older packs that are done, and balances seen before it, leave. */
 export async function refreshPack(shopId: string): Promise<OfflinePack> {
   const pack = await shops.offlinePack(shopId, deviceId());
   await set(`pack:${shopId}`, pack, store);
   await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.filter((q) => q.status === "pending" || q.packId === pack.packId) }));
+  // The new pack's balances already hold every receipt booked before it: those seen balances are older news.
+  await update<SeenBalances>(seenKey(shopId), (all) => Object.fromEntries(Object.entries(all ?? {}).filter(([, v]) => seenAfter(pack, v))), store);
   return pack;
+}
+
+function seenAfter(pack: OfflinePack, seen: { at: string }): boolean {
+  return Date.parse(seen.at) >= Date.parse(pack.issuedAt);
 }
 
 export async function loadQueue(shopId: string): Promise<QueuedRedemption[]> {
@@ -107,11 +146,36 @@ export function spentOn(pack: OfflinePack, queue: QueuedRedemption[]): number {
   return queue.filter((q) => q.packId === pack.packId && q.status !== "refused").reduce((sum, q) => sum + q.total, 0);
 }
 
-/** The balance the counter shows offline: the pack's, less what this device spent on the card since. */
-export function balanceOffline(pack: OfflinePack, queue: QueuedRedemption[], cardNo: string): number {
+/**
+ * The balance the counter shows offline (docs/offline.md, "What the counter knows, and when"):
+ * the latest balance the server told this device for the household since the pack was issued,
+ * less what this device spent that the server has not booked yet.
+ *
+ * The server's word comes in three kinds, each true when it was said: the pack's balance (at
+ * `issuedAt`), the `balanceAfter` of this device's own online receipts, and that of its synced
+ * offline redemptions of this pack (booked after the pack, since they were made after it). Of
+ * these the latest wins, by receipt number, which the server gives in the order it books. Every
+ * receipt booked before it is in it, so only the redemptions still waiting in the queue are
+ * taken off; a refreshed pack is newer than every receipt seen before it (those are dropped by
+ * its `issuedAt`), so nothing is taken off twice.
+ */
+export function balanceOffline(pack: OfflinePack, queue: QueuedRedemption[], seen: SeenBalances, cardNo: string): number {
   const card = pack.cards.find((c) => c.cardNo === cardNo);
-  const spent = queue.filter((q) => q.packId === pack.packId && q.cardNo === cardNo && q.status !== "refused").reduce((sum, q) => sum + q.total, 0);
-  return Math.max((card?.balance ?? 0) - spent, 0);
+  if (!card) return 0;
+  const household = card.householdNo;
+  let latest: { balance: number; receiptNo: number } | null = null;
+  const online = seen[household];
+  if (online && seenAfter(pack, online)) latest = online;
+  for (const q of queue) {
+    if (q.packId !== pack.packId || q.householdNo !== household || q.receiptNo === undefined || q.balanceAfter === undefined) continue;
+    if (q.status !== "accepted" && q.status !== "shortfall") continue;
+    if (!latest || q.receiptNo > latest.receiptNo) latest = { balance: q.balanceAfter, receiptNo: q.receiptNo };
+  }
+  // Waiting redemptions are in no server answer yet, whichever pack they were made against; a
+  // synced one whose answer was not kept whole is counted as spent too (the safe side).
+  const unanswered = (q: QueuedRedemption) => q.packId === pack.packId && q.status !== "refused" && (q.receiptNo === undefined || q.balanceAfter === undefined);
+  const waiting = queue.filter((q) => q.householdNo === household && (q.status === "pending" || unanswered(q))).reduce((sum, q) => sum + q.total, 0);
+  return Math.max((latest?.balance ?? card.balance) - waiting, 0);
 }
 
 /** The hex SHA-256 of the exact scanned text, as the pack lists cards. */
