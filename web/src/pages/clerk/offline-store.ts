@@ -47,6 +47,11 @@ export interface QueuedRedemption {
   receiptNo?: number;
   shortfall?: number;
   balanceAfter?: number;
+  /**
+   * The pack taken while this entry still waited (the probe that finds the network back takes
+   * one before the queue drains): that pack's balances do not hold it, booked or not.
+   */
+  notInPack?: string;
   /** Why the server refused it, in its words. */
   error?: string;
   errorCode?: string;
@@ -105,7 +110,10 @@ export async function noteSeen(shopId: string, seen: SeenBalance): Promise<void>
 export async function refreshPack(shopId: string): Promise<OfflinePack> {
   const pack = await shops.offlinePack(shopId, deviceId());
   await set(`pack:${shopId}`, pack, store);
-  await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.filter((q) => q.status === "pending" || q.packId === pack.packId) }));
+  await changeQueue(shopId, (s) => ({
+    ...s,
+    entries: s.entries.filter((q) => q.status === "pending" || q.packId === pack.packId).map((q) => (q.status === "pending" ? { ...q, notInPack: pack.packId } : q)),
+  }));
   // The new pack's balances already hold every receipt booked before it: those seen balances are older news.
   await update<SeenBalances>(seenKey(shopId), (all) => Object.fromEntries(Object.entries(all ?? {}).filter(([, v]) => seenAfter(pack, v))), store);
   return pack;
@@ -136,9 +144,9 @@ async function record(shopId: string, key: string, change: Partial<QueuedRedempt
   await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.map((q) => (q.key === key ? { ...q, ...change } : q)) }));
 }
 
-/** Forgets the synced entries of older packs (pending ones always stay). */
+/** Forgets the synced entries of older packs (pending ones always stay, and so do those the pack does not hold). */
 export async function clearDone(shopId: string, packId: string | null) {
-  await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.filter((q) => q.status === "pending" || q.packId === packId) }));
+  await changeQueue(shopId, (s) => ({ ...s, entries: s.entries.filter((q) => q.status === "pending" || q.packId === packId || q.notInPack === packId) }));
 }
 
 /** Points this device spent against the pack (pending or synced): the device cap counts them all. */
@@ -157,7 +165,8 @@ export function spentOn(pack: OfflinePack, queue: QueuedRedemption[]): number {
  * these the latest wins, by receipt number, which the server gives in the order it books. Every
  * receipt booked before it is in it, so only the redemptions still waiting in the queue are
  * taken off; a refreshed pack is newer than every receipt seen before it (those are dropped by
- * its `issuedAt`), so nothing is taken off twice.
+ * its `issuedAt`), so nothing is taken off twice. A redemption still waiting when a pack was
+ * taken is booked after it, so its answer counts against that pack too (`notInPack`).
  */
 export function balanceOffline(pack: OfflinePack, queue: QueuedRedemption[], seen: SeenBalances, cardNo: string): number {
   const card = pack.cards.find((c) => c.cardNo === cardNo);
@@ -166,14 +175,15 @@ export function balanceOffline(pack: OfflinePack, queue: QueuedRedemption[], see
   let latest: { balance: number; receiptNo: number } | null = null;
   const online = seen[household];
   if (online && seenAfter(pack, online)) latest = online;
+  const after = (q: QueuedRedemption) => q.packId === pack.packId || q.notInPack === pack.packId;
   for (const q of queue) {
-    if (q.packId !== pack.packId || q.householdNo !== household || q.receiptNo === undefined || q.balanceAfter === undefined) continue;
+    if (!after(q) || q.householdNo !== household || q.receiptNo === undefined || q.balanceAfter === undefined) continue;
     if (q.status !== "accepted" && q.status !== "shortfall") continue;
     if (!latest || q.receiptNo > latest.receiptNo) latest = { balance: q.balanceAfter, receiptNo: q.receiptNo };
   }
   // Waiting redemptions are in no server answer yet, whichever pack they were made against; a
   // synced one whose answer was not kept whole is counted as spent too (the safe side).
-  const unanswered = (q: QueuedRedemption) => q.packId === pack.packId && q.status !== "refused" && (q.receiptNo === undefined || q.balanceAfter === undefined);
+  const unanswered = (q: QueuedRedemption) => after(q) && q.status !== "refused" && (q.receiptNo === undefined || q.balanceAfter === undefined);
   const waiting = queue.filter((q) => q.householdNo === household && (q.status === "pending" || unanswered(q))).reduce((sum, q) => sum + q.total, 0);
   return Math.max((latest?.balance ?? card.balance) - waiting, 0);
 }
