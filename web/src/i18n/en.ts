@@ -899,7 +899,6 @@ export const en: Dictionary = {
     receiptMark: "OFFLINE",
     provisional: "Provisional no. {{ no }}",
     receiptNote: "Booked automatically when online; the synced receipt number is the final one.",
-    balanceNote: "Offline balance (the list's balance less this device's unsynced redemptions)",
     balanceNoteLatest: "Offline balance: the latest this device heard from the server (the offline list, or a receipt this device made online since), less its unsynced redemptions",
     results: "Offline redemptions synced",
     accepted: "Booked, receipt No.{{ no }}",

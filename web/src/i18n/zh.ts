@@ -889,7 +889,6 @@ export const zh = {
     receiptMark: "离线",
     provisional: "临时编号 {{ no }}",
     receiptNote: "联网后自动入账，正式小票号以同步结果为准。",
-    balanceNote: "离线余额（名单余额减去本机未同步的兑换）",
     balanceNoteLatest: "离线余额：本机最近从服务器得知的余额（离线名单，或之后本机在线兑换的小票），减去本机未同步的兑换",
     results: "离线兑换同步结果",
     accepted: "已入账，小票 No.{{ no }}",
