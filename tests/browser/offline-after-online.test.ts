@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { api, axeProblems, desktop, launchBrowser, newPage, pageErrors, staffSignIn, startWorld, type World } from "./support";
+import { api, axeProblems, clerkWithPack, desktop, launchBrowser, newPage, pageErrors, startWorld, type World } from "./support";
 
 describe("the counter offline after spending online since its pack", () => {
   let world: World;
@@ -46,15 +46,8 @@ describe("the counter offline after spending online since its pack", () => {
     expect(await balance()).toBe(50);
 
     // Online: sign in; the service worker takes over and the pack comes down (张建华: 50).
-    await staffSignIn(page, "clerk");
-    await page.goto("/shop");
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    const packed = page.waitForResponse((r) => r.url().includes("/offline-pack") && r.status() === 200);
-    await page.reload();
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    const pack = await (await packed).json();
-    expect(pack.cards.find((c: { cardNo: string }) => c.cardNo === household().cardNo)?.balance).toBe(50);
-    await page.waitForSelector("[data-testid=scan-input]");
+    const pack = await clerkWithPack(page);
+    expect(pack.cards.find((c) => c.cardNo === household().cardNo)?.balance).toBe(50);
 
     // Still online, the same counter redeems 大米 5斤 (15): 35 left on the server.
     await scan(page);
@@ -156,14 +149,7 @@ describe("the counter offline after spending online since its pack", () => {
     expect(before).toBeGreaterThanOrEqual(15);
     const { context, page } = await newPage(browser, world.target.baseUrl, "zh", desktop);
     const errors = pageErrors(page);
-    await staffSignIn(page, "clerk");
-    await page.goto("/shop");
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    const packed = page.waitForResponse((r) => r.url().includes("/offline-pack") && r.status() === 200);
-    await page.reload();
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    await packed;
-    await page.waitForSelector("[data-testid=scan-input]");
+    await clerkWithPack(page);
 
     await context.setOffline(true);
     await page.fill("[data-testid=scan-input]", other.qr);

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { api, axeProblems, cardPin, desktop, launchBrowser, newPage, screenshot, staffSignIn, startWorld, type World } from "./support";
+import { api, axeProblems, clerkWithPack, cardPin, desktop, launchBrowser, newPage, screenshot, staffSignIn, startWorld, type World } from "./support";
 
 describe("the counter offline", () => {
   let world: World;
@@ -56,14 +56,7 @@ describe("the counter offline", () => {
     expect([h0, h1]).toEqual([50, 30]);
 
     // Online: sign in; the service worker takes over so the app opens offline; the pack comes down.
-    await staffSignIn(page, "clerk");
-    await page.goto("/shop");
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    const packed = page.waitForResponse((r) => r.url().includes("/offline-pack") && r.status() === 200);
-    await page.reload();
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    await packed;
-    await page.waitForSelector("[data-testid=scan-input]");
+    await clerkWithPack(page);
     expect(await page.locator("[data-testid=offline-banner]").count()).toBe(0);
 
     await context.setOffline(true);

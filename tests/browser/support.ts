@@ -247,6 +247,22 @@ export function qrVideo(text: string, path: string, width = 640, height = 480, f
 }
 
 /** Collects the page's uncaught errors, for a test to assert there were none. */
+/**
+ * A clerk signs in online and opens the counter; the service worker takes over (so the app
+ * opens offline later) and the shop's offline pack comes down. Answers the pack.
+ */
+export async function clerkWithPack(page: Page, username = "clerk"): Promise<{ cards: Array<{ cardNo: string; balance: number }> }> {
+  await staffSignIn(page, username);
+  await page.goto("/shop");
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const packed = page.waitForResponse((r) => r.url().includes("/offline-pack") && r.status() === 200);
+  await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  const pack = await (await packed).json();
+  await page.waitForSelector("[data-testid=scan-input]");
+  return pack;
+}
+
 export function pageErrors(page: Page): string[] {
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));

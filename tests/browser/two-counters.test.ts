@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { api, axeProblems, desktop, launchBrowser, newPage, pageErrors, screenshot, staffPassword, staffSignIn, startWorld, type World } from "./support";
+import { api, axeProblems, clerkWithPack, desktop, launchBrowser, newPage, pageErrors, screenshot, staffPassword, staffSignIn, startWorld, type World } from "./support";
 
 describe("two counters spend the same household, one of them offline", () => {
   let world: World;
@@ -43,14 +43,7 @@ describe("two counters spend the same household, one of them offline", () => {
     // Counter A signs in online: the service worker takes over and the pack comes down.
     const a = await newPage(browser, world.target.baseUrl, "zh", desktop);
     const aErrors = pageErrors(a.page);
-    await staffSignIn(a.page, "clerk");
-    await a.page.goto("/shop");
-    await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    const packed = a.page.waitForResponse((r) => r.url().includes("/offline-pack") && r.status() === 200);
-    await a.page.reload();
-    await a.page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    await packed;
-    await a.page.waitForSelector("[data-testid=scan-input]");
+    await clerkWithPack(a.page);
 
     // Counter B: another clerk at the same shop, in another browser, online throughout.
     const b = await newPage(browser, world.target.baseUrl, "en", desktop);
