@@ -122,6 +122,9 @@ function resultSet(columns: string[], columnTypes: string[], rows: Record<string
   };
 }
 
+/** A statement that can only read: a plain SELECT (a WITH … may end in a write, so it is not one). */
+const selectOnly = /^\s*select\b/i;
+
 const begin: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", read: "BEGIN TRANSACTION READONLY", deferred: "BEGIN DEFERRED" };
 
 interface Pending {
@@ -236,7 +239,9 @@ export class NodeClient implements Client {
     this.#checkOpen();
     const normalized = stmts.map((s): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s));
     // Read-only and write-mode batches keep their own transaction; the app's batches are deferred.
-    if (mode !== "deferred") return this.#runAlone(normalized, mode);
+    // A batch of SELECTs only writes nothing and needs no fsync: it runs at once, in its own read
+    // transaction (one snapshot), instead of waiting for the next group.
+    if (mode !== "deferred" || normalized.every((s) => selectOnly.test(typeof s === "string" ? s : s.sql))) return this.#runAlone(normalized, mode);
     return new Promise<ResultSet[]>((resolve, reject) => {
       this.#pending.push({ stmts: normalized, resolve, reject });
       if (!this.#flushScheduled) {

@@ -103,6 +103,15 @@ describe("the Node client of the embedded file", () => {
     expect(await balancesOnDisk()).toEqual({ a: 70, b: 30 });
   });
 
+  it("answers a batch of reads at once: it never waits for the next group's commit", async () => {
+    const write = client.batch(move(10));
+    const [read] = await client.batch([{ sql: "SELECT balance FROM accounts WHERE id = ?", args: ["a"] }]);
+    // The write is queued for the next group and not yet answered; the read saw the file as it was.
+    expect(read!.rows[0]!.balance).toBe(100);
+    await write;
+    expect(await balancesOnDisk()).toEqual({ a: 90, b: 10 });
+  });
+
   it("answers a repeated key with its own error and keeps the rest of the group", async () => {
     await client.execute("CREATE TABLE keys (key TEXT PRIMARY KEY)");
     const once = (key: string, amount: number) => client.batch([{ sql: "INSERT INTO keys VALUES (?)", args: [key] }, ...move(amount)]);
