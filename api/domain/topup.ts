@@ -53,23 +53,21 @@ const standing = sql`a.status = 'publicised' AND NOT ${objected} AND NOT EXISTS 
 
 const eligibleSql = (applicationId: string) => sql`EXISTS (SELECT 1 FROM applications a WHERE a.id = ${applicationId} AND ${standing})`;
 
-/** The statements that credit (or debit) one item, gated on it still being eligible. */
-function creditStatements(db: Db, communityId: string, topUpId: string, item: Eligible, by: string, at: string): Statement[] {
+/**
+ * The statements that debit one penalty, gated on it still being eligible: the smaller of its
+ * points and the balance at this point of the batch (awards go together, `awardStatements`).
+ */
+function penaltyStatements(db: Db, communityId: string, topUpId: string, item: Eligible, by: string, at: string): Statement[] {
   const transferId = newId();
-  const issuance = issuanceAccountId(communityId);
-  const award = item.kind === "award";
-  const amount = award
-    ? sql`CASE WHEN ${eligibleSql(item.id)} THEN ${item.points} ELSE 0 END`
-    : sql`CASE WHEN ${eligibleSql(item.id)} THEN MIN(${item.points}, (SELECT balance FROM accounts WHERE id = ${item.household_id})) ELSE 0 END`;
-  const scoreDelta = award ? item.points : -item.points;
+  const scoreDelta = -item.points;
   return [
     ...transferStatements(db, {
       id: transferId,
       communityId,
-      debitAccountId: award ? issuance : item.household_id,
-      creditAccountId: award ? item.household_id : issuance,
-      amount,
-      kind: item.kind,
+      debitAccountId: item.household_id,
+      creditAccountId: issuanceAccountId(communityId),
+      amount: sql`CASE WHEN ${eligibleSql(item.id)} THEN MIN(${item.points}, (SELECT balance FROM accounts WHERE id = ${item.household_id})) ELSE 0 END`,
+      kind: "penalty",
       cause: `application:${item.id}`,
       ref: item.id,
       createdBy: by,
@@ -97,7 +95,7 @@ const sqlUuid = sql.raw(`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) |
 /**
  * All the batch's standing awards credited at once, in register order (issue 16: a top-up of
  * 3,000 households took 30,000 statements one item at a time; these are eight). The same rules
- * as `creditStatements`, in sets: each award standing at this point of the batch (publicised, no
+ * as `penaltyStatements`, in sets: each award standing at this point of the batch (publicised, no
  * open objection, not credited) gets its transfer from the issuance account (cause
  * `application:<id>`, UNIQUE), two postings whose `balance_after` runs in transfer order per
  * account (window sums over the balance before), the balances, its `credits` row, the score, the
@@ -180,7 +178,7 @@ export async function topUp(db: Db, clock: Clock, actor: Actor | "system", meta:
     db.insert(topUps).values({ id, communityId, publicityId, credited: 0, points: 0, heldBack: 0, createdBy: by, createdAt: at }),
     // Awards first, all at once; then each penalty at its turn (its amount depends on the balance).
     ...(eligible.some((item) => item.kind === "award") ? awardStatements(db, communityId, publicityId, id, by, at) : []),
-    ...eligible.filter((item) => item.kind === "penalty").flatMap((item) => creditStatements(db, communityId, id, { ...item, points: Number(item.points) }, by, at)),
+    ...eligible.filter((item) => item.kind === "penalty").flatMap((item) => penaltyStatements(db, communityId, id, { ...item, points: Number(item.points) }, by, at)),
     // NULL (and so a rolled-back batch) when this top-up credited nothing and is not the batch's first.
     db.run(sql`UPDATE top_ups SET
         credited = CASE WHEN (SELECT COUNT(*) FROM credits WHERE top_up_id = ${id}) > 0
