@@ -53,7 +53,14 @@ const transferSums = (alias: string) =>
   sql.raw(`COUNT(*) AS rows, ${sumOf("sum1", `${alias}.amount`)}, ${sumOf("sum2", term(`${alias}.rowid`, `${alias}.amount`))},
     ${sumOf("sum3", term(`${alias}.rowid`, `unicode(${alias}.kind)`))},
     ${sumOf("sum4", term(`${alias}.rowid`, `unicode(substr(${alias}.debit_account_id, -1)) + 256 * unicode(substr(${alias}.credit_account_id, -1))`))}`);
-const span = sql.raw(String(ledgerRangeSpan));
+
+type Ids = { seq: number; rowid: number };
+
+/** The two kinds of verified range: their rows (as `r`, walked by key), their ids and their checksum. */
+const ranged = {
+  postings: { rows: sql.raw("postings r NOT INDEXED"), id: sql.raw("r.seq"), sums: postingSums("r"), upTo: (ids: Ids) => ids.seq },
+  transfers: { rows: sql.raw("transfers r NOT INDEXED"), id: sql.raw("r.rowid"), sums: transferSums("r"), upTo: (ids: Ids) => ids.rowid },
+};
 
 interface Mark {
   postingSeq: number;
@@ -83,14 +90,11 @@ async function readMark(db: Db, communityId: string): Promise<Mark | null> {
 }
 
 /** Re-sums one verified range (ids up to the mark only: later rows are new) for comparison with its kept sums. */
-function rangeSumQuery(db: Db, communityId: string, range: Row, m: { seq: number; rowid: number }): Statement {
+function rangeSumQuery(db: Db, communityId: string, range: Row, m: Ids): Statement {
+  const t = ranged[range.kind as keyof typeof ranged];
   const lo = num(range.bucket) * ledgerRangeSpan;
-  const hi = lo + ledgerRangeSpan;
-  return range.kind === "postings"
-    ? db.run(sql`SELECT ${postingSums("p")} FROM postings p NOT INDEXED
-        WHERE p.seq >= ${lo} AND p.seq < ${hi} AND p.seq <= ${m.seq} AND p.community_id = ${communityId}`)
-    : db.run(sql`SELECT ${transferSums("t")} FROM transfers t NOT INDEXED
-        WHERE t.rowid >= ${lo} AND t.rowid < ${hi} AND t.rowid <= ${m.rowid} AND t.community_id = ${communityId}`);
+  return db.run(sql`SELECT ${t.sums} FROM ${t.rows}
+    WHERE ${t.id} >= ${lo} AND ${t.id} < ${lo + ledgerRangeSpan} AND ${t.id} <= ${t.upTo(m)} AND r.community_id = ${communityId}`);
 }
 
 /**
@@ -98,27 +102,21 @@ function rangeSumQuery(db: Db, communityId: string, range: Row, m: { seq: number
  * bucket's sums: one statement per bucket, each walking its ids by the key (no sort, which a
  * GROUP BY over a million rows would need).
  */
-function rangeStatements(db: Db, communityId: string, from: { seq: number; rowid: number }, to: { seq: number; rowid: number }, guard: SqlGuard): Statement[] {
+function rangeStatements(db: Db, communityId: string, from: Ids, to: Ids, guard: SqlGuard): Statement[] {
   const round = sql`(SELECT COALESCE(MAX(verified_round), 0) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId})`;
   const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows,
     ${(["sum1", "sum2", "sum3", "sum4"] as const).map((s) => `${s} = ${norm(`${s} + excluded.${s}`)}`).join(", ")}`);
   const statements: Statement[] = [];
-  const buckets = (after: number, through: number) => {
-    const list: Array<{ bucket: number; lo: number; hi: number }> = [];
-    for (let b = Math.floor((after + 1) / ledgerRangeSpan); b <= Math.floor(through / ledgerRangeSpan) && through > after; b++) {
-      list.push({ bucket: b, lo: Math.max(after + 1, b * ledgerRangeSpan), hi: Math.min(through, (b + 1) * ledgerRangeSpan - 1) });
+  for (const kind of ["postings", "transfers"] as const) {
+    const t = ranged[kind];
+    const [after, through] = [t.upTo(from), t.upTo(to)];
+    for (let bucket = Math.floor((after + 1) / ledgerRangeSpan); through > after && bucket <= Math.floor(through / ledgerRangeSpan); bucket++) {
+      const lo = Math.max(after + 1, bucket * ledgerRangeSpan);
+      const hi = Math.min(through, (bucket + 1) * ledgerRangeSpan - 1);
+      statements.push(db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+        SELECT ${communityId}, ${kind}, ${bucket}, ${t.sums}, ${round}
+        FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`));
     }
-    return list;
-  };
-  for (const { bucket, lo, hi } of buckets(from.seq, to.seq)) {
-    statements.push(db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
-      SELECT ${communityId}, 'postings', ${bucket}, ${postingSums("p")}, ${round}
-      FROM postings p NOT INDEXED WHERE p.seq BETWEEN ${lo} AND ${hi} AND p.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`));
-  }
-  for (const { bucket, lo, hi } of buckets(from.rowid, to.rowid)) {
-    statements.push(db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
-      SELECT ${communityId}, 'transfers', ${bucket}, ${transferSums("t")}, ${round}
-      FROM transfers t NOT INDEXED WHERE t.rowid BETWEEN ${lo} AND ${hi} AND t.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`));
   }
   return statements;
 }
