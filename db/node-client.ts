@@ -142,7 +142,7 @@ export class NodeClient implements Client {
   #cache = new Map<string, Prepared>();
   #pending: Pending[] = [];
   #flushScheduled = false;
-  /** Groups committed and batches in them, for the bench and the tests. */
+  /** Groups committed, batches in them, and groups rerun batch by batch (tests/node-client.test.ts reads them). */
   readonly stats = { groups: 0, batches: 0, reruns: 0 };
 
   constructor(path: string, options: { timeout?: number } = {}) {
