@@ -19,6 +19,11 @@ export interface OpenedDb {
 }
 
 /**
+ * The embedded file's pragmas, per connection: the server's and the bench's raw ceiling's.
+ */
+export const embeddedPragmas: readonly string[] = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"];
+
+/**
  * Opens `url`, sets the durability pragmas and migrates. WAL keeps readers off the writer's
  * back; synchronous=FULL makes every acknowledged commit survive a crash or power loss.
  */
@@ -33,10 +38,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<Ope
   // embedded file gets the Node client that keeps its statements prepared and commits
   // concurrent batches together (db/node-client.ts); Turso keeps the stock client.
   const client = local ? createNodeClient(embeddedPath(url), { timeout: 10_000 }) : createClient({ url, authToken, timeout: 10_000 });
-  if (local) {
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = FULL");
-  }
+  if (local) for (const pragma of embeddedPragmas) await client.execute(pragma);
   const db = dbFromLibsql(client);
   await migrate(db, { migrationsFolder });
   return { db, close: () => client.close() };

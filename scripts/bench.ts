@@ -34,11 +34,11 @@ import { createNodeClient } from "../db/node-client";
 import { redemptionStatements } from "../api/domain/redemption";
 import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
-import { openDatabase } from "../db/migrate-node";
+import { embeddedPragmas, openDatabase } from "../db/migrate-node";
 import { limits } from "../shared/limits";
 import { benchBooks } from "./lib/bench-books";
 import { grantPoints } from "./lib/points";
-import { startNodeTarget, targetPassword, type NodeTarget } from "./lib/server-target";
+import { loadCaller, startNodeTarget, targetPassword, type NodeTarget } from "./lib/server-target";
 
 const { values: flags } = parseArgs({
   options: {
@@ -59,6 +59,8 @@ const { values: flags } = parseArgs({
     "register-entries": { type: "string", default: "100000" },
     /** The top-up part: one publicity batch of this many households' awards, credited over HTTP (0 skips it). */
     "topup-households": { type: "string", default: "3000" },
+    /** Redemptions made before the timed ones and not counted: the server's JIT warms up, as on a counter open all day. */
+    warmup: { type: "string", default: "300" },
     keep: { type: "boolean", default: false },
     /** End with one JSON line of the headline figures (see `summary`). */
     json: { type: "boolean", default: false },
@@ -78,6 +80,7 @@ function count(name: keyof typeof flags, min: number, max: number): number {
 
 const householdCount = count("households", 1, 20_000);
 const redemptionCount = count("redemptions", 1, 1_000_000);
+const warmupCount = count("warmup", 0, 100_000);
 const clientCount = count("clients", 1, 1_000);
 const transferCount = count("transfers", 0, 50_000_000);
 const cardCount = Math.min(count("cards", 1, 20_000), householdCount);
@@ -258,8 +261,7 @@ async function benchRawBatch(target: NodeTarget, communityId: string, counters: 
   // The server's own client (statements prepared once); one batch awaited after another, so each
   // is its own transaction and fsync: the ceiling without HTTP, reads or group commit.
   const client = createNodeClient(target.databaseFile, { timeout: 30_000 });
-  await client.execute("PRAGMA journal_mode = WAL");
-  await client.execute("PRAGMA synchronous = FULL");
+  for (const pragma of embeddedPragmas) await client.execute(pragma);
   const db = dbFromLibsql(client);
   const cardRows = await client.execute({
     sql: "SELECT id, household_id FROM cards WHERE community_id = ? AND status = 'active' AND household_id IN (SELECT value FROM json_each(?))",
@@ -330,28 +332,35 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   const failures = new Map<string, number>();
   const runId = Date.now().toString(36);
   const receipts: Array<{ key: string; id: string; counter: number; i: number }> = [];
+  // The clerks' load goes through node:http with kept-alive sockets (loadCaller): fetch would take
+  // the bench ~1.8 ms of CPU per request on the two cores the server needs.
+  const load = loadCaller(target.baseUrl, clientCount);
+  const redeem = async (key: string, i: number, worker: number, timed: boolean) => {
+    const counter = counters[worker];
+    const t0 = performance.now();
+    const res = await load("POST", "/redemptions", {
+      token: counter.token,
+      headers: { "idempotency-key": key },
+      body: { qr: qrs[i % qrs.length], items: basket(i, counter.goodsIds) },
+    });
+    if (timed) latencies.push(performance.now() - t0);
+    if (res.status === 201) {
+      if (timed && i % 100 === 0) receipts.push({ key, id: res.body.id, counter: worker, i });
+    } else {
+      const code = `${res.status} ${res.body?.error?.code ?? JSON.stringify(res.body).slice(0, 200)}`;
+      failures.set(code, (failures.get(code) ?? 0) + 1);
+    }
+  };
+  // Warm-up, not counted: a server just started runs its hot paths unoptimised and spends a core
+  // compiling them (V8's optimising compiler took a fifth of the samples of a cold run's first
+  // seconds); a counter's server runs all day.
+  await pool(warmupCount, clientCount, (i, worker) => redeem(`bench-${runId}-warm-${i}`, i, worker, false));
   const profiling = flags["cpu-prof"] !== undefined && target.pid !== undefined;
   if (profiling) process.kill(target.pid!, "SIGUSR2");
   const serverCpuBefore = cpuMsOf(target.pid);
   const benchCpuBefore = process.cpuUsage();
   const started = performance.now();
-  await pool(redemptionCount, clientCount, async (i, worker) => {
-    const counter = counters[worker];
-    const key = `bench-${runId}-${i}`;
-    const t0 = performance.now();
-    const res = await target.call("POST", "/redemptions", {
-      token: counter.token,
-      headers: { "idempotency-key": key },
-      body: { qr: qrs[i % qrs.length], items: basket(i, counter.goodsIds) },
-    });
-    latencies.push(performance.now() - t0);
-    if (res.status === 201) {
-      if (i % 100 === 0) receipts.push({ key, id: res.body.id, counter: worker, i });
-    } else {
-      const code = `${res.status} ${res.body?.error?.code ?? JSON.stringify(res.body).slice(0, 200)}`;
-      failures.set(code, (failures.get(code) ?? 0) + 1);
-    }
-  });
+  await pool(redemptionCount, clientCount, (i, worker) => redeem(`bench-${runId}-${i}`, i, worker, true));
   const elapsed = performance.now() - started;
   const serverCpuAfter = cpuMsOf(target.pid);
   if (profiling) process.kill(target.pid!, "SIGUSR2");
@@ -374,6 +383,7 @@ async function benchRedemptions(target: NodeTarget, adminToken: string, communit
   if (!check.ok) fail(`ledger check after the redemptions: ${JSON.stringify(check)}`);
   let expectedRedeemed = 0;
   for (let i = 0; i < redemptionCount; i++) expectedRedeemed += basketTotal(i);
+  for (let i = 0; i < warmupCount; i++) expectedRedeemed += basketTotal(i);
   if (check.redeemed !== expectedRedeemed) fail(`ledger says ${check.redeemed} points redeemed, the baskets add up to ${expectedRedeemed}`);
 
   const raw = await benchRawBatch(target, communityId, counters, holders.map((h) => h.id));
@@ -788,7 +798,7 @@ async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${fmt(totalmem() / 1024 ** 3, 1)} GB RAM, Node ${process.version}, ${process.platform}`;
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`load average at start: ${load()}`);
-  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers} --topup-households ${topUpHouseholds}${flags.books ? ` --books --register-entries ${flags["register-entries"]}` : ""}`;
+  const command = `npm run bench -- --households ${householdCount} --redemptions ${redemptionCount} --clients ${clientCount} --transfers ${transferCount} --cards ${cardCount} --communities ${countyCommunities} --county-households ${countyHouseholds} --county-transfers ${countyTransfers} --topup-households ${topUpHouseholds} --warmup ${warmupCount}${flags.books ? ` --books --register-entries ${flags["register-entries"]}` : ""}`;
   console.log(`${new Date().toISOString()}  ${machine}\n${command}`);
   const dir = mkdtempSync(join(tmpdir(), "shuangfu-bench-"));
   let target: NodeTarget | null = null;
