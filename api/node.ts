@@ -15,8 +15,13 @@ import { parseEnv, productionProblems } from "./process-env";
 import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
 import { parseHouseholdFileInThread } from "./import-thread";
+import { useSyncHashing } from "./domain/crypto";
+import { nodeHashing } from "./node-hashing";
 import { securityHeaders } from "./http/middleware/security-headers";
 import { databaseFileOf, restoreInProgress } from "../scripts/db-file";
+
+// Session tokens and card signatures hashed by Node itself, not through its thread pool.
+useSyncHashing(nodeHashing);
 
 const env = parseEnv(process.env);
 const problems = productionProblems(env);

@@ -1,10 +1,30 @@
 /**
- * Hashing and signing with Web Crypto only, so the same code runs on Node and on Workers.
+ * Hashing and signing with Web Crypto, so the same code runs on Node and on Workers (on Node the
+ * short hashes may go to Node's own crypto: `useSyncHashing`).
  * PBKDF2-SHA256 at 100,000 iterations: the most Workers allow.
  */
 import { limits } from "../../shared/limits";
 
 const encoder = new TextEncoder();
+
+/**
+ * The host's own synchronous SHA-256 and HMAC, when it has them (Node: `api/node-hashing.ts`,
+ * installed by the Node entry). Web Crypto answers through a promise that Node resolves from its
+ * thread pool: two thread hand-offs for a hash of a few dozen bytes, on every request (the
+ * session token, the card's signature). The worker keeps Web Crypto. PBKDF2 stays on Web Crypto
+ * everywhere: it is slow on purpose and belongs off the main thread.
+ */
+export interface SyncHashing {
+  sha256Hex(text: string): string;
+  /** base64url, no padding. */
+  hmacSha256(key: string, message: string): string;
+}
+
+let syncHashing: SyncHashing | null = null;
+
+export function useSyncHashing(hashing: SyncHashing | null): void {
+  syncHashing = hashing;
+}
 
 export function base64url(bytes: Uint8Array): string {
   let binary = "";
@@ -36,6 +56,7 @@ export function timingSafeEqual(a: string, b: string): boolean {
 }
 
 export async function sha256Hex(text: string): Promise<string> {
+  if (syncHashing) return syncHashing.sha256Hex(text);
   const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -67,6 +88,7 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 export const decoyHash = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 export async function hmacSha256(key: string, message: string): Promise<string> {
+  if (syncHashing) return syncHashing.hmacSha256(key, message);
   const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
   ]);
