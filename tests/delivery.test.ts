@@ -1,6 +1,7 @@
 /**
  * What a phone on a weak network downloads (issue 13, delivery): compressed scripts and styles,
- * hashed files cached for a year, the app shell revalidated, and a robots.txt.
+ * hashed files cached for a year, the app shell revalidated, long API answers compressed and
+ * short ones not, and a robots.txt.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuilt } from "./browser/support";
@@ -28,6 +29,27 @@ describe("static delivery on Node", () => {
     expect(res.headers.get("content-encoding")).toBe("gzip");
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect((await res.text()).length).toBeGreaterThan(0);
+  });
+
+  it("gzips a long API answer and sends a short one as it is, with its length", async () => {
+    const long = await fetch(`${server.baseUrl}/api/openapi.json`, { headers: { "accept-encoding": "gzip" } });
+    expect(long.status).toBe(200);
+    expect(long.headers.get("content-encoding")).toBe("gzip");
+    expect(long.headers.get("vary")).toMatch(/accept-encoding/i);
+    expect((await long.json()).paths["/redemptions"]).toBeDefined();
+
+    // A receipt-sized answer: gzip would save nothing a phone notices and cost the server a
+    // zlib stream per answer.
+    const short = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: "POST",
+      headers: { "accept-encoding": "gzip", "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "wrong-password" }),
+    });
+    expect(short.status).toBe(401);
+    expect(short.headers.get("content-encoding")).toBeNull();
+    const text = await short.text();
+    expect(Number(short.headers.get("content-length"))).toBe(new TextEncoder().encode(text).length);
+    expect(JSON.parse(text).error.code).toBeTruthy();
   });
 
   it("revalidates the app shell on every visit, deep links included", async () => {

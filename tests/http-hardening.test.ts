@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuilt } from "./browser/support";
+import { limits } from "../shared/limits";
 import { createTestApp, testPassword, type TestApp } from "./support/harness";
 import { startNodeTarget, targetPassword, type NodeTarget } from "../scripts/lib/server-target";
 import { startWorkerTarget, type WorkerTarget } from "./support/worker-target";
@@ -100,6 +101,33 @@ describe("the Node server over HTTP", () => {
     const deep = await get("/admin/households");
     expect(deep.status).toBe(200);
     expect(deep.headers.get("content-type")).toMatch(/text\/html/);
+  });
+
+  it("refuses a body over the limit with 413 in the error shape, whether its length is declared or it comes chunked, and reads a chunked body within it", async () => {
+    const login = (password: string) => JSON.stringify({ username: "admin", password });
+    const chunked = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += 8192) controller.enqueue(bytes.slice(at, at + 8192));
+          controller.close();
+        },
+      });
+    };
+    const post = (body: BodyInit, chunks: boolean) =>
+      get("/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body, ...(chunks ? { duplex: "half" } : {}) } as RequestInit);
+    const oversized = login("x".repeat(limits.bodyBytesMax + 1));
+    for (const [how, res] of [
+      ["with content-length", await post(oversized, false)],
+      ["chunked", await post(chunked(oversized), true)],
+    ] as const) {
+      expect(res.status, how).toBe(413);
+      expect((await res.json()).error, how).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    }
+    // Within the limit, both ways reach the route and its JSON.
+    expect((await post(login(targetPassword), false)).status).toBe(200);
+    expect((await post(chunked(login(targetPassword)), true)).status).toBe(200);
+    expect((await post(chunked(login("wrong-password")), true)).status).toBe(401);
   });
 
   it("refuses a cookie-carrying JSON write from another origin with 403 CROSS_SITE, and lets the same write from our own origin through", async () => {
