@@ -484,7 +484,10 @@ export const transfers = sqliteTable(
   (t) => [
     uniqueIndex("transfers_cause_uq").on(t.cause),
     uniqueIndex("transfers_reverses_uq").on(t.reversesTransferId),
-    index("transfers_community_idx").on(t.communityId, t.kind, t.createdAt),
+    // amount too: the totals by kind (the ledger check) read the index alone, never the journal.
+    index("transfers_community_idx").on(t.communityId, t.kind, t.createdAt, t.amount),
+    // A community's transfer ids in order: the other side of the full ledger check's pair test.
+    index("transfers_pair_idx").on(t.communityId, t.id),
     check("transfer_amount_positive", sql`${t.amount} > 0`),
     check("transfer_distinct_accounts", sql`${t.debitAccountId} <> ${t.creditAccountId}`),
   ],
@@ -508,6 +511,9 @@ export const postings = sqliteTable(
     // amount too: an account's sum (the ledger check) reads the index alone, never the postings.
     index("postings_account_idx").on(t.accountId, t.seq, t.amount),
     uniqueIndex("postings_transfer_account_uq").on(t.transferId, t.accountId),
+    // A community's postings in transfer order with their amounts: the full ledger check's pair
+    // test (two postings summing to 0 per transfer) streams this index, no sort, no table read.
+    index("postings_transfer_pair_idx").on(t.communityId, t.transferId, t.amount),
   ],
 );
 

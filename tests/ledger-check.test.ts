@@ -19,6 +19,24 @@ async function tamper(t: TestApp, table: "postings" | "transfers", set: string, 
   await t.db.run(sql.raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only: ${table}'); END`));
 }
 
+/** Deletes a posting the way only someone with the file could. */
+async function deletePosting(t: TestApp, where: string) {
+  await t.db.run(sql.raw(`DROP TRIGGER postings_no_delete`));
+  await t.db.run(sql.raw(`DELETE FROM postings WHERE ${where}`));
+  await t.db.run(sql.raw(`CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings BEGIN SELECT RAISE(ABORT, 'append-only: postings'); END`));
+}
+
+/**
+ * The pair test written the plain way — each transfer joined to the count and sum of its
+ * postings — to hold the full pass's merge of two index streams to.
+ */
+async function unbalancedPlain(t: TestApp, communityId: string): Promise<string[]> {
+  const rows = await t.db.all<{ id: string }>(sql`SELECT t.id FROM transfers t
+    LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings WHERE community_id = ${communityId} GROUP BY transfer_id) p ON p.transfer_id = t.id
+    WHERE t.community_id = ${communityId} AND (COALESCE(p.n, 0) <> 2 OR COALESCE(p.total, 1) <> 0) ORDER BY t.id`);
+  return rows.map((r) => `transfer ${r.id}: postings do not balance`);
+}
+
 describe("the incremental ledger check", () => {
   let t: TestApp;
   let c: TestCommunity;
@@ -114,5 +132,54 @@ describe("the incremental ledger check", () => {
     await runScheduledJobs(t.db, t.clock);
     const [after] = await t.db.all<{ full_at: string }>(sql`SELECT full_at FROM ledger_check_marks WHERE community_id = ${c.communityId}`);
     expect(after?.full_at).toBe(t.clock.now().toISOString());
+  });
+});
+
+describe("the full pass's pair test (each transfer exactly two postings summing to 0)", () => {
+  let t: TestApp;
+  let c: TestCommunity;
+  let households: Array<{ id: string }>;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    c = await t.newCommunity();
+    households = [await addHousehold(t, c), await addHousehold(t, c)];
+    for (const h of households) await grantPoints(t.db, c.communityId, h.id, 500);
+    await grantPoints(t.db, c.communityId, households[0].id, 30);
+  });
+  afterEach(() => t.close());
+
+  const transferOf = (householdId: string, nth: "MIN" | "MAX") =>
+    `(SELECT ${nth}(transfer_id) FROM postings WHERE account_id = '${householdId}')`;
+
+  const edits: Array<[string, (c: TestCommunity) => Promise<void>]> = [
+    ["a posting is missing", async () => deletePosting(t, `seq = (SELECT MAX(seq) FROM postings)`)],
+    ["a posting is extra", async () => {
+      await t.db.run(sql`INSERT INTO postings (community_id, transfer_id, account_id, amount, balance_after, kind, ref, created_at)
+        SELECT community_id, transfer_id, ${households[1].id}, 0, 0, kind, ref, created_at FROM postings WHERE account_id = ${households[0].id} ORDER BY seq DESC LIMIT 1`);
+    }],
+    ["a posting's amount changed", async () => tamper(t, "postings", "amount = amount + 1", `seq = (SELECT MIN(seq) FROM postings)`)],
+    ["a posting moved to another transfer", async () =>
+      tamper(t, "postings", `transfer_id = ${transferOf(households[0].id, "MIN")}`, `account_id = '${households[1].id}'`)],
+    ["a posting moved to another community", async () => {
+      const other = await t.newCommunity();
+      await tamper(t, "postings", `community_id = '${other.communityId}'`, `seq = (SELECT MIN(seq) FROM postings WHERE account_id = '${households[1].id}')`);
+    }],
+    ["a transfer moved in from another community", async () => {
+      const other = await t.newCommunity();
+      const stranger = await addHousehold(t, other);
+      await grantPoints(t.db, other.communityId, stranger.id, 9);
+      await tamper(t, "transfers", `community_id = '${c.communityId}'`, `community_id = '${other.communityId}'`);
+    }],
+  ];
+
+  it.each(edits)("lists what the plain join lists when %s", async (_, edit) => {
+    expect(await checkLedgerFull(t.db, t.clock, c.communityId)).toMatchObject({ ok: true, problems: [] });
+    await edit(c);
+    const result = await checkLedgerFull(t.db, t.clock, c.communityId);
+    expect(result.ok).toBe(false);
+    const listed = result.problems.filter((p) => p.endsWith("postings do not balance"));
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed).toEqual(await unbalancedPlain(t, c.communityId));
   });
 });

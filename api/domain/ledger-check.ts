@@ -1,11 +1,11 @@
 /**
  * The ledger check that does not grow with the ledger (issue 16).
  *
- * The full pass (`checkLedger` in ledger.ts) re-reads every posting and transfer: seconds at a
- * million transfers. This module keeps the proof of the last verified point — the mark (postings
- * through a seq, transfers through a rowid, the transfer totals by kind), each account's sum of
- * postings through the mark, and checksums of the verified ledger in ranges of 32,768 ids — and
- * each check then reads only:
+ * The full pass (`checkLedger`'s reads in ledger.ts, plus every range's checksum) re-reads every
+ * posting and transfer: about a second and a half at a million transfers. This module keeps the
+ * proof of the last verified point — the mark (postings through a seq, transfers through a rowid,
+ * the transfer totals by kind), each account's sum of postings through the mark, and checksums of
+ * the verified ledger in ranges of 32,768 ids — and each check then reads only:
  *
  * - the accounts (every balance = its verified sum + its postings since the mark; all sum to 0;
  *   none below 0 but issuance), which do not grow with the ledger;
@@ -20,11 +20,11 @@
  * when no proof exists yet, on `npm run ledger:check -- --full`, after every restore, and from
  * the scheduled job once a day; it rebuilds the proof from scratch.
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { num, rowsOf, type Row } from "../../db/sql";
 import { isoNow, type Clock } from "./clock";
-import { checkLedger, invariantProblems, pointFlows, settlementFigures, settlementTotals, type LedgerCheck, type Statement } from "./ledger";
+import { invariantProblems, ledgerCheckReads, ledgerCheckResult, pointFlows, settlementFigures, settlementTotals, type LedgerCheck, type Statement } from "./ledger";
 
 /** Ids per verified range: one range is re-summed per check (a few ms at this size). */
 export const ledgerRangeSpan = 32_768;
@@ -34,32 +34,39 @@ export const fullCheckHours = 24;
 
 /**
  * The checksums are kept modulo a prime below 2^31, each one normalised to [0, M): a year of a
- * county's ledger multiplies sequence numbers in the millions by balances in the millions (the
- * issuance account's), whose plain sums over a range overflow SQLite's 64-bit integers and
- * JavaScript's safe ones. A changed amount, balance, account or kind still moves a sum: the
- * weight (the row's number, below M) times a change below M is never a multiple of the prime.
+ * county's ledger has balances in the millions (the issuance account's) and more, whose weighted
+ * sums over a range would overflow SQLite's 64-bit integers and JavaScript's safe ones. Each row
+ * is weighted by its place in its range (1 to `ledgerRangeSpan`, not its id), so a weight times a
+ * value taken modulo M stays below 2^46 and a range's sum below 2^61 without reducing every term
+ * (the full pass sums two million rows: each operation per row shows). A changed amount,
+ * balance, account or kind still moves a sum: the weight (below M) times a change below M is
+ * never a multiple of the prime. The accounts and the transfer are told apart by their ids'
+ * first character (`unicode()` reads it without walking the text).
  */
 const M = 2_147_483_647;
-const term = (weight: string, value: string) => `((${weight} % ${M}) * ((${value}) % ${M})) % ${M}`;
 const norm = (expr: string) => `(((${expr}) % ${M}) + ${M}) % ${M}`;
-const sumOf = (name: string, expr: string) => `${norm(`COALESCE(SUM(${expr}), 0)`)} AS ${name}`;
+/** `SUM(term)` normalised to [0, M), as column `name`; `term` may carry the range's start as a parameter. */
+const sumOf = (name: string, term: SQL) => sql`(((COALESCE(SUM(${term}), 0) % ${sql.raw(String(M))}) + ${sql.raw(String(M))}) % ${sql.raw(String(M))}) AS ${sql.raw(name)}`;
+const mod = (column: string) => sql.raw(`(${column} % ${M})`);
 
-/** The checksum of a range: count and weighted sums (a changed amount, balance, account or kind moves them). */
-const postingSums = (alias: string) =>
-  sql.raw(`COUNT(*) AS rows, ${sumOf("sum1", `${alias}.amount`)}, ${sumOf("sum2", term(`${alias}.seq`, `${alias}.amount`))},
-    ${sumOf("sum3", term(`${alias}.seq`, `${alias}.balance_after`))},
-    ${sumOf("sum4", term(`${alias}.seq`, `unicode(substr(${alias}.account_id, -1)) + 256 * unicode(substr(${alias}.transfer_id, -1))`))}`);
-const transferSums = (alias: string) =>
-  sql.raw(`COUNT(*) AS rows, ${sumOf("sum1", `${alias}.amount`)}, ${sumOf("sum2", term(`${alias}.rowid`, `${alias}.amount`))},
-    ${sumOf("sum3", term(`${alias}.rowid`, `unicode(${alias}.kind)`))},
-    ${sumOf("sum4", term(`${alias}.rowid`, `unicode(substr(${alias}.debit_account_id, -1)) + 256 * unicode(substr(${alias}.credit_account_id, -1))`))}`);
+/** The checksum of a range starting at id `lo`: count and weighted sums (a changed amount, balance, account or kind moves them). */
+const postingSums = (lo: number) => {
+  const w = sql`(r.seq - ${lo - 1})`;
+  return sql.join([sql`COUNT(*) AS rows`, sumOf("sum1", mod("r.amount")), sumOf("sum2", sql`${w} * ${mod("r.amount")}`),
+    sumOf("sum3", sql`${w} * ${mod("r.balance_after")}`), sumOf("sum4", sql`${w} * (unicode(r.account_id) + 256 * unicode(r.transfer_id))`)], sql`, `);
+};
+const transferSums = (lo: number) => {
+  const w = sql`(r.rowid - ${lo - 1})`;
+  return sql.join([sql`COUNT(*) AS rows`, sumOf("sum1", mod("r.amount")), sumOf("sum2", sql`${w} * ${mod("r.amount")}`),
+    sumOf("sum3", sql`${w} * unicode(r.kind)`), sumOf("sum4", sql`${w} * (unicode(r.debit_account_id) + 256 * unicode(r.credit_account_id))`)], sql`, `);
+};
 
 type Ids = { seq: number; rowid: number };
 
 /** The two kinds of verified range: their rows (as `r`, walked by key), their ids and their checksum. */
 const ranged = {
-  postings: { rows: sql.raw("postings r NOT INDEXED"), id: sql.raw("r.seq"), sums: postingSums("r"), upTo: (ids: Ids) => ids.seq },
-  transfers: { rows: sql.raw("transfers r NOT INDEXED"), id: sql.raw("r.rowid"), sums: transferSums("r"), upTo: (ids: Ids) => ids.rowid },
+  postings: { rows: sql.raw("postings r NOT INDEXED"), id: sql.raw("r.seq"), sums: postingSums, upTo: (ids: Ids) => ids.seq },
+  transfers: { rows: sql.raw("transfers r NOT INDEXED"), id: sql.raw("r.rowid"), sums: transferSums, upTo: (ids: Ids) => ids.rowid },
 };
 
 interface Mark {
@@ -93,7 +100,7 @@ async function readMark(db: Db, communityId: string): Promise<Mark | null> {
 function rangeSumQuery(db: Db, communityId: string, range: Row, m: Ids): Statement {
   const t = ranged[range.kind as keyof typeof ranged];
   const lo = num(range.bucket) * ledgerRangeSpan;
-  return db.run(sql`SELECT ${t.sums} FROM ${t.rows}
+  return db.run(sql`SELECT ${t.sums(lo)} FROM ${t.rows}
     WHERE ${t.id} >= ${lo} AND ${t.id} < ${lo + ledgerRangeSpan} AND ${t.id} <= ${t.upTo(m)} AND r.community_id = ${communityId}`);
 }
 
@@ -106,44 +113,68 @@ function rangeStatements(db: Db, communityId: string, from: Ids, to: Ids, guard:
   const round = sql`(SELECT COALESCE(MAX(verified_round), 0) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId})`;
   const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows,
     ${(["sum1", "sum2", "sum3", "sum4"] as const).map((s) => `${s} = ${norm(`${s} + excluded.${s}`)}`).join(", ")}`);
-  const statements: Statement[] = [];
-  for (const kind of ["postings", "transfers"] as const) {
+  return bucketsBetween(from, to).map(({ kind, bucket, lo, hi }) => {
     const t = ranged[kind];
-    const [after, through] = [t.upTo(from), t.upTo(to)];
-    for (let bucket = Math.floor((after + 1) / ledgerRangeSpan); through > after && bucket <= Math.floor(through / ledgerRangeSpan); bucket++) {
-      const lo = Math.max(after + 1, bucket * ledgerRangeSpan);
-      const hi = Math.min(through, (bucket + 1) * ledgerRangeSpan - 1);
-      statements.push(db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
-        SELECT ${communityId}, ${kind}, ${bucket}, ${t.sums}, ${round}
-        FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`));
-    }
-  }
-  return statements;
+    return db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+      SELECT ${communityId}, ${kind}, ${bucket}, ${t.sums(bucket * ledgerRangeSpan)}, ${round}
+      FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`);
+  });
 }
 
 type SqlGuard = ReturnType<typeof sql>;
 
+/** The buckets of postings and transfers with ids in (from, to], each with its ids' bounds. */
+function bucketsBetween(from: Ids, to: Ids): Array<{ kind: keyof typeof ranged; bucket: number; lo: number; hi: number }> {
+  const buckets = [];
+  for (const kind of ["postings", "transfers"] as const) {
+    const t = ranged[kind];
+    const [after, through] = [t.upTo(from), t.upTo(to)];
+    for (let bucket = Math.floor((after + 1) / ledgerRangeSpan); through > after && bucket <= Math.floor(through / ledgerRangeSpan); bucket++) {
+      buckets.push({ kind, bucket, lo: Math.max(after + 1, bucket * ledgerRangeSpan), hi: Math.min(through, (bucket + 1) * ledgerRangeSpan - 1) });
+    }
+  }
+  return buckets;
+}
+
 /**
- * The full pass: `checkLedger` over every entry, then (when ok) the proof rebuilt from scratch
- * in one batch, bounded by the ids read before the pass.
+ * The full pass: `checkLedger`'s reads over every entry and the checksums of every range through
+ * the ids read before the pass, all in one read batch (one snapshot, no write lock); then, when
+ * ok, the proof rebuilt from what was read in one short write batch. Each figure is read once:
+ * the proof's account totals are the balances (just found equal to their postings) less the
+ * postings after the bounds, its totals by kind the figures' less the transfers after them.
  */
 export async function checkLedgerFull(db: Db, clock: Clock, communityId: string): Promise<LedgerCheck> {
   const [bounds] = rowsOf(await db.run(sql`SELECT (SELECT COALESCE(MAX(seq), 0) FROM postings) AS seq, (SELECT COALESCE(MAX(rowid), 0) FROM transfers) AS rowid`));
   const to = { seq: num(bounds?.seq), rowid: num(bounds?.rowid) };
-  const result = await checkLedger(db, communityId);
+  const buckets = bucketsBetween({ seq: 0, rowid: 0 }, to);
+  const [totals, drift, unbalanced, negative, flows, laterKinds, ...sums] = await db.batch([
+    ...ledgerCheckReads(db, communityId),
+    db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers NOT INDEXED WHERE rowid > ${to.rowid} AND community_id = ${communityId} GROUP BY kind`),
+    ...buckets.map(({ kind, bucket, lo, hi }) => {
+      const t = ranged[kind];
+      return db.run(sql`SELECT ${t.sums(bucket * ledgerRangeSpan)} FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId}`);
+    }),
+  ]);
+  const result = ledgerCheckResult([totals, drift, unbalanced, negative, flows]);
   if (!result.ok) return result;
+
+  const byKind = new Map(rowsOf(flows).map((r) => [String(r.kind), num(r.total)]));
+  for (const r of rowsOf(laterKinds)) byKind.set(String(r.kind), (byKind.get(String(r.kind)) ?? 0) - num(r.total));
   const at = isoNow(clock);
-  const kinds = rowsOf(await db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE community_id = ${communityId} AND rowid <= ${to.rowid} GROUP BY kind`));
-  const totalsByKind = Object.fromEntries(kinds.map((r) => [String(r.kind), num(r.total)]));
+  const ranges = buckets.map((b, i) => ({ ...b, sums: rowsOf(sums[i])[0] ?? {} })).filter((r) => num(r.sums.rows) > 0);
   await db.batch([
     db.run(sql`DELETE FROM ledger_check_ranges WHERE community_id = ${communityId}`),
     db.run(sql`DELETE FROM ledger_check_accounts WHERE community_id = ${communityId}`),
     db.run(sql`INSERT INTO ledger_check_accounts (account_id, community_id, total)
-      SELECT a.id, a.community_id, COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id AND p.seq <= ${to.seq}), 0)
+      SELECT a.id, a.community_id, a.balance - COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.account_id = a.id AND p.seq > ${to.seq}), 0)
       FROM accounts a WHERE a.community_id = ${communityId}`),
-    ...rangeStatements(db, communityId, { seq: 0, rowid: 0 }, to, sql`1 = 1`),
+    // Verified in the order they are listed, so the incremental check re-sums them in that order.
+    ...ranges.map(({ kind, bucket, sums: r }, i) =>
+      db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+        VALUES (${communityId}, ${kind}, ${bucket}, ${num(r.rows)}, ${num(r.sum1)}, ${num(r.sum2)}, ${num(r.sum3)}, ${num(r.sum4)}, ${i + 1})`),
+    ),
     db.run(sql`INSERT INTO ledger_check_marks (community_id, posting_seq, transfer_rowid, totals_by_kind, checked_at, full_at)
-      VALUES (${communityId}, ${to.seq}, ${to.rowid}, ${JSON.stringify(totalsByKind)}, ${at}, ${at})
+      VALUES (${communityId}, ${to.seq}, ${to.rowid}, ${JSON.stringify(Object.fromEntries(byKind))}, ${at}, ${at})
       ON CONFLICT (community_id) DO UPDATE SET posting_seq = excluded.posting_seq, transfer_rowid = excluded.transfer_rowid,
         totals_by_kind = excluded.totals_by_kind, checked_at = excluded.checked_at, full_at = excluded.full_at`),
   ]);

@@ -133,29 +133,38 @@ export function settlementFigures(row: Row, redeemed: number, problems: string[]
 }
 
 /**
- * Recomputes the community's ledger from its entries: all accounts sum to zero, every balance
- * equals the sum of its postings, every transfer's postings sum to zero, no household or shop
- * is below zero.
+ * The reads of the check over every entry, in one batch (one snapshot); every one of them is a
+ * SELECT, so the batch runs as a read transaction beside the writers. Each streams an index:
+ *
+ * - each account's postings summed through `postings_account_idx` (account_id, seq, amount);
+ *   the subquery has `LIMIT -1 OFFSET 0` so SQLite neither flattens it nor pushes the filter into
+ *   it (either would sum every account twice: once to compare, once to answer);
+ * - the pair test as a merge of two id-ordered streams, the community's transfers (by their
+ *   primary key) EXCEPT the transfer ids whose postings in `postings_transfer_pair_idx`
+ *   (community_id, transfer_id, amount) are exactly two summing to 0. The `COLLATE BINARY` makes
+ *   the GROUP BY the same term as the compound's ORDER BY, so the groups come out of the index in
+ *   order and nothing is sorted; a transfer with a missing, extra or changed posting is listed;
+ * - the totals by kind from `transfers_community_idx` (community_id, kind, created_at, amount).
  */
-export async function checkLedger(db: Db, communityId: string): Promise<LedgerCheck> {
-  const [totals, drift, unbalanced, negative, flows] = await db.batch([
+export function ledgerCheckReads(db: Db, communityId: string): [Statement, Statement, Statement, Statement, Statement] {
+  return [
     db.run(sql`SELECT COALESCE(SUM(balance), 0) AS sum_all,
         COALESCE(SUM(CASE WHEN kind = 'household' THEN balance END), 0) AS outstanding, ${settlementTotals}
       FROM accounts WHERE community_id = ${communityId}`),
-    // Each account's postings summed through postings_account_idx (account_id, seq, amount): the
-    // index holds the amounts, so no posting row is read. MATERIALIZED: flattened, SQLite would
-    // sum every account twice (once to compare, once to answer).
-    db.run(sql`WITH sums AS MATERIALIZED (SELECT a.id, a.balance,
+    db.run(sql`SELECT id, balance, total FROM (SELECT a.id, a.balance,
         (SELECT COALESCE(SUM(p.amount), 0) FROM postings p WHERE p.account_id = a.id) AS total
-      FROM accounts a WHERE a.community_id = ${communityId})
-      SELECT id, balance, total FROM sums WHERE balance <> total LIMIT 20`),
-    db.run(sql`SELECT t.id FROM transfers t
-      LEFT JOIN (SELECT transfer_id, COUNT(*) AS n, SUM(amount) AS total FROM postings WHERE community_id = ${communityId} GROUP BY transfer_id) p
-        ON p.transfer_id = t.id
-      WHERE t.community_id = ${communityId} AND (COALESCE(p.n, 0) <> 2 OR COALESCE(p.total, 1) <> 0) LIMIT 20`),
+      FROM accounts a WHERE a.community_id = ${communityId} LIMIT -1 OFFSET 0) WHERE balance <> total LIMIT 20`),
+    db.run(sql`SELECT id FROM transfers WHERE community_id = ${communityId}
+      EXCEPT SELECT transfer_id FROM postings WHERE community_id = ${communityId}
+        GROUP BY transfer_id COLLATE BINARY HAVING COUNT(*) = 2 AND SUM(amount) = 0
+      ORDER BY 1 LIMIT 20`),
     db.run(sql`SELECT id FROM accounts WHERE community_id = ${communityId} AND kind <> 'issuance' AND balance < 0 LIMIT 20`),
     db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers WHERE community_id = ${communityId} GROUP BY kind`),
-  ]);
+  ];
+}
+
+/** The check's answer from the results of `ledgerCheckReads`, in their order. */
+export function ledgerCheckResult([totals, drift, unbalanced, negative, flows]: unknown[]): LedgerCheck {
   const totalsRow = rowsOf(totals)[0] ?? {};
   const { problems, sumOfBalances } = invariantProblems(drift, unbalanced, negative, totalsRow);
   const pointsFlowed = pointFlows(rowsOf(flows));
@@ -168,4 +177,13 @@ export async function checkLedger(db: Db, communityId: string): Promise<LedgerCh
     ...settlement,
     problems,
   };
+}
+
+/**
+ * Recomputes the community's ledger from its entries: all accounts sum to zero, every balance
+ * equals the sum of its postings, every transfer's postings sum to zero, no household or shop
+ * is below zero.
+ */
+export async function checkLedger(db: Db, communityId: string): Promise<LedgerCheck> {
+  return ledgerCheckResult(await db.batch(ledgerCheckReads(db, communityId)));
 }
