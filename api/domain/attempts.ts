@@ -11,6 +11,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { fixedSql } from "../../db/sql";
 import { limits } from "../../shared/limits";
 import type { Actor, RequestMeta } from "./actor";
 import { auditStatement } from "./audit";
@@ -92,7 +93,7 @@ export async function claimAttempt(db: Db, clock: Clock, subject: AttemptSubject
 
 /** A success: the subject starts afresh (goes in the success's own batch). */
 export function clearAttemptsStatement(db: Db, subject: AttemptSubject): Statement {
-  return db.run(sql`DELETE FROM sign_in_attempts WHERE subject = ${subject.key}`);
+  return fixedSql`DELETE FROM sign_in_attempts WHERE subject = ${subject.key}`;
 }
 
 /** Claims an attempt for the client address (nothing when the address is unknown). */

@@ -9,7 +9,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { likeEscape, num, strOrNull, type Row } from "../../db/sql";
+import { fixedSql, likeEscape, num, strOrNull, type Row } from "../../db/sql";
 import { chinaDayRange } from "../../shared/time";
 import { actorRef, type Actor, type RequestMeta } from "./actor";
 import type { Statement } from "./ledger";
@@ -33,9 +33,9 @@ export function auditStatement(db: Db, actor: Actor | AuditSubject | "system", m
   if (!community) throw new Error("assertion failed: an audit event needs a community");
   const who = actor === "system" ? "system" : "ref" in actor ? actor.ref : actorRef(actor);
   const role = actor === "system" ? "system" : actor.role;
-  return db.run(sql`INSERT INTO audit_log (community_id, actor, actor_role, action, target_type, target_id, details, ip, user_agent, created_at)
+  return fixedSql`INSERT INTO audit_log (community_id, actor, actor_role, action, target_type, target_id, details, ip, user_agent, created_at)
     VALUES (${community}, ${who}, ${role}, ${event.action}, ${event.targetType}, ${event.targetId ?? null},
-      ${event.details ? JSON.stringify(event.details) : null}, ${meta?.ip ?? null}, ${meta?.userAgent ?? null}, ${at})`);
+      ${event.details ? JSON.stringify(event.details) : null}, ${meta?.ip ?? null}, ${meta?.userAgent ?? null}, ${at})`;
 }
 
 export interface AuditQuery {

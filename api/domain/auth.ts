@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { fixedSql, num, readFixed, strOrNull } from "../../db/sql";
 import { cards, households, sessions, users } from "../../db/schema";
 import type { Role, StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
@@ -192,20 +193,48 @@ function withoutNulls(statements: (Statement | null)[]): [Statement, ...Statemen
 export async function resolveSession(db: Db, clock: Clock, token: string): Promise<Actor | OfficerActor | null> {
   if (!token || token.length > 200) return null;
   const id = await sha256Hex(token);
-  // One read: the session with its staff user and its card (every request pays for this one).
-  const [found] = await db
-    .select({ session: sessions, user: users, card: cards })
-    .from(sessions)
-    .leftJoin(users, eq(users.id, sessions.userId))
-    .leftJoin(cards, eq(cards.id, sessions.cardId))
-    .where(eq(sessions.id, id))
-    .limit(1);
-  const session = found?.session;
+  // One read: the session with its staff user and its card (every request pays for this one,
+  // so its text is fixed: no query building per request).
+  const [found] = await readFixed(
+    db,
+    fixedSql`SELECT s.id, s.community_id, s.role, s.user_id, s.household_id, s.card_id, s.helper_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+        u.id AS u_id, u.community_id AS u_community_id, u.name AS u_name, u.role AS u_role, u.shop_id AS u_shop_id, u.region_id AS u_region_id, u.active AS u_active,
+        c.id AS c_id, c.status AS c_status
+      FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN cards c ON c.id = s.card_id
+      WHERE s.id = ${id}`,
+  );
+  if (!found) return null;
+  const session: typeof sessions.$inferSelect = {
+    id: String(found.id),
+    communityId: strOrNull(found.community_id),
+    role: String(found.role) as (typeof sessions.$inferSelect)["role"],
+    userId: strOrNull(found.user_id),
+    householdId: strOrNull(found.household_id),
+    cardId: strOrNull(found.card_id),
+    helperId: strOrNull(found.helper_id),
+    createdAt: String(found.created_at),
+    lastSeenAt: String(found.last_seen_at),
+    expiresAt: String(found.expires_at),
+    revokedAt: strOrNull(found.revoked_at),
+  };
+  const user: SessionUser | null =
+    found.u_id === null || found.u_id === undefined
+      ? null
+      : {
+          id: String(found.u_id),
+          communityId: strOrNull(found.u_community_id),
+          name: String(found.u_name),
+          role: String(found.u_role) as SessionUser["role"],
+          shopId: strOrNull(found.u_shop_id),
+          regionId: strOrNull(found.u_region_id),
+          active: Boolean(num(found.u_active)),
+        };
+  const card = found.c_id === null || found.c_id === undefined ? null : { id: String(found.c_id), status: String(found.c_status) };
   const now = clock.now();
-  if (!session || session.revokedAt || session.expiresAt <= now.toISOString()) return null;
+  if (session.revokedAt || session.expiresAt <= now.toISOString()) return null;
   const { idle } = sessionHours(session.role);
   if (addHours(new Date(session.lastSeenAt), idle) <= now) return null;
-  const actor = await actorOfSession(db, session, found.user, found.card);
+  const actor = await actorOfSession(db, session, user, card);
   if (!actor) return null;
   // Touch at most once a minute: an idle-timeout needs minutes, not every request's write.
   if (now.getTime() - new Date(session.lastSeenAt).getTime() > 60_000) {
@@ -214,11 +243,14 @@ export async function resolveSession(db: Db, clock: Clock, token: string): Promi
   return actor;
 }
 
+/** What a request needs of the session's staff user. */
+type SessionUser = Pick<typeof users.$inferSelect, "id" | "communityId" | "name" | "role" | "shopId" | "regionId" | "active">;
+
 async function actorOfSession(
   db: Db,
   session: typeof sessions.$inferSelect,
-  user: typeof users.$inferSelect | null,
-  card: typeof cards.$inferSelect | null,
+  user: SessionUser | null,
+  card: { id: string; status: string } | null,
 ): Promise<Actor | OfficerActor | null> {
   if (session.role === "resident") {
     if (session.helperId) return helperActor(db, session);

@@ -16,7 +16,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { num, rowsOf } from "../../db/sql";
+import { fixedSql, num, rowsOf } from "../../db/sql";
 import { accounts, goods, idempotencyKeys, redemptionLines, redemptions, stockMovements, transfers } from "../../db/schema";
 import { limits } from "../../shared/limits";
 import { chinaDay, chinaDayRange } from "../../shared/time";
@@ -225,17 +225,17 @@ interface CounterReads {
 async function counterReads(db: Db, communityId: string, shopId: string, key: string, identity: CardIdentity, basket: BasketLine[]): Promise<CounterReads> {
   const scanned = identity.qr !== undefined && !parseCodeQr(identity.qr) ? parseCardQr(identity.qr) : null;
   const [keyRows, cardRows, goodsRows, shopRows] = await db.batch([
-    db.run(sql`SELECT request_hash, ref_id FROM idempotency_keys WHERE community_id = ${communityId} AND scope = ${redemptionKeyScope} AND key = ${key}`),
-    db.run(sql`SELECT c.id, c.card_no, c.version, c.status, c.pin_hash, m.card_secret,
+    fixedSql`SELECT request_hash, ref_id FROM idempotency_keys WHERE community_id = ${communityId} AND scope = ${redemptionKeyScope} AND key = ${key}`,
+    fixedSql`SELECT c.id, c.card_no, c.version, c.status, c.pin_hash, m.card_secret,
         h.id AS household_id, h.household_no, h.head_name, h.building, a.balance
       FROM cards c JOIN communities m ON m.id = c.community_id
       LEFT JOIN households h ON h.id = c.household_id LEFT JOIN accounts a ON a.id = c.household_id
-      WHERE c.card_no = ${scanned?.cardNo ?? ""} AND c.community_id = ${communityId}`),
-    db.run(sql`SELECT id, name, points, active, shop_id FROM goods
-      WHERE community_id = ${communityId} AND id IN (SELECT value FROM json_each(${JSON.stringify(basket.map((l) => l.goodsId))}))`),
-    db.run(sql`SELECT m.pin_threshold, s.name AS shop_name, a.id AS account_id
+      WHERE c.card_no = ${scanned?.cardNo ?? ""} AND c.community_id = ${communityId}`,
+    fixedSql`SELECT id, name, points, active, shop_id FROM goods
+      WHERE community_id = ${communityId} AND id IN (SELECT value FROM json_each(${JSON.stringify(basket.map((l) => l.goodsId))}))`,
+    fixedSql`SELECT m.pin_threshold, s.name AS shop_name, a.id AS account_id
       FROM communities m LEFT JOIN shops s ON s.id = ${shopId} AND s.community_id = m.id LEFT JOIN accounts a ON a.id = ${shopId}
-      WHERE m.id = ${communityId}`),
+      WHERE m.id = ${communityId}`,
   ]);
   const k = rowsOf(keyRows)[0];
   const c = rowsOf(cardRows)[0];
@@ -362,11 +362,12 @@ function redemptionBatch(db: Db, actor: Actor, meta: RequestMeta | null, plan: R
   const { communityId } = actor;
   const createdBy = actorRef(actor);
   const statements: Statement[] = [
-    db.insert(idempotencyKeys).values({ communityId, scope: redemptionKeyScope, key: plan.key, requestHash: plan.hash, refId: plan.id, createdAt: plan.at }),
+    fixedSql`INSERT INTO idempotency_keys (community_id, scope, key, request_hash, ref_id, created_at)
+      VALUES (${communityId}, ${redemptionKeyScope}, ${plan.key}, ${plan.hash}, ${plan.id}, ${plan.at})`,
     ...(plan.codeHash
       ? [
-          db.run(sql`INSERT INTO card_code_uses (code_hash, community_id, redemption_id, used_at)
-            VALUES (${plan.codeHash}, ${communityId}, ${plan.id}, (SELECT ${plan.at} FROM card_codes WHERE code_hash = ${plan.codeHash} AND expires_at > ${plan.at}))`),
+          fixedSql`INSERT INTO card_code_uses (code_hash, community_id, redemption_id, used_at)
+            VALUES (${plan.codeHash}, ${communityId}, ${plan.id}, (SELECT ${plan.at} FROM card_codes WHERE code_hash = ${plan.codeHash} AND expires_at > ${plan.at}))`,
         ]
       : []),
     ...transferStatements(db, {
@@ -384,30 +385,34 @@ function redemptionBatch(db: Db, actor: Actor, meta: RequestMeta | null, plan: R
   ];
   for (const line of plan.priced.lines) {
     statements.push(
-      db.run(sql`UPDATE goods SET stock = stock - ${line.quantity} WHERE id = ${line.goodsId} AND shop_id = ${plan.shopId}`),
-      db.insert(stockMovements).values({ communityId, goodsId: line.goodsId, delta: -line.quantity, reason: "redemption", ref: plan.id, createdBy, createdAt: plan.at }),
+      fixedSql`UPDATE goods SET stock = stock - ${line.quantity} WHERE id = ${line.goodsId} AND shop_id = ${plan.shopId}`,
+      fixedSql`INSERT INTO stock_movements (community_id, goods_id, delta, reason, ref, created_by, created_at)
+        VALUES (${communityId}, ${line.goodsId}, ${-line.quantity}, 'redemption', ${plan.id}, ${createdBy}, ${plan.at})`,
     );
   }
   const receiptIndex = statements.length;
   statements.push(
     // The receipt number and the balance after are read inside the batch, after the debit.
-    db.run(sql`INSERT INTO redemptions (id, community_id, shop_id, household_id, card_id, receipt_no, total, balance_after, clerk_id, created_at)
+    fixedSql`INSERT INTO redemptions (id, community_id, shop_id, household_id, card_id, receipt_no, total, balance_after, clerk_id, created_at)
       VALUES (${plan.id}, ${communityId}, ${plan.shopId}, ${plan.householdId}, ${plan.cardId},
         (SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM redemptions WHERE community_id = ${communityId}),
         -- The card must still be in use when the batch commits: a card revoked or reported lost
         -- between the scan and this write leaves the total NULL, and the whole batch fails.
         (SELECT ${plan.priced.total} FROM cards WHERE id = ${plan.cardId} AND status = 'active'),
         (SELECT balance FROM accounts WHERE id = ${plan.householdId}), ${actor.id}, ${plan.at})
-      RETURNING receipt_no, total, balance_after, created_at`),
+      RETURNING receipt_no, total, balance_after, created_at`,
     // One INSERT per line: D1 binds at most 100 values per statement (30 lines × 6 would be 180).
-    ...plan.priced.lines.map((l) => db.insert(redemptionLines).values({ redemptionId: plan.id, ...l })),
+    ...plan.priced.lines.map(
+      (l) => fixedSql`INSERT INTO redemption_lines (redemption_id, goods_id, name, points, quantity, subtotal)
+        VALUES (${plan.id}, ${l.goodsId}, ${l.name}, ${l.points}, ${l.quantity}, ${l.subtotal})`,
+    ),
   );
   // The daily cap (communities.daily_redemption_cap, null = none) is a CHECK on the day's total.
   statements.push(
-    db.run(sql`INSERT INTO redemption_days (household_id, day, community_id, points, cap)
+    fixedSql`INSERT INTO redemption_days (household_id, day, community_id, points, cap)
       VALUES (${plan.householdId}, ${chinaDay(plan.at)}, ${communityId}, ${plan.priced.total},
         (SELECT daily_redemption_cap FROM communities WHERE id = ${communityId}))
-      ON CONFLICT (household_id, day) DO UPDATE SET points = points + excluded.points, cap = excluded.cap`),
+      ON CONFLICT (household_id, day) DO UPDATE SET points = points + excluded.points, cap = excluded.cap`,
   );
   if (plan.pinChecked) statements.push(clearAttemptsStatement(db, counterSubject(plan.cardId, communityId)));
   statements.push(
