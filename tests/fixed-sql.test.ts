@@ -26,7 +26,7 @@ describe("fixedSql", () => {
   ];
 
   it("runs in a batch beside drizzle's statements and answers rows and changes as db.run does", async () => {
-    const [drizzleRun, debit, credit] = await db.batch([db.run(sql`UPDATE accounts SET balance = balance WHERE id = ${"a"}`), ...move(30)] as never);
+    const [drizzleRun, debit, credit] = (await db.batch([db.run(sql`UPDATE accounts SET balance = balance WHERE id = ${"a"}`), ...move(30)] as never)) as unknown[];
     expect((drizzleRun as { rowsAffected: number }).rowsAffected).toBe(1);
     expect((debit as { rowsAffected: number }).rowsAffected).toBe(1);
     expect(rowsOf(credit)).toEqual([expect.objectContaining({ balance: 30 })]);
