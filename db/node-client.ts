@@ -241,7 +241,10 @@ export class NodeClient implements Client {
     // Read-only and write-mode batches keep their own transaction; the app's batches are deferred.
     // A batch of SELECTs only writes nothing and needs no fsync: it runs at once, in its own read
     // transaction (one snapshot), instead of waiting for the next group.
-    if (mode !== "deferred" || normalized.every((s) => selectOnly.test(typeof s === "string" ? s : s.sql))) return this.#runAlone(normalized, mode);
+    const readsOnly = normalized.every((s) => selectOnly.test(typeof s === "string" ? s : s.sql));
+    // One SELECT is its own snapshot: no BEGIN and COMMIT around it (every request's session read).
+    if (readsOnly && normalized.length === 1 && mode !== "write") return [this.#run(normalized[0]!)];
+    if (mode !== "deferred" || readsOnly) return this.#runAlone(normalized, mode);
     return new Promise<ResultSet[]>((resolve, reject) => {
       this.#pending.push({ stmts: normalized, resolve, reject });
       if (!this.#flushScheduled) {

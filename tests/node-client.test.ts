@@ -110,6 +110,14 @@ describe("the Node client of the embedded file", () => {
     expect(read!.rows[0]!.balance).toBe(100);
     await write;
     expect(await balancesOnDisk()).toEqual({ a: 90, b: 10 });
+    // One read or several, each batch reads one snapshot: both balances from the same moment.
+    const [a, b] = await client.batch([
+      { sql: "SELECT balance FROM accounts WHERE id = ?", args: ["a"] },
+      { sql: "SELECT balance FROM accounts WHERE id = ?", args: ["b"] },
+    ]);
+    expect(a!.rows[0]!.balance + b!.rows[0]!.balance).toBe(100);
+    const [one] = await client.batch([{ sql: "SELECT SUM(balance) AS total FROM accounts", args: [] }]);
+    expect(one!.rows[0]!.total).toBe(100);
   });
 
   it("answers a repeated key with its own error and keeps the rest of the group", async () => {
