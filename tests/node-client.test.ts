@@ -115,7 +115,7 @@ describe("the Node client of the embedded file", () => {
       { sql: "SELECT balance FROM accounts WHERE id = ?", args: ["a"] },
       { sql: "SELECT balance FROM accounts WHERE id = ?", args: ["b"] },
     ]);
-    expect(a!.rows[0]!.balance + b!.rows[0]!.balance).toBe(100);
+    expect(Number(a!.rows[0]!.balance) + Number(b!.rows[0]!.balance)).toBe(100);
     const [one] = await client.batch([{ sql: "SELECT SUM(balance) AS total FROM accounts", args: [] }]);
     expect(one!.rows[0]!.total).toBe(100);
   });
