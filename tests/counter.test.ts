@@ -57,7 +57,7 @@ async function addClerk(c: TestCommunity, name: string, ownShop = true) {
     ]);
   }
   const id = newId();
-  const username = `clerk-${id.slice(0, 8)}`;
+  const username = `clerk-${id.slice(-12)}`;
   await t.db.insert(users).values({ id, communityId: c.communityId, username, passwordHash: await testPasswordHash(), name, role: "clerk", shopId, createdAt: at });
   return { id, shopId, token: await t.login(username) };
 }

@@ -460,9 +460,9 @@ describe("who may redeem", () => {
     await t.db.batch([
       t.db.insert(shops).values({ id: shopId, communityId: c.communityId, name: "二号超市", createdAt: at }),
       openAccountStatement(t.db, { id: shopId, communityId: c.communityId, kind: "shop", at }),
-      t.db.insert(users).values({ id: newId(), communityId: c.communityId, username: `clerk2-${shopId.slice(0, 6)}`, passwordHash: await testPasswordHash(), name: "店员二", role: "clerk", shopId, createdAt: at }),
+      t.db.insert(users).values({ id: newId(), communityId: c.communityId, username: `clerk2-${shopId.slice(-12)}`, passwordHash: await testPasswordHash(), name: "店员二", role: "clerk", shopId, createdAt: at }),
     ]);
-    return { shopId, token: await t.login(`clerk2-${shopId.slice(0, 6)}`) };
+    return { shopId, token: await t.login(`clerk2-${shopId.slice(-12)}`) };
   }
 
   it("refuses a clerk of another shop (403), other roles (403), strangers (401) and other communities (404)", async () => {
