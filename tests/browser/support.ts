@@ -255,12 +255,30 @@ export async function clerkWithPack(page: Page, username = "clerk"): Promise<{ c
   await staffSignIn(page, username);
   await page.goto("/shop");
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  const packed = page.waitForResponse((r) => r.url().includes("/offline-pack") && r.status() === 200);
-  await page.reload();
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-  const pack = await (await packed).json();
-  await page.waitForSelector("[data-testid=scan-input]");
-  return pack;
+  // The pack the reloaded page takes. The first page's own pack request may still be answering
+  // when the reload starts, and its body is gone with that page: each pack answer is read as it
+  // comes, and the first one read whole after the reload began is the one.
+  let reloading = false;
+  const packs: Array<Promise<unknown>> = [];
+  const onResponse = (r: { url(): string; status(): number; json(): Promise<unknown> }) => {
+    if (reloading && r.url().includes("/offline-pack") && r.status() === 200) packs.push(r.json().catch(() => null));
+  };
+  page.on("response", onResponse);
+  try {
+    reloading = true;
+    await page.reload();
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    await page.waitForSelector("[data-testid=scan-input]");
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const pack = (await Promise.all(packs)).find((body) => body !== null);
+      if (pack) return pack as { cards: Array<{ cardNo: string; balance: number }> };
+      if (Date.now() > deadline) throw new Error("the counter took no offline pack within 30 s of the reload");
+      await page.waitForTimeout(100);
+    }
+  } finally {
+    page.off("response", onResponse);
+  }
 }
 
 export function pageErrors(page: Page): string[] {
