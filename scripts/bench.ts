@@ -60,7 +60,7 @@ const { values: flags } = parseArgs({
     /** The top-up part: one publicity batch of this many households' awards, credited over HTTP (0 skips it). */
     "topup-households": { type: "string", default: "3000" },
     /** Redemptions made before the timed ones and not counted: the server's JIT warms up, as on a counter open all day. */
-    warmup: { type: "string", default: "300" },
+    warmup: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
     /** End with one JSON line of the headline figures (see `summary`). */
     json: { type: "boolean", default: false },
