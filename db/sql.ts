@@ -68,3 +68,8 @@ export async function readFixed(db: Db, statement: BatchItem<"sqlite">): Promise
   const [result] = await db.batch([statement]);
   return rowsOf(result);
 }
+
+/** The SQL text and parameters of a statement, as drizzle builds them for a batch. */
+export function queryOf(statement: BatchItem<"sqlite">): { sql: string; params: unknown[] } {
+  return (statement as unknown as { _prepare(): { getQuery(): { sql: string; params: unknown[] } } })._prepare().getQuery();
+}

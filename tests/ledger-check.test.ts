@@ -4,8 +4,13 @@
  * transfer is changed behind the app's back (the test drops the append-only guard, edits the row
  * with SQL and puts the guard back, as someone editing the file would).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../db/migrate-node";
+import { openSideReader } from "../db/side-reader";
 import { checkLedger } from "../api/domain/ledger";
 import { checkLedgerFull, checkLedgerIncremental } from "../api/domain/ledger-check";
 import { runScheduledJobs } from "../api/domain/jobs";
@@ -181,5 +186,56 @@ describe("the full pass's pair test (each transfer exactly two postings summing 
     const listed = result.problems.filter((p) => p.endsWith("postings do not balance"));
     expect(listed.length).toBeGreaterThan(0);
     expect(listed).toEqual(await unbalancedPlain(t, c.communityId));
+  });
+});
+
+describe("the full pass with its verified ranges summed on a second connection (npm run ledger:check -- --full)", () => {
+  it("answers and proves exactly what it does alone, and still says not ok when a posting was changed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shuangfu-side-reader-"));
+    const file = join(dir, "ledger.db");
+    const t = await createTestApp({ database: await openDatabase(`file:${file}`) });
+    const side = openSideReader(file);
+    try {
+      const c = await t.newCommunity();
+      const households = [await addHousehold(t, c), await addHousehold(t, c)];
+      for (let i = 0; i < 40; i++) await grantPoints(t.db, c.communityId, households[i % 2].id, 10 + i);
+      const proof = async () => t.db.all(sql`SELECT kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round FROM ledger_check_ranges WHERE community_id = ${c.communityId} ORDER BY kind, bucket`);
+
+      const alone = await checkLedgerFull(t.db, t.clock, c.communityId);
+      const proofAlone = await proof();
+      expect(alone.ok).toBe(true);
+      expect(proofAlone.length).toBeGreaterThan(0);
+      const beside = await checkLedgerFull(t.db, t.clock, c.communityId, { sideReader: side });
+      expect(beside).toEqual(alone);
+      expect(await proof()).toEqual(proofAlone);
+      expect((await checkLedgerIncremental(t.db, t.clock, c.communityId)).ok).toBe(true);
+
+      await tamper(t, "postings", "amount = amount + 1", `seq = (SELECT MIN(seq) FROM postings WHERE community_id = '${c.communityId}' AND amount > 0)`);
+      expect((await checkLedgerFull(t.db, t.clock, c.communityId, { sideReader: side })).ok).toBe(false);
+      // The incremental check re-sums one verified range per check: it meets the change within a round.
+      let caught = false;
+      for (let i = 0; i < 4 && !caught; i++) caught = !(await checkLedgerIncremental(t.db, t.clock, c.communityId)).ok;
+      expect(caught).toBe(true);
+    } finally {
+      side.close();
+      t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("only reads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shuangfu-side-reader-"));
+    const file = join(dir, "x.db");
+    const opened = await openDatabase(`file:${file}`);
+    const side = openSideReader(file);
+    try {
+      await expect(side.start([{ sql: "DELETE FROM communities", params: [] }])).rejects.toThrow(/only reads/);
+      const rows = await (await side.start([{ sql: "SELECT ? + 1 AS n", params: [41] }]))();
+      expect(rows).toEqual([[{ n: 42 }]]);
+    } finally {
+      side.close();
+      opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -22,7 +22,8 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { num, rowsOf, type Row } from "../../db/sql";
+import type { SideReader } from "../../db/side-reader";
+import { num, queryOf, rowsOf, type Row } from "../../db/sql";
 import { isoNow, type Clock } from "./clock";
 import { invariantProblems, ledgerCheckReads, ledgerCheckResult, pointFlows, settlementFigures, settlementTotals, type LedgerCheck, type Statement } from "./ledger";
 
@@ -143,18 +144,23 @@ function bucketsBetween(from: Ids, to: Ids): Array<{ kind: keyof typeof ranged; 
  * the proof's account totals are the balances (just found equal to their postings) less the
  * postings after the bounds, its totals by kind the figures' less the transfers after them.
  */
-export async function checkLedgerFull(db: Db, clock: Clock, communityId: string): Promise<LedgerCheck> {
+export async function checkLedgerFull(db: Db, clock: Clock, communityId: string, options: { sideReader?: SideReader } = {}): Promise<LedgerCheck> {
   const [bounds] = rowsOf(await db.run(sql`SELECT (SELECT COALESCE(MAX(seq), 0) FROM postings) AS seq, (SELECT COALESCE(MAX(rowid), 0) FROM transfers) AS rowid`));
   const to = { seq: num(bounds?.seq), rowid: num(bounds?.rowid) };
   const buckets = bucketsBetween({ seq: 0, rowid: 0 }, to);
-  const [totals, drift, unbalanced, negative, flows, laterKinds, ...sums] = await db.batch([
+  const rangeSums = buckets.map(({ kind, bucket, lo, hi }) => {
+    const t = ranged[kind];
+    return db.run(sql`SELECT ${t.sums(bucket * ledgerRangeSpan)} FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId}`);
+  });
+  // The ranges' ids are bounded above, and those rows are append-only: on a second connection
+  // (its own snapshot, off the main thread) they sum to the same figures, beside the reads below.
+  const aside = options.sideReader ? await options.sideReader.start(rangeSums.map(queryOf)) : null;
+  const [totals, drift, unbalanced, negative, flows, laterKinds, ...sumsHere] = await db.batch([
     ...ledgerCheckReads(db, communityId),
     db.run(sql`SELECT kind, COALESCE(SUM(amount), 0) AS total FROM transfers NOT INDEXED WHERE rowid > ${to.rowid} AND community_id = ${communityId} GROUP BY kind`),
-    ...buckets.map(({ kind, bucket, lo, hi }) => {
-      const t = ranged[kind];
-      return db.run(sql`SELECT ${t.sums(bucket * ledgerRangeSpan)} FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId}`);
-    }),
+    ...(aside ? [] : rangeSums),
   ]);
+  const sums: unknown[] = aside ? (await aside()).map((rows) => ({ rows })) : sumsHere;
   const result = ledgerCheckResult([totals, drift, unbalanced, negative, flows]);
   if (!result.ok) return result;
 
