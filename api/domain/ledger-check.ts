@@ -97,12 +97,18 @@ async function readMark(db: Db, communityId: string): Promise<Mark | null> {
   };
 }
 
+/** The community's rows of a kind with ids lo..hi, walked by their key (as `r`). */
+function rangeRows(communityId: string, kind: keyof typeof ranged, lo: number, hi: number): SQL {
+  const t = ranged[kind];
+  return sql`FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId}`;
+}
+
 /** Re-sums one verified range (ids up to the mark only: later rows are new) for comparison with its kept sums. */
 function rangeSumQuery(db: Db, communityId: string, range: Row, m: Ids): Statement {
-  const t = ranged[range.kind as keyof typeof ranged];
+  const kind = range.kind as keyof typeof ranged;
+  const t = ranged[kind];
   const lo = num(range.bucket) * ledgerRangeSpan;
-  return db.run(sql`SELECT ${t.sums(lo)} FROM ${t.rows}
-    WHERE ${t.id} >= ${lo} AND ${t.id} < ${lo + ledgerRangeSpan} AND ${t.id} <= ${t.upTo(m)} AND r.community_id = ${communityId}`);
+  return db.run(sql`SELECT ${t.sums(lo)} ${rangeRows(communityId, kind, lo, Math.min(lo + ledgerRangeSpan - 1, t.upTo(m)))}`);
 }
 
 /**
@@ -114,12 +120,11 @@ function rangeStatements(db: Db, communityId: string, from: Ids, to: Ids, guard:
   const round = sql`(SELECT COALESCE(MAX(verified_round), 0) + 1 FROM ledger_check_ranges WHERE community_id = ${communityId})`;
   const upsert = sql.raw(`ON CONFLICT (community_id, kind, bucket) DO UPDATE SET rows = rows + excluded.rows,
     ${(["sum1", "sum2", "sum3", "sum4"] as const).map((s) => `${s} = ${norm(`${s} + excluded.${s}`)}`).join(", ")}`);
-  return bucketsBetween(from, to).map(({ kind, bucket, lo, hi }) => {
-    const t = ranged[kind];
-    return db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
-      SELECT ${communityId}, ${kind}, ${bucket}, ${t.sums(bucket * ledgerRangeSpan)}, ${round}
-      FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`);
-  });
+  return bucketsBetween(from, to).map(({ kind, bucket, lo, hi }) =>
+    db.run(sql`INSERT INTO ledger_check_ranges (community_id, kind, bucket, rows, sum1, sum2, sum3, sum4, verified_round)
+      SELECT ${communityId}, ${kind}, ${bucket}, ${ranged[kind].sums(bucket * ledgerRangeSpan)}, ${round}
+      ${rangeRows(communityId, kind, lo, hi)} AND ${guard} HAVING COUNT(*) > 0 ${upsert}`),
+  );
 }
 
 type SqlGuard = ReturnType<typeof sql>;
@@ -148,10 +153,9 @@ export async function checkLedgerFull(db: Db, clock: Clock, communityId: string,
   const [bounds] = rowsOf(await db.run(sql`SELECT (SELECT COALESCE(MAX(seq), 0) FROM postings) AS seq, (SELECT COALESCE(MAX(rowid), 0) FROM transfers) AS rowid`));
   const to = { seq: num(bounds?.seq), rowid: num(bounds?.rowid) };
   const buckets = bucketsBetween({ seq: 0, rowid: 0 }, to);
-  const rangeSums = buckets.map(({ kind, bucket, lo, hi }) => {
-    const t = ranged[kind];
-    return db.run(sql`SELECT ${t.sums(bucket * ledgerRangeSpan)} FROM ${t.rows} WHERE ${t.id} BETWEEN ${lo} AND ${hi} AND r.community_id = ${communityId}`);
-  });
+  const rangeSums = buckets.map(({ kind, bucket, lo, hi }) =>
+    db.run(sql`SELECT ${ranged[kind].sums(bucket * ledgerRangeSpan)} ${rangeRows(communityId, kind, lo, hi)}`),
+  );
   // The ranges' ids are bounded above, and those rows are append-only: on a second connection
   // (its own snapshot, off the main thread) they sum to the same figures, beside the reads below.
   const aside = options.sideReader ? await options.sideReader.start(rangeSums.map(queryOf)) : null;

@@ -45,32 +45,19 @@ export interface TransferSpec {
 
 /** The five statements of one transfer: journal row, two balance updates, two postings. */
 export function transferStatements(db: Db, t: TransferSpec): Statement[] {
-  if (typeof t.amount === "number") return fixedTransferStatements({ ...t, amount: t.amount });
-  const amountExpr = t.amount;
-  const moved = sql`COALESCE((SELECT amount FROM transfers WHERE id = ${t.id}), 0)`;
-  const postingFor = (side: "debit_account_id" | "credit_account_id", sign: 1 | -1) =>
-    db.run(sql`INSERT INTO postings (community_id, transfer_id, account_id, amount, balance_after, kind, ref, created_at)
-      SELECT t.community_id, t.id, a.id, ${sign} * t.amount, a.balance, t.kind, t.ref, t.created_at
-      FROM transfers t JOIN accounts a ON a.id = t.${sql.raw(side)} WHERE t.id = ${t.id}`);
+  // An amount known in advance (a redemption, an award) goes in as a value, with the text fixed
+  // (`fixedSql`: the counter writes one per sale); an SQL amount is computed in the batch, and a
+  // transfer whose amount comes to 0 is not written at all.
+  const journal =
+    typeof t.amount === "number"
+      ? fixedSql`INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
+          VALUES (${t.id}, ${t.communityId}, ${t.debitAccountId}, ${t.creditAccountId}, ${t.amount}, ${t.kind}, ${t.cause}, ${t.ref ?? null}, ${t.reversesTransferId ?? null}, ${t.createdBy}, ${t.at})`
+      : db.run(sql`INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
+          SELECT ${t.id}, ${t.communityId}, ${t.debitAccountId}, ${t.creditAccountId}, amt, ${t.kind}, ${t.cause}, ${t.ref ?? null}, ${t.reversesTransferId ?? null}, ${t.createdBy}, ${t.at}
+          FROM (SELECT (${t.amount}) AS amt) WHERE amt > 0`);
+  // The rest reads the amount from the journal row (nothing moves when it was not written).
   return [
-    db.run(sql`INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
-      SELECT ${t.id}, ${t.communityId}, ${t.debitAccountId}, ${t.creditAccountId}, amt, ${t.kind}, ${t.cause}, ${t.ref ?? null}, ${t.reversesTransferId ?? null}, ${t.createdBy}, ${t.at}
-      FROM (SELECT (${amountExpr}) AS amt) WHERE amt > 0`),
-    db.run(sql`UPDATE accounts SET balance = balance - ${moved} WHERE id = ${t.debitAccountId}`),
-    db.run(sql`UPDATE accounts SET balance = balance + ${moved} WHERE id = ${t.creditAccountId}`),
-    postingFor("debit_account_id", -1),
-    postingFor("credit_account_id", 1),
-  ];
-}
-
-/**
- * The same five statements for an amount known in advance (a redemption, an award), with their
- * texts fixed (`fixedSql`): the counter writes one of these per sale.
- */
-function fixedTransferStatements(t: TransferSpec & { amount: number }): Statement[] {
-  return [
-    fixedSql`INSERT INTO transfers (id, community_id, debit_account_id, credit_account_id, amount, kind, cause, ref, reverses_transfer_id, created_by, created_at)
-      VALUES (${t.id}, ${t.communityId}, ${t.debitAccountId}, ${t.creditAccountId}, ${t.amount}, ${t.kind}, ${t.cause}, ${t.ref ?? null}, ${t.reversesTransferId ?? null}, ${t.createdBy}, ${t.at})`,
+    journal,
     fixedSql`UPDATE accounts SET balance = balance - COALESCE((SELECT amount FROM transfers WHERE id = ${t.id}), 0) WHERE id = ${t.debitAccountId}`,
     fixedSql`UPDATE accounts SET balance = balance + COALESCE((SELECT amount FROM transfers WHERE id = ${t.id}), 0) WHERE id = ${t.creditAccountId}`,
     fixedSql`INSERT INTO postings (community_id, transfer_id, account_id, amount, balance_after, kind, ref, created_at)
