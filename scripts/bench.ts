@@ -35,6 +35,7 @@ import { redemptionStatements } from "../api/domain/redemption";
 import { createCounty } from "../api/domain/regions";
 import { dbFromLibsql } from "../db/client";
 import { embeddedPragmas, openDatabase } from "../db/migrate-node";
+import { queryOf } from "../db/sql";
 import { openSideReader } from "../db/side-reader";
 import { limits } from "../shared/limits";
 import { benchBooks } from "./lib/bench-books";
@@ -301,8 +302,8 @@ async function benchRawBatch(target: NodeTarget, communityId: string, counters: 
     });
     batches.push(
       statements.map((st) => {
-        const q = (st as unknown as { _prepare(): { getQuery(): { sql: string; params: InArgs } } })._prepare().getQuery();
-        return { sql: q.sql, args: q.params };
+        const q = queryOf(st);
+        return { sql: q.sql, args: q.params as InArgs };
       }),
     );
   }
