@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog, cards } from "../db/schema";
+import { alter } from "./support/fixtures";
 import { createTestApp, type TestApp, type TestCommunity } from "./support/harness";
 
 let t: TestApp;
@@ -33,12 +34,6 @@ async function cardLogin(cardNo: string, pin: string) {
 const resolve = (token: string | undefined, qr: unknown) => t.call("POST", "/cards/resolve", { token, body: { qr } });
 
 /** Changes one character of `text` at `index` to another character of the same alphabet. */
-function alter(text: string, index: number): string {
-  const ch = text[index];
-  const replacement = /\d/.test(ch) ? String((Number(ch) + 1) % 10) : ch === "A" ? "B" : "A";
-  return text.slice(0, index) + replacement + text.slice(index + 1);
-}
-
 describe("POST /households/:id/card", () => {
   it("issues an active card whose QR is a signed URL, and records it in the audit log", async () => {
     const c = await t.newCommunity();

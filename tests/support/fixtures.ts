@@ -13,6 +13,13 @@ import { issuanceAccountId, scoreStatement, transferStatements, type Statement }
 import type { Category } from "../../shared/domain";
 import type { TestApp, TestCommunity } from "./harness";
 
+/** The text with one character changed, always to a different one (a forged or mistyped scan). */
+export function alter(text: string, index: number): string {
+  const ch = text[index];
+  const replacement = /\d/.test(ch) ? String((Number(ch) + 1) % 10) : ch === "A" ? "B" : "A";
+  return text.slice(0, index) + replacement + text.slice(index + 1);
+}
+
 export const testConfig = { publicUrl: "http://localhost:8787", cardSigningKey: "test-card-signing-key-0123456789" };
 
 export { grantPoints } from "../../scripts/lib/points";
