@@ -14,6 +14,7 @@ import { apiNotFound, createApp } from "./app";
 import { parseEnv, productionProblems } from "./process-env";
 import { systemClock } from "./domain/clock";
 import { runScheduledJobs } from "./domain/jobs";
+import { sideReaderFor } from "../db/side-reader";
 import { parseHouseholdFileInThread } from "./import-thread";
 import { useSyncHashing } from "./domain/crypto";
 import { nodeHashing } from "./node-hashing";
@@ -120,12 +121,15 @@ serve({ fetch: served.fetch, port: env.PORT }, (info) => {
 // The same scheduled job as the worker's cron trigger (publicity close + automatic top-up), on a
 // timer. It is idempotent, so a run that overlaps a restart or a manual top-up credits nothing
 // twice; runs never overlap each other in this process.
+// The daily full ledger pass sums its verified ranges on a second connection (db/side-reader.ts):
+// the event loop, which serves the counters, is held for the rest of the pass only.
+const sideReader = sideReaderFor(env.DATABASE_URL) ?? undefined;
 let jobRunning = false;
 const jobTimer = setInterval(async () => {
   if (jobRunning) return;
   jobRunning = true;
   try {
-    const { toppedUp } = await runScheduledJobs(db, systemClock);
+    const { toppedUp } = await runScheduledJobs(db, systemClock, { sideReader });
     if (toppedUp > 0) console.log(`Scheduled job: ${toppedUp} automatic top-up(s).`);
   } catch (err) {
     console.error("Scheduled job failed:", err);

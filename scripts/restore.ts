@@ -34,6 +34,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, re
 import { basename, dirname, join, resolve } from "node:path";
 import { systemClock } from "../api/domain/clock";
 import { checkLedgerFull } from "../api/domain/ledger-check";
+import { openSideReader } from "../db/side-reader";
 import { dbFromLibsql } from "../db/client";
 import { migrationsFolder } from "../db/migrate-node";
 import { databaseFileOf, fileTimestamp, inspectDatabaseFile, restoreLockOf, takeRestoreLock } from "./db-file";
@@ -146,10 +147,16 @@ async function prepare(file: string) {
     await migrate(db, { migrationsFolder });
     const communities = await client.execute("SELECT id FROM communities ORDER BY id");
     const ledgers = [];
-    for (const row of communities.rows) {
-      const communityId = String(row.id);
-      // The full pass over every entry, which also rebuilds the incremental check's proof.
-      ledgers.push({ communityId, ...(await checkLedgerFull(db, systemClock, communityId)) });
+    // The verified ranges are summed on a second connection, beside the pass's other reads.
+    const sideReader = openSideReader(file);
+    try {
+      for (const row of communities.rows) {
+        const communityId = String(row.id);
+        // The full pass over every entry, which also rebuilds the incremental check's proof.
+        ledgers.push({ communityId, ...(await checkLedgerFull(db, systemClock, communityId, { sideReader })) });
+      }
+    } finally {
+      sideReader.close();
     }
     const count = async (table: string) => Number((await client.execute(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n ?? 0);
     return { ledgers, households: await count("households"), transfers: await count("transfers") };

@@ -209,6 +209,12 @@ describe("the full pass with its verified ranges summed on a second connection (
       expect(beside).toEqual(alone);
       expect(await proof()).toEqual(proofAlone);
       expect((await checkLedgerIncremental(t.db, t.clock, c.communityId)).ok).toBe(true);
+      // The server's daily pass (api/node.ts) hands its side reader to the scheduled job.
+      t.clock.advanceHours(25);
+      await runScheduledJobs(t.db, t.clock, { sideReader: side });
+      const [mark] = await t.db.all<{ full_at: string }>(sql`SELECT full_at FROM ledger_check_marks WHERE community_id = ${c.communityId}`);
+      expect(mark?.full_at).toBe(t.clock.now().toISOString());
+      expect(await proof()).toEqual(proofAlone);
 
       await tamper(t, "postings", "amount = amount + 1", `seq = (SELECT MIN(seq) FROM postings WHERE community_id = '${c.communityId}' AND amount > 0)`);
       expect((await checkLedgerFull(t.db, t.clock, c.communityId, { sideReader: side })).ok).toBe(false);

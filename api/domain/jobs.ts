@@ -9,6 +9,7 @@
  */
 import { eq, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import type { SideReader } from "../../db/side-reader";
 import { communities } from "../../db/schema";
 import type { Clock } from "./clock";
 import { DomainError } from "./errors";
@@ -16,7 +17,11 @@ import { expireCommunity } from "./expiry";
 import { checkLedgerFull, communitiesDueFullCheck } from "./ledger-check";
 import { batchesDue, topUp } from "./topup";
 
-export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp: number; pointsExpired: number }> {
+/**
+ * `sideReader` (Node, embedded file): the full pass sums its verified ranges on that second
+ * connection, so the event loop is held for the rest of the pass only (api/domain/ledger-check.ts).
+ */
+export async function runScheduledJobs(db: Db, clock: Clock, options: { sideReader?: SideReader } = {}): Promise<{ toppedUp: number; pointsExpired: number }> {
   const auto = await db.select({ id: communities.id }).from(communities).where(eq(communities.autoTopUp, true));
   let toppedUp = 0;
   for (const community of auto) {
@@ -40,7 +45,7 @@ export async function runScheduledJobs(db: Db, clock: Clock): Promise<{ toppedUp
   // The ledger's full pass once a day per community (the office's check is incremental); its
   // result rebuilds the proof the incremental check starts from. A failing pass is logged.
   for (const communityId of await communitiesDueFullCheck(db, clock)) {
-    const result = await checkLedgerFull(db, clock, communityId);
+    const result = await checkLedgerFull(db, clock, communityId, options);
     if (!result.ok) console.error(`ledger full check of ${communityId} is NOT ok: ${result.problems.join("; ")}`);
   }
   return { toppedUp, pointsExpired };
