@@ -11,7 +11,7 @@ import type { Role, StaffRole } from "../../shared/domain";
 import { limits } from "../../shared/limits";
 import type { Actor, OfficerActor, RequestMeta } from "./actor";
 import { claimAddressAttempt, claimAttempt, clearAttemptsStatement, cardSubject, loginSubject, releaseAddressAttemptStatement, type ClaimedAttempt } from "./attempts";
-import { auditStatement, regionAuditStatement, type AuditSubject } from "./audit";
+import { auditStatement, regionAuditStatement, type AuditEvent, type AuditSubject } from "./audit";
 import { addHours, isoNow, type Clock } from "./clock";
 import { decoyHash, randomToken, sha256Hex, verifySecret } from "./crypto";
 import { assert, DomainError } from "./errors";
@@ -88,12 +88,17 @@ export function toAccount(u: typeof users.$inferSelect): Account {
  * claimed before they are checked and a locked subject claims none, so at most `max` failures
  * and one lock per subject and window reach the log: a flood of guesses cannot fill it.
  */
+/** A failed attempt's audit events: the failure, and the lock when it was the last one allowed. */
+function failureEvents(action: string, target: { type: string; id: string }, claimed: ClaimedAttempt, max: number): AuditEvent[] {
+  const events: AuditEvent[] = [{ action, targetType: target.type, targetId: target.id, details: { attempt: claimed.attempt, of: max } }];
+  if (claimed.last) events.push({ action: "auth.locked", targetType: target.type, targetId: target.id, details: { lockedUntil: claimed.lockedUntil } });
+  return events;
+}
+
 async function auditFailure(db: Db, clock: Clock, meta: RequestMeta, who: AuditSubject, target: { type: string; id: string }, claimed: ClaimedAttempt, max: number) {
   const at = isoNow(clock);
-  const statements: Statement[] = [
-    auditStatement(db, who, meta, at, { action: who.role === "resident" ? "auth.card_login_failed" : "auth.login_failed", targetType: target.type, targetId: target.id, details: { attempt: claimed.attempt, of: max } }),
-  ];
-  if (claimed.last) statements.push(auditStatement(db, who, meta, at, { action: "auth.locked", targetType: target.type, targetId: target.id, details: { lockedUntil: claimed.lockedUntil } }));
+  const action = who.role === "resident" ? "auth.card_login_failed" : "auth.login_failed";
+  const statements = failureEvents(action, target, claimed, max).map((event) => auditStatement(db, who, meta, at, event));
   await db.batch(statements as [Statement, ...Statement[]]);
 }
 
@@ -101,10 +106,7 @@ async function auditFailure(db: Db, clock: Clock, meta: RequestMeta, who: AuditS
 async function auditRegionFailure(db: Db, clock: Clock, meta: RequestMeta, userId: string, regionId: string, claimed: ClaimedAttempt, max: number) {
   const at = isoNow(clock);
   const who = { ref: `user:${userId}`, role: "officer" };
-  const statements: Statement[] = [
-    regionAuditStatement(db, who, meta, at, { action: "auth.login_failed", targetType: "user", targetId: userId, details: { attempt: claimed.attempt, of: max } }, regionId),
-  ];
-  if (claimed.last) statements.push(regionAuditStatement(db, who, meta, at, { action: "auth.locked", targetType: "user", targetId: userId, details: { lockedUntil: claimed.lockedUntil } }, regionId));
+  const statements = failureEvents("auth.login_failed", { type: "user", id: userId }, claimed, max).map((event) => regionAuditStatement(db, who, meta, at, event, regionId));
   await db.batch(statements as [Statement, ...Statement[]]);
 }
 
