@@ -8,7 +8,7 @@ import { session } from "../../session";
 import { check, pinProblem } from "../../ui/checks";
 import { createAction, ErrorBox } from "../../ui/common";
 import { Icon } from "../../ui/icon";
-import { AlreadySignedIn } from "../../ui/role-gate";
+import { SignInPage } from "../../ui/sign-in";
 
 /**
  * A phone camera scanning the card opens /c/<cardNo>.<version>.<sig>: the card number is the
@@ -51,57 +51,48 @@ export default function CardLogin() {
     navigate("/me", { replace: true });
   });
   return (
-    // Signed in already (the card's QR scanned again, a bookmark): say who, never the form again.
-    <Show when={!action.busy() ? session.me() : null} fallback={<Form />}>
-      {(me) => <AlreadySignedIn me={me()} other={t("guard.otherCard")} />}
-    </Show>
+    // Signed in already (the card's QR scanned again, a bookmark): SignInPage says who.
+    <SignInPage
+      action={action}
+      other={t("guard.otherCard")}
+      icon="card"
+      title={t("login.title")}
+      hint={<p class="muted">{t("login.hint")}</p>}
+      submit={t("login.submit")}
+      submitIcon="lock"
+      error={
+        <Show when={lockedUntil(action.error())} fallback={<ErrorBox error={action.error()} />}>
+          {(until) => (
+            <div class="error" role="alert" data-testid="card-locked">
+              <Icon name="lock" />
+              <span>{t("inclusion.locked", { until: fmtDate(until(), true) })}</span>
+            </div>
+          )}
+        </Show>
+      }
+      after={
+        <>
+          <p class="muted small">{t("login.scanHint")}</p>
+          <A class="btn plain" href="/helper" data-testid="helper-login-link">
+            <Icon name="users" /> {t("inclusion.helpers.loginLink")}
+          </A>
+        </>
+      }
+    >
+      <label for="cardNo">{t("login.cardNo")}</label>
+      <input id="cardNo" name="cardNo" autocomplete="username" inputmode="numeric" required maxlength={40} value={cardNo()} onInput={(e) => setCardNo(e.currentTarget.value)} />
+      <label for="pin">{t("login.pin")}</label>
+      <input
+        id="pin"
+        name="pin"
+        type="password"
+        inputmode="numeric"
+        autocomplete="current-password"
+        maxlength={limits.pinDigitsMax}
+        required
+        value={pin()}
+        onInput={(e) => setPin(e.currentTarget.value)}
+      />
+    </SignInPage>
   );
-
-  function Form() {
-    return (
-      <section class="panel">
-        <h1>
-          <Icon name="card" /> {t("login.title")}
-        </h1>
-        <p class="muted">{t("login.hint")}</p>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void action.run();
-          }}
-        >
-          <label for="cardNo">{t("login.cardNo")}</label>
-          <input id="cardNo" name="cardNo" autocomplete="username" inputmode="numeric" required maxlength={40} value={cardNo()} onInput={(e) => setCardNo(e.currentTarget.value)} />
-          <label for="pin">{t("login.pin")}</label>
-          <input
-            id="pin"
-            name="pin"
-            type="password"
-            inputmode="numeric"
-            autocomplete="current-password"
-            maxlength={limits.pinDigitsMax}
-            required
-            value={pin()}
-            onInput={(e) => setPin(e.currentTarget.value)}
-          />
-          <Show when={lockedUntil(action.error())} fallback={<ErrorBox error={action.error()} />}>
-            {(until) => (
-              <div class="error" role="alert" data-testid="card-locked">
-                <Icon name="lock" />
-                <span>{t("inclusion.locked", { until: fmtDate(until(), true) })}</span>
-              </div>
-            )}
-          </Show>
-          <button class="big" type="submit" disabled={action.busy()} style={{ "margin-top": "16px" }}>
-            <Icon name="lock" />
-            {t("login.submit")}
-          </button>
-        </form>
-        <p class="muted small">{t("login.scanHint")}</p>
-        <A class="btn plain" href="/helper" data-testid="helper-login-link">
-          <Icon name="users" /> {t("inclusion.helpers.loginLink")}
-        </A>
-      </section>
-    );
-  }
 }
