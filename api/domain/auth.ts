@@ -83,11 +83,6 @@ export function toAccount(u: typeof users.$inferSelect): Account {
   return { id: u.id, username: u.username, name: u.name, role: u.role, communityId: u.communityId, regionId: u.regionId, shopId: u.shopId, active: u.active };
 }
 
-/**
- * A failed attempt at a known account or card, in its community's audit log. Attempts are
- * claimed before they are checked and a locked subject claims none, so at most `max` failures
- * and one lock per subject and window reach the log: a flood of guesses cannot fill it.
- */
 /** A failed attempt's audit events: the failure, and the lock when it was the last one allowed. */
 function failureEvents(action: string, target: { type: string; id: string }, claimed: ClaimedAttempt, max: number): AuditEvent[] {
   const events: AuditEvent[] = [{ action, targetType: target.type, targetId: target.id, details: { attempt: claimed.attempt, of: max } }];
@@ -95,6 +90,11 @@ function failureEvents(action: string, target: { type: string; id: string }, cla
   return events;
 }
 
+/**
+ * A failed attempt at a known account or card, in its community's audit log. Attempts are
+ * claimed before they are checked and a locked subject claims none, so at most `max` failures
+ * and one lock per subject and window reach the log: a flood of guesses cannot fill it.
+ */
 async function auditFailure(db: Db, clock: Clock, meta: RequestMeta, who: AuditSubject, target: { type: string; id: string }, claimed: ClaimedAttempt, max: number) {
   const at = isoNow(clock);
   const action = who.role === "resident" ? "auth.card_login_failed" : "auth.login_failed";
