@@ -118,12 +118,12 @@ serve({ fetch: served.fetch, port: env.PORT }, (info) => {
   console.log(`Shuangfu is serving http://localhost:${info.port} (database ${env.DATABASE_URL})`);
 });
 
-// The same scheduled job as the worker's cron trigger (publicity close + automatic top-up), on a
-// timer. It is idempotent, so a run that overlaps a restart or a manual top-up credits nothing
-// twice; runs never overlap each other in this process.
 // The daily full ledger pass sums its verified ranges on a second connection (db/side-reader.ts):
 // the event loop, which serves the counters, is held for the rest of the pass only.
 const sideReader = sideReaderFor(env.DATABASE_URL) ?? undefined;
+// The same scheduled job as the worker's cron trigger (publicity close + automatic top-up), on a
+// timer. It is idempotent, so a run that overlaps a restart or a manual top-up credits nothing
+// twice; runs never overlap each other in this process.
 let jobRunning = false;
 const jobTimer = setInterval(async () => {
   if (jobRunning) return;
